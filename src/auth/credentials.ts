@@ -1,0 +1,123 @@
+import type { UpstreamCredential } from '../upstream/client.js'
+
+/** What a request's headers (or a socket's connection params) carry. */
+export type CredentialRead =
+  | { kind: 'none' }
+  /** Present but unusable; `message` says why and never repeats the credential. */
+  | { kind: 'refused'; message: string }
+  | { kind: 'credential'; credential: UpstreamCredential; userIdentifierKey?: string | undefined }
+
+const REFUSED_PERSONAL =
+  'Personal access tokens and console sessions are not accepted; use a workspace API key or a client session token'
+
+/**
+ * Classifies one bearer token by Seam's prefixes (the same rules as `@seamapi/http`).
+ */
+function classifyBearer(token: string): CredentialRead {
+  if (token.startsWith('seam_cst'))
+    return { kind: 'credential', credential: { kind: 'clientSessionToken', token } }
+  if (token.startsWith('seam_pk')) {
+    return {
+      kind: 'refused',
+      message: 'A publishable key goes in the seam-publishable-key header, with seam-user-identifier-key',
+    }
+  }
+  if (token.startsWith('seam_at') || token.startsWith('ey'))
+    return { kind: 'refused', message: REFUSED_PERSONAL }
+  if (token.startsWith('seam_') && token.length > 'seam_'.length) {
+    return { kind: 'credential', credential: { kind: 'apiKey', token } }
+  }
+  return {
+    kind: 'refused',
+    message: 'The bearer token is not a Seam API key (seam_…) or client session token (seam_cst…)',
+  }
+}
+
+const VALID_TOKEN = /^[\x21-\x7e]{1,512}$/
+
+/**
+ * Reads the credential of an HTTP request (or SSE stream).
+ *
+ * Accepted: `Authorization: Bearer <API key | client session token>`, `client-session-token` or
+ * `seam-client-session-token: <client session token>`, and `seam-publishable-key` (+ optional
+ * `seam-user-identifier-key`). Two different credentials in one request are refused.
+ */
+export function readCredentialFromHeaders(headers: Headers): CredentialRead {
+  const authorization = headers.get('authorization')
+  const sessionHeader = headers.get('client-session-token') ?? headers.get('seam-client-session-token')
+  const publishableKey = headers.get('seam-publishable-key')
+
+  const found: CredentialRead[] = []
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+    if (match === null || !VALID_TOKEN.test(match[1]!)) {
+      return { kind: 'refused', message: 'The Authorization header must be "Bearer <token>"' }
+    }
+    found.push(classifyBearer(match[1]!))
+  }
+  if (sessionHeader !== null) {
+    if (!sessionHeader.startsWith('seam_cst') || !VALID_TOKEN.test(sessionHeader)) {
+      return {
+        kind: 'refused',
+        message: 'The client-session-token header must hold a client session token (seam_cst…)',
+      }
+    }
+    found.push({ kind: 'credential', credential: { kind: 'clientSessionToken', token: sessionHeader } })
+  }
+  if (publishableKey !== null) {
+    if (!publishableKey.startsWith('seam_pk') || !VALID_TOKEN.test(publishableKey)) {
+      return {
+        kind: 'refused',
+        message: 'The seam-publishable-key header must hold a publishable key (seam_pk…)',
+      }
+    }
+    const userIdentifierKey = headers.get('seam-user-identifier-key') ?? undefined
+    found.push({
+      kind: 'credential',
+      credential: { kind: 'publishableKey', key: publishableKey },
+      userIdentifierKey,
+    })
+  }
+  return combine(found)
+}
+
+/**
+ * Reads the credential of a graphql-ws socket from its `connection_init` payload:
+ * `{ authorization: "Bearer …" }` or `{ clientSessionToken: "seam_cst…" }`.
+ */
+export function readCredentialFromConnectionParams(
+  params: Readonly<Record<string, unknown>> | undefined,
+): CredentialRead {
+  const headers = new Headers()
+  const authorization = params?.authorization ?? params?.Authorization
+  const clientSessionToken = params?.clientSessionToken
+  if (authorization !== undefined) {
+    if (typeof authorization !== 'string')
+      return { kind: 'refused', message: 'connectionParams.authorization must be a string' }
+    headers.set('authorization', authorization)
+  }
+  if (clientSessionToken !== undefined) {
+    if (typeof clientSessionToken !== 'string') {
+      return { kind: 'refused', message: 'connectionParams.clientSessionToken must be a string' }
+    }
+    headers.set('client-session-token', clientSessionToken)
+  }
+  try {
+    return readCredentialFromHeaders(headers)
+  } catch {
+    return { kind: 'refused', message: 'The connection params hold an invalid credential' }
+  }
+}
+
+function combine(found: CredentialRead[]): CredentialRead {
+  const [first, ...rest] = found
+  if (first === undefined) return { kind: 'none' }
+  const refused = found.find((read) => read.kind === 'refused')
+  if (refused !== undefined) return refused
+  for (const other of rest) {
+    if (JSON.stringify(other) !== JSON.stringify(first)) {
+      return { kind: 'refused', message: 'The request carries two different credentials; send exactly one' }
+    }
+  }
+  return first
+}

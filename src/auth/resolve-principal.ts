@@ -1,0 +1,83 @@
+import { unauthenticated } from '../errors.js'
+import type { Upstream, UpstreamCredential } from '../upstream/client.js'
+import { UpstreamError } from '../upstream/errors.js'
+import type { CredentialRead } from './credentials.js'
+import type { Principal } from './principal.js'
+import { hashCredential, type PrincipalCache } from './principal-cache.js'
+
+/** Turns a credential into a principal. Per process; shares lookups already in flight. */
+export type PrincipalResolver = (read: CredentialRead) => Promise<Principal>
+
+const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND'])
+
+const UNKNOWN_CREDENTIAL = 'The credential is unknown, expired or revoked'
+
+/**
+ * Creates the resolver: a client session token is checked with `/client_sessions/get` (its own
+ * session), an API key with `/workspaces/get`; the answer is cached by the credential's SHA-256.
+ * A publishable key is not checked here: it can only call `getOrCreateClientSession`, where Seam
+ * checks it.
+ */
+export function createPrincipalResolver(upstream: Upstream, cache: PrincipalCache): PrincipalResolver {
+  const inFlight = new Map<string, Promise<Principal>>()
+
+  const lookup = async (credential: UpstreamCredential, hash: string): Promise<Principal> => {
+    try {
+      if (credential.kind === 'apiKey') {
+        const { workspace } = await upstream.as(credential).call('/workspaces/get', {})
+        const principal = { kind: 'workspace' as const, workspaceId: workspace.workspace_id, credential }
+        cache.set(hash, principal)
+        return principal
+      }
+      if (credential.kind === 'clientSessionToken') {
+        const { client_session: session } = await upstream.as(credential).call('/client_sessions/get', {})
+        const expiresAt = new Date(session.expires_at)
+        if (session.token !== credential.token || cache.hasEnded(session.client_session_id)) {
+          throw unauthenticated(UNKNOWN_CREDENTIAL)
+        }
+        if (expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
+        const principal = {
+          kind: 'clientSession' as const,
+          workspaceId: session.workspace_id,
+          clientSessionId: session.client_session_id,
+          session,
+          connectedAccountIds: new Set(session.connected_account_ids),
+          expiresAt,
+          credential,
+        }
+        cache.set(hash, principal)
+        return principal
+      }
+      throw new Error('publishable keys are not looked up')
+    } catch (error) {
+      // Any refusal of the credential itself (Seam answers some malformed keys with a 400) means the
+      // caller is not authenticated; an unavailable Seam stays UPSTREAM_UNAVAILABLE.
+      if (error instanceof UpstreamError && REFUSALS.has(error.code)) {
+        throw unauthenticated(UNKNOWN_CREDENTIAL)
+      }
+      throw error
+    }
+  }
+
+  return async (read) => {
+    if (read.kind === 'none') return { kind: 'anonymous' }
+    if (read.kind === 'refused') throw unauthenticated(read.message)
+    const { credential } = read
+    if (credential.kind === 'publishableKey') {
+      return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
+    }
+    const hash = hashCredential(`${credential.kind}:${credential.token}`)
+    const cached = cache.get(hash)
+    if (cached !== undefined) {
+      if (cached.kind === 'clientSession' && cache.hasEnded(cached.clientSessionId)) {
+        throw unauthenticated(UNKNOWN_CREDENTIAL)
+      }
+      return cached
+    }
+    const pending = inFlight.get(hash)
+    if (pending !== undefined) return pending
+    const promise = lookup(credential, hash).finally(() => inFlight.delete(hash))
+    inFlight.set(hash, promise)
+    return promise
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Configuration: environment variables only, parsed and validated once at start.
+ *
+ * A bad value throws a {@link ConfigError} that names the variable, what was expected and what
+ * arrived; `main.ts` prints it and exits. Nothing else in the code reads `process.env`.
+ */
+
+/** Log verbosity, from most to least talkative. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+/** Abuse limits applied to every operation, on every transport. */
+export interface Limits {
+  /** Deepest selection set nesting. @default 10 */
+  maxDepth: number
+  /** Aliases in one operation. @default 30 */
+  maxAliases: number
+  /** Lexical tokens in one document. @default 2000 */
+  maxTokens: number
+  /** Directives in one operation. @default 20 */
+  maxDirectives: number
+  /** Largest request body in bytes. @default 102400 */
+  maxBodyBytes: number
+}
+
+/** The gateway's whole configuration. */
+export interface Config {
+  /** TCP port of the gateway. @default 4000 */
+  port: number
+  /** Interface the gateway binds. @default '127.0.0.1' */
+  host: string
+  /**
+   * Seam API base URL. Unset together with `seamApiKey` means the embedded sandbox.
+   * @default undefined (embedded sandbox)
+   */
+  seamEndpoint: string | undefined
+  /** The gateway's own workspace API key: only for the events poller and webhook setup. */
+  seamApiKey: string | undefined
+  /** Svix signing secret of the Seam webhook (`whsec_…`); without it `/webhooks/seam` answers 503. */
+  seamWebhookSecret: string | undefined
+  /** Redis for the event bus, dedupe and rate limits across instances. @default undefined (in memory) */
+  redisUrl: string | undefined
+  /** Interval of the `/events/list` poller in ms; 0 turns it off. @default 0 */
+  seamEventsPollIntervalMs: number
+  /** Longest life of a cached principal in ms (never past a session's `expires_at`). @default 30000 */
+  principalCacheTtlMs: number
+  /** Timeout of one upstream call in ms. @default 5000 */
+  upstreamTimeoutMs: number
+  /** Origins allowed by CORS; empty means no cross-origin access. `*` allows any. @default [] */
+  corsOrigins: string[]
+  /** Serve GraphiQL on `GET /graphql`. @default true, false when NODE_ENV=production */
+  graphiql: boolean
+  /** Allow introspection. @default true, false when NODE_ENV=production */
+  introspection: boolean
+  /** @default 'info' */
+  logLevel: LogLevel
+  /** Port of the stand-alone sandbox (`npm run sandbox`). @default 4010 */
+  sandboxPort: number
+  /** True when no Seam endpoint is configured and the embedded sandbox serves as upstream. */
+  sandbox: boolean
+  /** Abuse limits. */
+  limits: Limits
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+type Env = Record<string, string | undefined>
+
+const present = (env: Env, name: string): string | undefined => {
+  const value = env[name]?.trim()
+  return value === undefined || value === '' ? undefined : value
+}
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = present(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`)
+  }
+  return Number(raw)
+}
+
+const boolean = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = present(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true
+  if (['false', '0', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`)
+}
+
+const url = (env: Env, name: string, protocols: string[]): string | undefined => {
+  const raw = present(env, name)
+  if (raw === undefined) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got ${JSON.stringify(raw)}`)
+  }
+  if (!protocols.includes(parsed.protocol.slice(0, -1))) {
+    throw new ConfigError(
+      `${name} must use ${protocols.join(' or ')}, got ${JSON.stringify(parsed.protocol.slice(0, -1))}`,
+    )
+  }
+  return raw.replace(/\/+$/, '')
+}
+
+const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @param env the environment to read. @default process.env
+ * @throws ConfigError naming the first variable whose value cannot be used
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production'
+
+  const seamEndpoint = url(env, 'SEAM_ENDPOINT', ['http', 'https'])
+  const seamApiKey = present(env, 'SEAM_API_KEY')
+  if (seamApiKey !== undefined && (!seamApiKey.startsWith('seam_') || /^seam_(cst|pk|at)/.test(seamApiKey))) {
+    throw new ConfigError(
+      'SEAM_API_KEY must be a workspace API key starting with "seam_" (not seam_cst, seam_pk or seam_at)',
+    )
+  }
+  if (seamApiKey !== undefined && seamEndpoint === undefined) {
+    throw new ConfigError(
+      'SEAM_ENDPOINT must be set when SEAM_API_KEY is set (https://connect.getseam.com for Seam itself)',
+    )
+  }
+
+  const seamWebhookSecret = present(env, 'SEAM_WEBHOOK_SECRET')
+  if (seamWebhookSecret !== undefined && !/^whsec_[A-Za-z0-9+/=]+$/.test(seamWebhookSecret)) {
+    throw new ConfigError('SEAM_WEBHOOK_SECRET must be a Svix secret of the form whsec_<base64>')
+  }
+
+  const seamEventsPollIntervalMs = integer(env, 'SEAM_EVENTS_POLL_INTERVAL_MS', 0, 0, 86_400_000)
+  if (seamEventsPollIntervalMs > 0 && seamEventsPollIntervalMs < 1000) {
+    throw new ConfigError(
+      `SEAM_EVENTS_POLL_INTERVAL_MS must be 0 (off) or at least 1000, got ${JSON.stringify(env.SEAM_EVENTS_POLL_INTERVAL_MS)}`,
+    )
+  }
+  if (seamEventsPollIntervalMs > 0 && seamEndpoint !== undefined && seamApiKey === undefined) {
+    throw new ConfigError('SEAM_EVENTS_POLL_INTERVAL_MS needs SEAM_API_KEY: the poller reads events with it')
+  }
+
+  const logLevel = (present(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info') as LogLevel
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`,
+    )
+  }
+
+  const corsOrigins = (present(env, 'CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '')
+  for (const origin of corsOrigins) {
+    if (origin === '*') continue
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(origin)
+    } catch {}
+    if (parsed === undefined || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com, got ${JSON.stringify(origin)}`,
+      )
+    }
+  }
+
+  const host = present(env, 'HOST') ?? '127.0.0.1'
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    throw new ConfigError(`HOST must be a host name or IP address, got ${JSON.stringify(host)}`)
+  }
+
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65_535),
+    host,
+    seamEndpoint,
+    seamApiKey,
+    seamWebhookSecret,
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    seamEventsPollIntervalMs,
+    principalCacheTtlMs: integer(env, 'PRINCIPAL_CACHE_TTL_MS', 30_000, 0, 86_400_000),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
+    corsOrigins,
+    graphiql: boolean(env, 'GRAPHIQL', !production),
+    introspection: boolean(env, 'INTROSPECTION', !production),
+    logLevel,
+    sandboxPort: integer(env, 'SANDBOX_PORT', 4010, 0, 65_535),
+    sandbox: seamEndpoint === undefined,
+    limits: {
+      maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 100),
+      maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 1000),
+      maxTokens: integer(env, 'MAX_TOKENS', 2000, 10, 100_000),
+      maxDirectives: integer(env, 'MAX_DIRECTIVES', 20, 0, 1000),
+      maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
+    },
+  }
+}

@@ -1,0 +1,79 @@
+import { SeamWebhook, SeamWebhookVerificationError } from '@seamapi/webhook'
+import type { Logger } from 'pino'
+import type { SessionEndedEvent } from './session-events.js'
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /** The current `whsec_…` secret (read per delivery: the sandbox sets it at start). */
+  secret: () => string | undefined
+  /** Runs the event path for a `client_session.deleted` event. */
+  onSessionDeleted: (
+    event: Omit<SessionEndedEvent, 'userIdentifierKey'> & { userIdentifierKey: null },
+  ) => Promise<void>
+  /** Counts a delivery dropped as a repeat of an earlier `svix-id`. */
+  onDuplicate: () => void
+  logger: Logger
+  /** How long a `svix-id` is remembered: Svix retries for about 3 days. @default 3 days */
+  dedupeTtlMs?: number
+}
+
+const SVIX_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const
+
+/**
+ * `POST /webhooks/seam`: Seam's Svix-signed webhooks, verified with `@seamapi/webhook` over the raw
+ * body. A bad or missing signature, or a timestamp more than 5 minutes off, is a 4xx with no side
+ * effect; a repeated `svix-id` is a 2xx processed once. Per process (issue #5 moves dedupe to Redis).
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions) {
+  const ttlMs = options.dedupeTtlMs ?? 3 * 24 * 3600 * 1000
+  const seen = new Map<string, number>()
+
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+  return async (request: Request): Promise<Response> => {
+    if (request.method !== 'POST') return json(405, { ok: false, error: 'POST a Seam webhook delivery here' })
+    const secret = options.secret()
+    if (secret === undefined) return json(503, { ok: false, error: 'SEAM_WEBHOOK_SECRET is not configured' })
+
+    const headers: Record<string, string> = {}
+    for (const name of SVIX_HEADERS) {
+      const value = request.headers.get(name)
+      if (value === null) return json(400, { ok: false, error: `Missing ${name} header` })
+      headers[name] = value
+    }
+    const body = await request.text()
+    let event: ReturnType<SeamWebhook['verify']>
+    try {
+      event = new SeamWebhook(secret).verify(body, headers)
+    } catch (error) {
+      const reason = error instanceof SeamWebhookVerificationError ? error.message : 'unverifiable payload'
+      options.logger.warn({ svixId: headers['svix-id'], reason }, 'webhook rejected')
+      return json(401, { ok: false, error: `Webhook signature not verified: ${reason}` })
+    }
+
+    const now = Date.now()
+    for (const [id, until] of seen) {
+      if (until > now) break
+      seen.delete(id)
+    }
+    const svixId = headers['svix-id']!
+    if (seen.has(svixId)) {
+      options.onDuplicate()
+      return json(200, { ok: true, duplicate: true })
+    }
+    seen.set(svixId, now + ttlMs)
+
+    if (event.event_type === 'client_session.deleted') {
+      await options.onSessionDeleted({
+        eventId: event.event_id,
+        clientSessionId: event.client_session_id,
+        workspaceId: event.workspace_id,
+        userIdentifierKey: null,
+        occurredAt: event.occurred_at,
+        reason: 'DELETED',
+      })
+    }
+    return json(200, { ok: true })
+  }
+}

@@ -1,0 +1,402 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
+import { useServer } from 'graphql-ws/use/ws'
+import { createYoga, type Plugin } from 'graphql-yoga'
+import { type Logger, pino } from 'pino'
+import { Counter, Gauge, Registry } from 'prom-client'
+import { WebSocketServer } from 'ws'
+import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
+import type { Principal } from './auth/principal.js'
+import { createPrincipalCache } from './auth/principal-cache.js'
+import { createPrincipalResolver } from './auth/resolve-principal.js'
+import type { Config } from './config.js'
+import { createSessionEvents } from './events/session-events.js'
+import { createWebhookHandler } from './events/webhook.js'
+import { createLoaders } from './loaders/index.js'
+import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
+import type { GatewayContext } from './schema/context.js'
+import { maskError } from './schema/errors.js'
+import { schema } from './schema/index.js'
+import { createUpstream } from './upstream/client.js'
+
+/** A running (or ready to run) gateway. */
+export interface Gateway {
+  /** Starts listening (and the embedded sandbox first, in sandbox mode). Resolves with the base URL. */
+  start(): Promise<string>
+  /** Stops accepting, closes sockets with 1001, stops the sandbox. Idempotent. */
+  stop(): Promise<void>
+  /** The gateway as a fetch handler (tests without a socket). */
+  fetch: (request: Request) => Promise<Response>
+  /** Base URL once started, such as `http://127.0.0.1:4000`. */
+  readonly url: string
+  /** The embedded sandbox, in sandbox mode, once started. */
+  readonly sandbox: Sandbox | undefined
+  /** The configuration in force (the sandbox's endpoint filled in once started). */
+  readonly config: Config
+  /** The process's principal cache (the event path evicts from it). */
+  readonly principalCache: ReturnType<typeof createPrincipalCache>
+  /** In sandbox mode, once started: the demo credentials GraphiQL and the banner show. */
+  readonly demo: SandboxDemo | undefined
+}
+
+/** What a newcomer needs to try the sandbox. */
+export interface SandboxDemo {
+  apiKey: string
+  clientSessionToken: string
+  clientSessionId: string
+  exampleQuery: string
+}
+
+/** The query GraphiQL opens with in sandbox mode. */
+export const EXAMPLE_QUERY = `# Run me: the demo client session token is already in the headers below.
+query MyDevices {
+  viewer {
+    kind
+    clientSession {
+      userIdentifierKey
+      devices {
+        nodes { deviceId displayName deviceType locked online }
+      }
+    }
+  }
+}
+`
+
+/** Options that are not configuration: injected parts, for tests and embedding. */
+export interface GatewayOptions {
+  /** Logger; JSON to stdout at `config.logLevel` by default. */
+  logger?: Logger
+}
+
+/** Credentials and secrets never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["client-session-token"]',
+  'req.headers["seam-client-session-token"]',
+  'req.headers["seam-publishable-key"]',
+  'token',
+  'apiKey',
+  'connectionParams',
+]
+
+/**
+ * Wires the gateway: config → upstream → principals → Yoga (HTTP, SSE) + graphql-ws on one Node
+ * server. Per process; nothing listens until {@link Gateway.start}.
+ */
+export function createGateway(initialConfig: Config, options: GatewayOptions = {}): Gateway {
+  let config = initialConfig
+  const logger =
+    options.logger ??
+    pino({
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'seam-graphql-gateway' },
+    })
+
+  // Metrics: one registry per gateway, so that several gateways can live in one process (tests).
+  const registry = new Registry()
+  const upstreamCalls = new Counter({
+    name: 'seam_upstream_requests_total',
+    help: 'Calls to Seam by route and status',
+    labelNames: ['route', 'status'],
+    registers: [registry],
+  })
+  const sessionEventsCounter = new Counter({
+    name: 'gateway_session_events_total',
+    help: 'Client session end events by source',
+    labelNames: ['source'],
+    registers: [registry],
+  })
+  const duplicatesDropped = new Counter({
+    name: 'gateway_event_duplicates_dropped_total',
+    help: 'Webhook deliveries and events dropped as duplicates',
+    registers: [registry],
+  })
+  const openSockets = new Gauge({
+    name: 'gateway_open_sockets',
+    help: 'Open graphql-ws sockets',
+    registers: [registry],
+  })
+
+  let upstream: ReturnType<typeof createUpstream> | undefined
+  const getUpstream = () => {
+    if (upstream === undefined) {
+      if (config.seamEndpoint === undefined)
+        throw new Error('The gateway has no Seam endpoint: start it first')
+      upstream = createUpstream({
+        endpoint: config.seamEndpoint,
+        timeoutMs: config.upstreamTimeoutMs,
+        observe: ({ route, status }) => upstreamCalls.inc({ route, status }),
+      })
+    }
+    return upstream
+  }
+
+  const principalCache = createPrincipalCache({ ttlMs: config.principalCacheTtlMs })
+  const resolvePrincipal = createPrincipalResolver(
+    { as: (credential) => getUpstream().as(credential) },
+    principalCache,
+  )
+  const events = createSessionEvents({ cache: principalCache })
+  let webhookSecret = config.seamWebhookSecret
+
+  const buildContext = (principal: Principal): GatewayContext => {
+    if (principal.kind === 'anonymous') return { principal, seam: null, loaders: null, events }
+    const seam = getUpstream().as(principal.credential)
+    // Loaders only serve principals that read: a publishable key only calls get_or_create.
+    const loaders = principal.kind === 'publishableKey' ? null : createLoaders(seam, principal)
+    return { principal, seam, loaders, events }
+  }
+
+  const webhook = createWebhookHandler({
+    secret: () => webhookSecret,
+    onSessionDeleted: async (event) => {
+      sessionEventsCounter.inc({ source: 'webhook' })
+      await events.sessionEnded(event)
+    },
+    onDuplicate: () => duplicatesDropped.inc(),
+    logger,
+  })
+
+  const useOperationsRoutes: Plugin = {
+    async onRequest({ url, request, endResponse, fetchAPI }) {
+      const json = (status: number, body: unknown) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify(body), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          }),
+        )
+      if (url.pathname === '/health') return json(200, { ok: true })
+      if (url.pathname === '/ready') {
+        const upstreamReady = await checkUpstream()
+        return json(upstreamReady ? 200 : 503, { ok: upstreamReady, upstream: upstreamReady })
+      }
+      if (url.pathname === '/webhooks/seam') return endResponse(await webhook(request))
+    },
+  }
+
+  const checkUpstream = async (): Promise<boolean> => {
+    if (config.seamEndpoint === undefined) return false
+    try {
+      const response = await fetch(`${config.seamEndpoint}/health`, { signal: AbortSignal.timeout(2000) })
+      // Seam answers /health without a credential; any HTTP answer below 500 means it is reachable.
+      return response.status < 500
+    } catch {
+      return false
+    }
+  }
+
+  let demo: SandboxDemo | undefined
+
+  const yoga = createYoga<{ principal?: Principal }, GatewayContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => logger.error(args.map(String).join(' ')),
+    },
+    graphiql: () =>
+      config.graphiql
+        ? {
+            title: 'Seam GraphQL Gateway',
+            subscriptionsProtocol: 'WS',
+            ...(demo && {
+              defaultQuery: demo.exampleQuery,
+              headers: JSON.stringify({ authorization: `Bearer ${demo.clientSessionToken}` }, null, 2),
+            }),
+          }
+        : false,
+    cors:
+      config.corsOrigins.length === 0
+        ? false
+        : {
+            origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+            credentials: !config.corsOrigins.includes('*'),
+            allowedHeaders: [
+              'authorization',
+              'content-type',
+              'client-session-token',
+              'seam-client-session-token',
+              'seam-publishable-key',
+              'seam-user-identifier-key',
+            ],
+            methods: ['GET', 'POST'],
+          },
+    batching: false,
+    maskedErrors: { maskError },
+    context: async (initial): Promise<GatewayContext> => {
+      // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here.
+      const principal =
+        initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
+      return buildContext(principal)
+    },
+    plugins: [
+      useOperationsRoutes,
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      usePrometheus({
+        endpoint: '/metrics',
+        registry,
+        metrics: {
+          graphql_envelop_request: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_phase_execute: true,
+          graphql_envelop_error_result: true,
+          graphql_yoga_http_duration: true,
+        },
+      }),
+    ],
+  })
+
+  let server: Server | undefined
+  let wsServer: WebSocketServer | undefined
+  let sandbox: Sandbox | undefined
+  let url = ''
+  let stopping: Promise<void> | undefined
+
+  const start = async (): Promise<string> => {
+    if (config.sandbox && config.seamEndpoint === undefined) {
+      sandbox = await createSandbox({ port: 0, log: (message, fields) => logger.warn(fields ?? {}, message) })
+      config = { ...config, seamEndpoint: sandbox.url }
+      // The sandbox signs its webhooks with a secret of ours and sends them to our own route, so
+      // the production webhook path runs in the sandbox too.
+      webhookSecret = webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`
+    }
+
+    server = createServer((req, res) => {
+      if (bodyTooLarge(req, config.limits.maxBodyBytes)) {
+        res.writeHead(413, { 'content-type': 'application/json' })
+        res.end(
+          JSON.stringify({
+            errors: [
+              {
+                message: `Request body is larger than ${config.limits.maxBodyBytes} bytes`,
+                extensions: { code: 'BAD_USER_INPUT' },
+              },
+            ],
+          }),
+        )
+        return
+      }
+      yoga(req, res)
+    })
+    wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxBodyBytes })
+    wsServer.on('connection', () => openSockets.inc())
+    wsServer.on('close', () => openSockets.set(0))
+    useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
+      {
+        connectionInitWaitTimeout: 3000,
+        onConnect: async (ctx) => {
+          ctx.extra.socket.once('close', () => openSockets.dec())
+          try {
+            const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
+            if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
+            ctx.extra.principal = principal
+            return true
+          } catch {
+            // graphql-ws closes with 4403 Forbidden.
+            return false
+          }
+        },
+        // Yoga's envelop pipeline (parse, validate, context, execute) serves sockets exactly as HTTP.
+        execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+        subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+        onSubscribe: async (ctx, _id, params) => {
+          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+            principal: ctx.extra.principal,
+          })
+          const args = {
+            schema,
+            operationName: params.operationName,
+            document: parse(params.query),
+            variableValues: params.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          }
+          const errors = validate(args.schema, args.document)
+          if (errors.length > 0) return errors
+          return args
+        },
+      },
+      wsServer,
+    )
+
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject)
+      server!.listen(config.port, config.host, () => resolve())
+    })
+    const address = server.address() as AddressInfo
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
+
+    if (sandbox !== undefined && webhookSecret !== undefined) {
+      sandbox.registerEmbeddedWebhook(`${url}/webhooks/seam`, webhookSecret)
+      // A fresh demo session for John's connected account, so GraphiQL shows data at first run.
+      const { client_session } = await getUpstream()
+        .as({ kind: 'apiKey', token: sandbox.apiKey })
+        .call('/client_sessions/create', {
+          user_identifier_key: `demo-user-${randomBytes(3).toString('hex')}`,
+          connected_account_ids: [sandbox.seed.john_connected_account_id],
+        })
+      demo = {
+        apiKey: sandbox.apiKey,
+        clientSessionToken: client_session.token,
+        clientSessionId: client_session.client_session_id,
+        exampleQuery: EXAMPLE_QUERY,
+      }
+    }
+    logger.info({ url, sandbox: sandbox !== undefined }, 'gateway listening')
+    return url
+  }
+
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const socket of wsServer?.clients ?? []) socket.close(1001, 'Going away')
+      await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()))
+      if (server !== undefined) {
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve())
+          server!.closeIdleConnections()
+        })
+      }
+      await sandbox?.stop()
+    })()
+    return stopping
+  }
+
+  return {
+    start,
+    stop,
+    fetch: (request) => Promise.resolve(yoga.fetch(request)),
+    get url() {
+      return url
+    },
+    get sandbox() {
+      return sandbox
+    },
+    get config() {
+      return config
+    },
+    principalCache,
+    get demo() {
+      return demo
+    },
+  }
+}
+
+type EnvelopedRoot = { execute: (args: unknown) => never; subscribe: (args: unknown) => never }
+
+const bodyTooLarge = (req: IncomingMessage, max: number) => {
+  const length = Number(req.headers['content-length'] ?? 0)
+  return Number.isFinite(length) && length > max
+}

@@ -1,0 +1,46 @@
+import type { ClientSession } from '@seamapi/types/connect'
+import DataLoader from 'dataloader'
+import type { Principal } from '../auth/principal.js'
+import { notFound } from '../errors.js'
+import type { SeamClient } from '../upstream/client.js'
+import { UpstreamError } from '../upstream/errors.js'
+
+/** True when `principal` may see `session`: its workspace's, or its own. */
+export const mayReadClientSession = (principal: Principal, session: ClientSession): boolean => {
+  if (principal.kind === 'workspace') return session.workspace_id === principal.workspaceId
+  if (principal.kind === 'clientSession') return session.client_session_id === principal.clientSessionId
+  return false
+}
+
+/**
+ * Client sessions by id, per request. A client session reads only itself (`/client_sessions/get`
+ * with its own token). A workspace reads one id with `/client_sessions/get` and several with one
+ * `/client_sessions/list` (not paginated). Results are checked against the principal again:
+ * Seam's fake answers `/client_sessions/get` across workspaces.
+ */
+export function createClientSessionByIdLoader(seam: SeamClient, principal: Principal) {
+  return new DataLoader<string, ClientSession>(async (ids) => {
+    let sessions: ClientSession[] = []
+    if (principal.kind === 'clientSession') {
+      if (ids.includes(principal.clientSessionId)) {
+        sessions = [(await seam.call('/client_sessions/get', {})).client_session]
+      }
+    } else if (principal.kind === 'workspace') {
+      if (ids.length === 1) {
+        sessions = await seam
+          .call('/client_sessions/get', { client_session_id: ids[0]! })
+          .then((response) => [response.client_session])
+          .catch((error: unknown) => {
+            if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return []
+            throw error
+          })
+      } else {
+        sessions = (await seam.call('/client_sessions/list', {})).client_sessions
+      }
+    }
+    const byId = new Map(
+      sessions.filter((s) => mayReadClientSession(principal, s)).map((s) => [s.client_session_id, s]),
+    )
+    return ids.map((id) => byId.get(id) ?? notFound('ClientSession', id))
+  })
+}

@@ -1,0 +1,54 @@
+import type { ConnectedAccount } from '@seamapi/types/connect'
+import DataLoader from 'dataloader'
+import type { Principal } from '../auth/principal.js'
+import { notFound } from '../errors.js'
+import type { SeamClient } from '../upstream/client.js'
+import { UpstreamError } from '../upstream/errors.js'
+
+/**
+ * True when `principal` may see `account`: its workspace's, or one of its session's. Seam's
+ * documented account shape has no `workspace_id`; when a response carries one (the fake's does),
+ * it must match.
+ */
+export const mayReadConnectedAccount = (principal: Principal, account: ConnectedAccount): boolean => {
+  const workspaceId = (account as { workspace_id?: string }).workspace_id
+  if (principal.kind === 'workspace')
+    return workspaceId === undefined || workspaceId === principal.workspaceId
+  if (principal.kind === 'clientSession') {
+    return (
+      (workspaceId === undefined || workspaceId === principal.workspaceId) &&
+      principal.connectedAccountIds.has(account.connected_account_id)
+    )
+  }
+  return false
+}
+
+/**
+ * Connected accounts by id, per request, with the cheapest correct call: one id → one
+ * `/connected_accounts/get`; several → one `/connected_accounts/list` (every page), which is what
+ * a client session token is scoped to anyway. Whatever Seam returns is checked against the
+ * principal again: Seam's fake answers `/connected_accounts/get` for any account.
+ */
+export function createConnectedAccountByIdLoader(seam: SeamClient, principal: Principal) {
+  return new DataLoader<string, ConnectedAccount>(async (ids) => {
+    let accounts: ConnectedAccount[]
+    if (principal.kind === 'clientSession') {
+      const own = ids.filter((id) => principal.connectedAccountIds.has(id))
+      accounts = own.length === 0 ? [] : await seam.all('/connected_accounts/list', 'connected_accounts', {})
+    } else if (ids.length === 1) {
+      accounts = await seam
+        .call('/connected_accounts/get', { connected_account_id: ids[0]! })
+        .then((response) => [response.connected_account])
+        .catch((error: unknown) => {
+          if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return []
+          throw error
+        })
+    } else {
+      accounts = await seam.all('/connected_accounts/list', 'connected_accounts', {})
+    }
+    const byId = new Map(
+      accounts.filter((a) => mayReadConnectedAccount(principal, a)).map((a) => [a.connected_account_id, a]),
+    )
+    return ids.map((id) => byId.get(id) ?? notFound('ConnectedAccount', id))
+  })
+}

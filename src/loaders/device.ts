@@ -1,0 +1,57 @@
+import type { Device } from '@seamapi/types/connect'
+import DataLoader from 'dataloader'
+import type { Principal } from '../auth/principal.js'
+import { notFound } from '../errors.js'
+import type { SeamClient } from '../upstream/client.js'
+
+/** True when `principal` may see `device`: its workspace's, or one of its session's accounts'. */
+export const mayReadDevice = (principal: Principal, device: Device): boolean => {
+  if (principal.kind === 'workspace') return device.workspace_id === principal.workspaceId
+  if (principal.kind === 'clientSession') {
+    return (
+      device.workspace_id === principal.workspaceId &&
+      device.connected_account_id !== undefined &&
+      principal.connectedAccountIds.has(device.connected_account_id)
+    )
+  }
+  return false
+}
+
+/**
+ * Devices by id, per request: all ids of one tick in one `/devices/list {device_ids}` call
+ * (following pages). An id Seam does not return, or returns for someone else, is a NOT_FOUND error.
+ */
+export function createDeviceByIdLoader(seam: SeamClient, principal: Principal) {
+  return new DataLoader<string, Device>(async (ids) => {
+    const devices = await seam.all('/devices/list', 'devices', { device_ids: [...ids] })
+    const byId = new Map(devices.filter((d) => mayReadDevice(principal, d)).map((d) => [d.device_id, d]))
+    return ids.map((id) => byId.get(id) ?? notFound('Device', id))
+  })
+}
+
+/**
+ * Every device of each connected account, per request: all accounts of one tick in one
+ * `/devices/list {connected_account_ids}` call, following pages. Accounts the principal may not
+ * see get an empty list (their existence is not revealed).
+ */
+export function createDevicesByConnectedAccountIdLoader(seam: SeamClient, principal: Principal) {
+  return new DataLoader<string, Device[]>(async (accountIds) => {
+    const visible = accountIds.filter(
+      (id) =>
+        principal.kind === 'workspace' ||
+        (principal.kind === 'clientSession' && principal.connectedAccountIds.has(id)),
+    )
+    const devices =
+      visible.length === 0
+        ? []
+        : await seam.all('/devices/list', 'devices', { connected_account_ids: [...new Set(visible)] })
+    const byAccount = new Map<string, Device[]>()
+    for (const device of devices) {
+      if (!mayReadDevice(principal, device) || device.connected_account_id === undefined) continue
+      const list = byAccount.get(device.connected_account_id) ?? []
+      list.push(device)
+      byAccount.set(device.connected_account_id, list)
+    }
+    return accountIds.map((id) => byAccount.get(id) ?? [])
+  })
+}

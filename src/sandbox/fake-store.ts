@@ -1,0 +1,37 @@
+import type { Database, Fake } from '@seamapi/fake-seam-connect'
+
+/** A client session as the fake stores it, private fields (`api_key_id`, `revoked_at`, …) included. */
+export type FakeClientSession = Database['client_sessions'][number]
+
+/** An event as the fake stores it (it adds `event_description`, which Seam's events do not carry). */
+export type FakeEvent = Database['events'][number]
+
+/** A webhook as the fake stores it, with its private `_workspace_id`. */
+export type FakeWebhook = Database['webhooks'][number]
+
+/**
+ * The zustand store behind `fake.database`.
+ *
+ * The fake types `fake.database` as its state only, but at runtime it is the hoisted zustand store,
+ * which also has `getState`/`setState`. Its state is produced with immer, so objects read from
+ * `getState()` may be frozen: always replace them, never mutate them.
+ */
+export interface FakeStore {
+  getState(): Database
+  setState(partial: Partial<Database>): void
+}
+
+/**
+ * Returns the fake's store with the `getState`/`setState` its type declaration leaves out.
+ *
+ * @throws if the fake no longer exposes a zustand store (a breaking change in `@seamapi/fake-seam-connect`).
+ */
+export function getFakeStore(fake: Fake): FakeStore {
+  const candidate = fake.database as unknown as Partial<FakeStore>
+  if (typeof candidate.getState !== 'function' || typeof candidate.setState !== 'function') {
+    throw new Error(
+      `Expected fake.database to be a zustand store with getState and setState, got ${typeof candidate.getState} getState and ${typeof candidate.setState} setState`,
+    )
+  }
+  return candidate as FakeStore
+}

@@ -1,0 +1,186 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/** Largest request body the sandbox's own routes read; Seam's params for them are a few hundred bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+/**
+ * An expected failure of a sandbox route, answered with Seam's error body
+ * `{"error":{"type","message"},"ok":false}` and the given status.
+ */
+export class SeamApiError extends Error {
+  /** HTTP status code of the response. */
+  readonly status: number
+  /** Seam's machine-readable error type, such as `invalid_input` or `client_session_not_found`. */
+  readonly type: string
+  /** Extra response headers, such as `allow` on a 405. */
+  readonly headers: Readonly<Record<string, string>>
+
+  constructor(status: number, type: string, message: string, headers: Record<string, string> = {}) {
+    super(message)
+    this.name = 'SeamApiError'
+    this.status = status
+    this.type = type
+    this.headers = headers
+  }
+}
+
+/**
+ * Thrown when a workspace's simulated outage (set through `/_fake/simulate_workspace_outage`) covers the
+ * route. Answered like the fake answers it: 503 with an empty body.
+ */
+export class SimulatedOutageError extends Error {
+  constructor(route: string) {
+    super(`Simulated workspace outage on ${route}`)
+    this.name = 'SimulatedOutageError'
+  }
+}
+
+/** Params of a request, with where they came from (query strings carry only strings). */
+export interface RequestParams {
+  readonly source: 'query' | 'body'
+  readonly values: Readonly<Record<string, unknown>>
+}
+
+/** Writes a JSON response with an exact content length. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body)
+  res.statusCode = status
+  res.setHeader('content-type', 'application/json; charset=utf-8')
+  res.setHeader('content-length', Buffer.byteLength(payload))
+  res.end(payload)
+}
+
+/** Writes Seam's error body for `error`. Never includes a stack trace. */
+export function sendSeamError(res: ServerResponse, error: SeamApiError): void {
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value)
+  sendJson(res, error.status, { error: { type: error.type, message: error.message }, ok: false })
+}
+
+/** Splits a request target into its path and query the way the fake does (`url.split('?')`). */
+export function splitRequestTarget(target: string | undefined): { pathname: string; query: URLSearchParams } {
+  const raw = target ?? '/'
+  const queryStart = raw.indexOf('?')
+  if (queryStart === -1) return { pathname: raw, query: new URLSearchParams() }
+  return { pathname: raw.slice(0, queryStart), query: new URLSearchParams(raw.slice(queryStart + 1)) }
+}
+
+/**
+ * Reads a request's params as Seam does: the query string for GET, the JSON body otherwise (falling back
+ * to the query string when the body is empty, as for a bodyless DELETE).
+ *
+ * @throws {SeamApiError} 400 `invalid_input` when the body is not a JSON object, 413 when it is too large.
+ */
+export async function readRequestParams(
+  req: IncomingMessage,
+  query: URLSearchParams,
+): Promise<RequestParams> {
+  if (req.method === 'GET' || req.method === 'HEAD') return { source: 'query', values: queryToValues(query) }
+
+  const text = await readBody(req)
+  if (text.trim() === '') return { source: 'query', values: queryToValues(query) }
+
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new SeamApiError(
+      400,
+      'invalid_input',
+      'Invalid request body: expected a JSON object, got invalid JSON',
+    )
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SeamApiError(
+      400,
+      'invalid_input',
+      `Invalid request body: expected a JSON object, got ${describeValue(parsed)}`,
+    )
+  }
+  return { source: 'body', values: parsed as Record<string, unknown> }
+}
+
+/**
+ * Describes a value's kind for error messages (`nothing`, `a number`, `an array`, …) without echoing it,
+ * so a message never repeats a credential that was sent in the wrong place.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (value === '') return 'an empty string'
+  switch (typeof value) {
+    case 'string':
+      return 'a string'
+    case 'number':
+      return 'a number'
+    case 'boolean':
+      return 'a boolean'
+    case 'object':
+      return 'an object'
+    default:
+      return `a ${typeof value}`
+  }
+}
+
+/** Repeated query keys become arrays (`?ids=a&ids=b`), single keys stay strings. */
+function queryToValues(query: URLSearchParams): Record<string, unknown> {
+  const values: Record<string, unknown> = {}
+  for (const key of new Set(query.keys())) {
+    const all = query.getAll(key)
+    values[key] = all.length === 1 ? all[0] : all
+  }
+  return values
+}
+
+/**
+ * Reads the whole body as UTF-8. Past the size cap it keeps consuming (and dropping) data instead of
+ * destroying the request, so the 413 still reaches the client.
+ */
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return
+      size += chunk.length
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk)
+        return
+      }
+      tooLarge = true
+      chunks.length = 0
+      reject(
+        new SeamApiError(
+          413,
+          'payload_too_large',
+          `Invalid request body: expected at most ${MAX_BODY_BYTES} bytes, got more`,
+          // The rest of the body is dropped unread, so the connection is not reused.
+          { connection: 'close' },
+        ),
+      )
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+    // A client that goes away mid-body emits 'close' without 'end'; settle so nothing waits forever.
+    // (After 'end' this is a no-op: a settled promise ignores further calls.)
+    req.on('close', () => reject(new Error('Expected the request body to end, got a closed connection')))
+  })
+}
+
+/**
+ * A route the sandbox serves itself instead of passing it to the fake.
+ *
+ * Lifecycle: created once per sandbox; `handle` runs once per request.
+ */
+export interface SandboxRoute {
+  /** Methods Seam accepts on this path; any other method is answered 405 `method_not_allowed`. */
+  readonly methods: readonly string[]
+  /**
+   * Handles one request and returns the JSON body of its 200 response.
+   *
+   * @throws {SeamApiError} for expected failures, answered with Seam's error body
+   * @throws {SimulatedOutageError} during a simulated outage, answered 503 with an empty body
+   */
+  handle(req: IncomingMessage, query: URLSearchParams): Promise<unknown>
+}

@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createFake, type Fake, type Seed } from '@seamapi/fake-seam-connect'
+import { createClientSessionRoutes } from './client-session-routes.js'
+import { type FakeStore, getFakeStore } from './fake-store.js'
+import {
+  type SandboxRoute,
+  SeamApiError,
+  SimulatedOutageError,
+  sendJson,
+  sendSeamError,
+  splitRequestTarget,
+} from './http.js'
+import type { ClientSessionDeletedEvent } from './seam-shapes.js'
+import { createWebhookDelivery, type WebhookTarget } from './webhook-delivery.js'
+import { installWebhookSecrets } from './webhook-secrets.js'
+
+/** Options of {@link createSandbox}. */
+export interface SandboxOptions {
+  /** Port to listen on; 0 picks a free one (read it back from `url`). @default 0 */
+  port?: number
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string
+  /** Called with a line of text for notable things (webhook delivery failures). @default no-op */
+  log?: (message: string, fields?: Record<string, unknown>) => void
+}
+
+/** A running sandbox: Seam's official fake, plus the client session routes and webhooks it lacks. */
+export interface Sandbox {
+  /** Base URL such as http://127.0.0.1:4010 */
+  readonly url: string
+  /** The seeded workspace API key, `seam_apikey1_token`. */
+  readonly apiKey: string
+  /** The fake's default seed: ids of its workspaces, keys, accounts and devices. */
+  readonly seed: Seed
+  /** The underlying fake (tests use fake.database; `getFakeStore` gives its getState/setState). */
+  readonly fake: Fake
+  /** In embedded mode, also deliver every webhook event of every workspace to this URL signed with this `whsec_` secret. */
+  registerEmbeddedWebhook(url: string, secret: string): void
+  /** Resolves once every webhook delivery started so far has settled (tests use it). */
+  drainWebhooks(): Promise<void>
+  /** Stops serving, closes open connections, aborts pending webhook deliveries. Idempotent. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts the embedded Seam sandbox: `@seamapi/fake-seam-connect`, seeded with its default seed, behind one
+ * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access`, `/health` and
+ * real `whsec_` webhook secrets, and delivers `client_session.deleted` events as Svix-signed webhooks.
+ * Every other path (the fake's `/_fake/*` controls included) goes to the fake unchanged.
+ *
+ * Lifecycle: one fake, one store and one server per sandbox; call `stop()` when done (tests: always,
+ * in `afterAll`/`afterEach`).
+ *
+ * @throws if the port cannot be bound, naming the host and port
+ */
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1'
+  const port = options.port ?? 0
+  const log = options.log ?? (() => {})
+
+  const fake = await createFake()
+  const seed = await fake.seed()
+  const store = getFakeStore(fake)
+  installWebhookSecrets(store)
+
+  const delivery = createWebhookDelivery({ log })
+  let embeddedWebhook: WebhookTarget | undefined
+
+  const deliverClientSessionDeleted = (event: ClientSessionDeletedEvent): void => {
+    delivery.deliver(event, webhookTargets(store, event, embeddedWebhook))
+  }
+
+  const routes = new Map<string, SandboxRoute>([
+    ...createClientSessionRoutes({ store, onClientSessionDeleted: deliverClientSessionDeleted }),
+    ['/health', { methods: ['GET', 'HEAD'], handle: async () => ({ ok: true }) }],
+  ])
+
+  // Set once the fake's handler is known; until then (a few ms during start) requests get a 503.
+  let forwardToFake: RequestListener | undefined
+
+  const server = createServer((req, res) => {
+    // Every response carries a request id; the fake's own middleware replaces it with its id on the
+    // routes it serves, and its bare 404 keeps this one.
+    res.setHeader('seam-request-id', randomUUID())
+    const { pathname, query } = splitRequestTarget(req.url)
+    const route = routes.get(pathname)
+    if (route !== undefined) {
+      void serveRoute(route, req, res, query, log)
+    } else if (forwardToFake !== undefined) {
+      forwardToFake(req, res)
+    } else {
+      sendSeamError(
+        res,
+        new SeamApiError(503, 'service_unavailable', 'Expected a started sandbox, got one still starting'),
+      )
+    }
+  })
+
+  await listen(server, port, host)
+  const address = server.address() as AddressInfo
+  const url = `http://${formatHost(host)}:${address.port}`
+
+  try {
+    forwardToFake = await obtainFakeHandler(fake, url, log)
+  } catch (error) {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    throw error
+  }
+
+  let stopped: Promise<void> | undefined
+  return {
+    url,
+    apiKey: seed.seam_apikey1_token,
+    seed,
+    fake,
+
+    registerEmbeddedWebhook(webhookUrl, secret) {
+      if (!/^https?:\/\//.test(webhookUrl)) {
+        throw new Error(`Expected an http(s) URL for the embedded webhook, got "${webhookUrl}"`)
+      }
+      if (!secret.startsWith('whsec_')) {
+        throw new Error('Expected a whsec_ secret for the embedded webhook, got a secret without that prefix')
+      }
+      // One embedded receiver per sandbox (the gateway that embeds it); a new registration replaces it.
+      embeddedWebhook = { url: webhookUrl, secret }
+    },
+
+    drainWebhooks: () => delivery.drain(),
+
+    stop() {
+      stopped ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        // close() only stops accepting; keep-alive and in-flight connections would hold it open.
+        server.closeAllConnections()
+        await Promise.all([closed, delivery.close(), fake.stopServer()])
+      })()
+      return stopped
+    },
+  }
+}
+
+/**
+ * Gets the fake's Node request handler so it can be called in-process.
+ *
+ * The fake builds its handler (route table, middlewares with the store and base URL) only inside
+ * `startServer`, and exposes no other way to get it. So: start it on a free port, take the `request`
+ * listener, and close its listening socket at once (it binds every interface for those milliseconds; the
+ * fake has no host option). The handler is a closure over the route table and
+ * the store, not over the socket, so it keeps working; every request reaches it from the sandbox's own
+ * server, unread, and the fake reads the body itself. `baseUrl` is the sandbox URL, so URLs the fake
+ * builds (Connect Webview URLs) point at the sandbox.
+ */
+async function obtainFakeHandler(
+  fake: Fake,
+  baseUrl: string,
+  log: (message: string, fields?: Record<string, unknown>) => void,
+): Promise<RequestListener> {
+  const fakeServer = await fake.startServer({ port: 0, baseUrl })
+  const [listener] = fakeServer.server.listeners('request')
+  await new Promise<void>((resolve) => fakeServer.server.close(() => resolve()))
+  if (typeof listener !== 'function') {
+    throw new Error(`Expected the fake's server to have a request listener, got ${typeof listener}`)
+  }
+  const handler = listener as (req: IncomingMessage, res: ServerResponse) => unknown
+  return (req, res) => {
+    // The fake's handler is async and its server never awaited it; a rejection here must not become an
+    // unhandled rejection of the whole process.
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch((error: unknown) => {
+        log('The fake failed to handle a request', {
+          path: splitRequestTarget(req.url).pathname,
+          error: error instanceof Error ? error.message : String(error),
+        })
+        if (res.headersSent) {
+          res.destroy()
+        } else {
+          sendSeamError(
+            res,
+            new SeamApiError(500, 'internal_server_error', 'The fake failed to handle the request'),
+          )
+        }
+      })
+  }
+}
+
+/** Runs one sandbox route and answers with its JSON or Seam's error body; never a stack trace. */
+async function serveRoute(
+  route: SandboxRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  log: (message: string, fields?: Record<string, unknown>) => void,
+): Promise<void> {
+  try {
+    const method = req.method ?? 'GET'
+    if (!route.methods.includes(method)) {
+      throw new SeamApiError(
+        405,
+        'method_not_allowed',
+        `Expected ${route.methods.join(' or ')}, got ${method}`,
+        { allow: route.methods.join(', ') },
+      )
+    }
+    sendJson(res, 200, await route.handle(req, query))
+  } catch (error) {
+    if (res.headersSent) {
+      res.destroy()
+    } else if (error instanceof SeamApiError) {
+      sendSeamError(res, error)
+    } else if (error instanceof SimulatedOutageError) {
+      // As the fake answers a simulated outage: 503, empty body.
+      res.statusCode = 503
+      res.end()
+    } else {
+      log('A sandbox route failed', {
+        path: splitRequestTarget(req.url).pathname,
+        error: error instanceof Error ? error.message : String(error),
+      })
+      sendSeamError(
+        res,
+        new SeamApiError(500, 'internal_server_error', 'The sandbox failed to handle the request'),
+      )
+    }
+  }
+}
+
+/**
+ * The webhooks of the event's workspace that subscribe to its type, then the embedded webhook. A webhook
+ * stored without `event_types` gets every event (the fake stores its full list, `client_session.deleted`
+ * included, for one created without them).
+ */
+function webhookTargets(
+  store: FakeStore,
+  event: ClientSessionDeletedEvent,
+  embeddedWebhook: WebhookTarget | undefined,
+): WebhookTarget[] {
+  const targets: WebhookTarget[] = []
+  for (const webhook of store.getState().webhooks) {
+    if (webhook._workspace_id !== event.workspace_id || webhook.secret === undefined) continue
+    const eventTypes = webhook.event_types
+    if (eventTypes === undefined || eventTypes.includes('*') || eventTypes.includes(event.event_type)) {
+      targets.push({ url: webhook.url, secret: webhook.secret })
+    }
+  }
+  if (embeddedWebhook !== undefined) targets.push(embeddedWebhook)
+  return targets
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(`Expected to listen on ${host}:${port}, got ${error.code ?? error.message}`, {
+          cause: error,
+        }),
+      )
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+}
+
+/** A URL host for the listening address: loopback for the wildcard addresses, brackets for IPv6. */
+function formatHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return host.includes(':') ? `[${host}]` : host
+}

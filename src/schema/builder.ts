@@ -1,0 +1,109 @@
+import SchemaBuilder from '@pothos/core'
+import RelayPlugin from '@pothos/plugin-relay'
+import ScopeAuthPlugin, { AuthScopeFailureType } from '@pothos/plugin-scope-auth'
+import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
+import { forbidden, notFound, unauthenticated } from '../errors.js'
+import { mayReadClientSession } from '../loaders/client-session.js'
+import { mayReadConnectedAccount } from '../loaders/connected-account.js'
+import { mayReadDevice } from '../loaders/device.js'
+import type {
+  AuthenticatedContext,
+  ClientSessionContext,
+  GatewayContext,
+  PublishableKeyContext,
+  WorkspaceContext,
+} from './context.js'
+
+/**
+ * The one SchemaBuilder. Configuration only: the types live in their own files.
+ *
+ * Scopes: `authenticated`, `workspace`, `clientSession`, `publishableKey` say who may call a field;
+ * `ownsClientSession`, `ownsConnectedAccount`, `ownsDevice` are the type-level rules that check
+ * every object against the principal however it was reached, so that an upstream that over-shares
+ * still leaks nothing.
+ */
+export const builder = new SchemaBuilder<{
+  Context: GatewayContext
+  AuthScopes: {
+    authenticated: boolean
+    workspace: boolean
+    clientSession: boolean
+    publishableKey: boolean
+    ownsClientSession: ClientSession
+    ownsConnectedAccount: ConnectedAccount
+    ownsDevice: Device
+  }
+  AuthContexts: {
+    authenticated: AuthenticatedContext
+    workspace: WorkspaceContext
+    clientSession: ClientSessionContext
+    publishableKey: PublishableKeyContext
+  }
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string }
+    JSON: { Input: unknown; Output: unknown }
+    ID: { Input: string; Output: string }
+  }
+  DefaultFieldNullability: false
+}>({
+  defaultFieldNullability: false,
+  plugins: [
+    // First: every field and every Node type is checked against the principal before it resolves.
+    ScopeAuthPlugin,
+    // Global ids, the Node interface, and Relay connections over Seam's page cursors.
+    RelayPlugin,
+  ],
+  scopeAuth: {
+    // Type-level rules run once per object (not once per field), so a foreign object fails as a
+    // whole, with exactly the one error a missing object gets.
+    runScopesOnType: true,
+    authorizeOnSubscribe: true,
+    authScopes: ({ principal }) => ({
+      authenticated: principal.kind === 'workspace' || principal.kind === 'clientSession',
+      workspace: principal.kind === 'workspace',
+      clientSession: principal.kind === 'clientSession',
+      publishableKey: principal.kind === 'publishableKey',
+      ownsClientSession: (session) => mayReadClientSession(principal, session),
+      ownsConnectedAccount: (account) => mayReadConnectedAccount(principal, account),
+      ownsDevice: (device) => mayReadDevice(principal, device),
+    }),
+    unauthorizedError: (_parent, { principal }, _info, result) => {
+      const failure = result.failure
+      if (failure.kind === AuthScopeFailureType.AuthScope) {
+        const value = failure.parameter as Record<string, string>
+        if (failure.scope === 'ownsClientSession')
+          return notFound('ClientSession', value.client_session_id ?? '')
+        if (failure.scope === 'ownsConnectedAccount') {
+          return notFound('ConnectedAccount', value.connected_account_id ?? '')
+        }
+        if (failure.scope === 'ownsDevice') return notFound('Device', value.device_id ?? '')
+      }
+      if (principal.kind === 'anonymous') {
+        return unauthenticated(
+          'A credential is required: send Authorization: Bearer <API key or client session token>',
+        )
+      }
+      return forbidden(`This field is not available to a ${describe(principal.kind)}`)
+    },
+  },
+  relay: {
+    // `node` and `nodes` are defined in node.ts so that a malformed, foreign or missing id all
+    // answer the same NOT_FOUND.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesOnConnection: true,
+  },
+})
+
+const describe = (kind: string) =>
+  kind === 'clientSession'
+    ? 'client session token'
+    : kind === 'publishableKey'
+      ? 'publishable key'
+      : 'workspace API key'
+
+builder.addScalarType('DateTime', DateTimeResolver)
+builder.addScalarType('JSON', JSONResolver)

@@ -1,0 +1,62 @@
+import { forbidden } from '../errors.js'
+import type { SessionEndedEvent } from '../events/session-events.js'
+import { builder } from './builder.js'
+
+const ClientSessionEndReason = builder.enumType('ClientSessionEndReason', {
+  description: 'Why a client session ended.',
+  values: {
+    DELETED: { description: 'Deleted through Seam or this gateway.' },
+    REVOKED: { description: 'Revoked through this gateway.' },
+    EXPIRED: { description: 'Reached its expiresAt.' },
+  } as const,
+})
+
+const ClientSessionDeletedEvent = builder
+  .objectRef<SessionEndedEvent>('ClientSessionDeletedEvent')
+  .implement({
+    description: 'A client session ended; its token no longer works.',
+    fields: (t) => ({
+      eventId: t.exposeID('eventId', {
+        description: 'Id of the event (Seam event id when Seam reported it).',
+      }),
+      clientSessionId: t.exposeID('clientSessionId'),
+      workspaceId: t.exposeID('workspaceId'),
+      userIdentifierKey: t.exposeString('userIdentifierKey', { nullable: true }),
+      occurredAt: t.field({ type: 'DateTime', resolve: (e) => e.occurredAt }),
+      reason: t.field({ type: ClientSessionEndReason, resolve: (e) => e.reason }),
+    }),
+  })
+
+builder.subscriptionField('clientSessionDeleted', (t) =>
+  t.withAuth({ authenticated: true }).field({
+    type: ClientSessionDeletedEvent,
+    description:
+      "Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered.",
+    args: {
+      clientSessionId: t.arg.id({ description: 'Only this session.' }),
+      userIdentifierKey: t.arg.string({ description: 'Only sessions of this user.' }),
+    },
+    subscribe: async function* (_root, args, { principal, events }) {
+      if (principal.kind === 'clientSession') {
+        if (
+          (args.clientSessionId != null && args.clientSessionId !== principal.clientSessionId) ||
+          (args.userIdentifierKey != null && args.userIdentifierKey !== principal.session.user_identifier_key)
+        ) {
+          throw forbidden("A client session token may subscribe only to its own session's end")
+        }
+        for await (const event of events.pubsub.subscribe(`session:${principal.clientSessionId}`)) {
+          yield event
+          // The session is over: so is its stream.
+          return
+        }
+        return
+      }
+      for await (const event of events.pubsub.subscribe(`workspace:${principal.workspaceId}`)) {
+        if (args.clientSessionId != null && event.clientSessionId !== args.clientSessionId) continue
+        if (args.userIdentifierKey != null && event.userIdentifierKey !== args.userIdentifierKey) continue
+        yield event
+      }
+    },
+    resolve: (event) => event,
+  }),
+)

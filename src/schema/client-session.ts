@@ -1,0 +1,297 @@
+import type { ClientSession } from '@seamapi/types/connect'
+import { badUserInput, notFound } from '../errors.js'
+import { UpstreamError } from '../upstream/errors.js'
+import { builder } from './builder.js'
+import { ConnectedAccountRef } from './connected-account.js'
+import type { WorkspaceContext } from './context.js'
+import { DeviceConnection } from './device.js'
+import { connectionFromList, queryKey } from './pagination.js'
+
+/** A Seam client session. */
+export const ClientSessionRef = builder.objectRef<ClientSession>('ClientSession')
+
+builder.node(ClientSessionRef, {
+  description:
+    "A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user.",
+  id: { resolve: (session) => session.client_session_id },
+  isTypeOf: (value) =>
+    typeof value === 'object' && value !== null && 'client_session_id' in value && 'token' in value,
+  authScopes: (session) => ({ ownsClientSession: session }),
+  fields: (t) => ({
+    clientSessionId: t.exposeID('client_session_id', { description: 'Seam id of the client session.' }),
+    workspaceId: t.exposeID('workspace_id', { description: 'Workspace of the session.' }),
+    userIdentifierKey: t.string({
+      nullable: true,
+      description: 'Your id for the user of this session.',
+      resolve: (s) => s.user_identifier_key ?? null,
+    }),
+    customerKey: t.string({
+      nullable: true,
+      description: 'Customer key of the session.',
+      resolve: (s) => s.customer_key ?? null,
+    }),
+    userIdentityId: t.id({
+      nullable: true,
+      description: 'User identity of the session.',
+      resolve: (s) => s.user_identity_id ?? null,
+    }),
+    userIdentityIds: t.idList({
+      description: 'User identities of the session.',
+      resolve: (s) => [...s.user_identity_ids],
+    }),
+    connectedAccountIds: t.idList({
+      description: 'Connected accounts this session may reach.',
+      resolve: (s) => [...s.connected_account_ids],
+    }),
+    connectWebviewIds: t.idList({
+      description: 'Connect Webviews of the session.',
+      resolve: (s) => [...s.connect_webview_ids],
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the session was created.',
+      resolve: (s) => s.created_at,
+    }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      description: 'When the session and its token expire.',
+      resolve: (s) => s.expires_at,
+    }),
+    deviceCount: t.int({
+      description: 'Number of devices the session can reach.',
+      resolve: async (s, _args, { loaders }) =>
+        s.device_count ??
+        (await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)).flat().length,
+    }),
+    token: t.string({
+      nullable: true,
+      description: 'The client session token. Workspace API keys only: FORBIDDEN for a client session.',
+      authScopes: { workspace: true },
+      resolve: (s) => s.token,
+    }),
+    connectedAccounts: t.field({
+      type: [ConnectedAccountRef],
+      description: "The session's connected accounts.",
+      resolve: async (s, _args, { loaders }) => {
+        const accounts = await loaders!.connectedAccountById.loadMany(s.connected_account_ids)
+        // An account removed since the session was granted it is simply no longer listed.
+        return accounts.filter((a): a is Exclude<typeof a, Error> => !(a instanceof Error))
+      },
+    }),
+    devices: t.field({
+      type: DeviceConnection,
+      description: "Devices of the session's connected accounts.",
+      args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
+      resolve: async (s, args, { loaders, principal }) => {
+        const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
+        const devices = lists.flatMap((list) => (list instanceof Error ? [] : list))
+        return connectionFromList(
+          devices,
+          args,
+          queryKey('ClientSession.devices', s.client_session_id, principal),
+        )
+      },
+    }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  clientSession: t.withAuth({ authenticated: true }).field({
+    type: ClientSessionRef,
+    nullable: true,
+    description: 'One client session by id; a client session token may read only its own.',
+    args: { clientSessionId: t.arg.id({ required: true }) },
+    resolve: (_root, { clientSessionId }, { loaders }) => loaders.clientSessionById.load(clientSessionId),
+  }),
+  clientSessions: t.withAuth({ workspace: true }).field({
+    type: [ClientSessionRef],
+    description: "The workspace's client sessions (workspace API keys only), optionally filtered.",
+    args: {
+      userIdentifierKey: t.arg.string(),
+      userIdentityId: t.arg.id(),
+      connectWebviewId: t.arg.id(),
+      withoutUserIdentifierKey: t.arg.boolean(),
+    },
+    resolve: async (_root, args, { seam, principal }) => {
+      const { client_sessions } = await seam.call('/client_sessions/list', {
+        ...(args.userIdentifierKey != null ? { user_identifier_key: args.userIdentifierKey } : {}),
+        ...(args.userIdentityId != null ? { user_identity_id: args.userIdentityId } : {}),
+        ...(args.connectWebviewId != null ? { connect_webview_id: args.connectWebviewId } : {}),
+        ...(args.withoutUserIdentifierKey != null
+          ? { without_user_identifier_key: args.withoutUserIdentifierKey }
+          : {}),
+      })
+      return client_sessions.filter((s) => s.workspace_id === principal.workspaceId)
+    },
+  }),
+}))
+
+const ClientSessionPayload = builder
+  .objectRef<{ clientSession: ClientSession }>('ClientSessionPayload')
+  .implement({
+    description: 'The client session a mutation created or changed.',
+    fields: (t) => ({ clientSession: t.expose('clientSession', { type: ClientSessionRef }) }),
+  })
+
+const ClientSessionEndedPayload = builder
+  .objectRef<{ clientSessionId: string }>('ClientSessionEndedPayload')
+  .implement({
+    description: 'The id of the client session a mutation ended.',
+    fields: (t) => ({ clientSessionId: t.exposeID('clientSessionId') }),
+  })
+
+const CreateClientSessionInput = builder.inputType('CreateClientSessionInput', {
+  description: 'A new client session.',
+  fields: (t) => ({
+    userIdentifierKey: t.string({ description: 'Your id for the user.' }),
+    connectedAccountIds: t.idList({ description: 'Connected accounts the session may reach.' }),
+    connectWebviewIds: t.idList({ description: 'Connect Webviews of the session.' }),
+    userIdentityId: t.id({ description: 'User identity of the session.' }),
+    customerKey: t.string({ description: 'Customer key of the session.' }),
+    expiresAt: t.field({ type: 'DateTime', description: 'When the session expires. @default Seam decides' }),
+  }),
+})
+
+const GetOrCreateClientSessionInput = builder.inputType('GetOrCreateClientSessionInput', {
+  description:
+    'The client session to find, or create, for a user; an existing one gets the new expiry and ids.',
+  fields: (t) => ({
+    userIdentifierKey: t.string({
+      description:
+        'Your id for the user; with a publishable key it may come from the seam-user-identifier-key header instead.',
+    }),
+    connectedAccountIds: t.idList(),
+    connectWebviewIds: t.idList(),
+    userIdentityId: t.id(),
+    expiresAt: t.field({ type: 'DateTime' }),
+  }),
+})
+
+const GrantClientSessionAccessInput = builder.inputType('GrantClientSessionAccessInput', {
+  description: 'Resources to add to a client session, found by id or by user identifier key.',
+  fields: (t) => ({
+    clientSessionId: t.id(),
+    userIdentifierKey: t.string(),
+    connectedAccountIds: t.idList(),
+    connectWebviewIds: t.idList(),
+    userIdentityId: t.id(),
+  }),
+})
+
+type SessionInput = {
+  userIdentifierKey?: string | null
+  connectedAccountIds?: string[] | null
+  connectWebviewIds?: string[] | null
+  userIdentityId?: string | null
+  customerKey?: string | null
+  expiresAt?: Date | null
+}
+
+const toSeamBody = (input: SessionInput) => ({
+  ...(input.userIdentifierKey != null ? { user_identifier_key: input.userIdentifierKey } : {}),
+  ...(input.connectedAccountIds != null ? { connected_account_ids: input.connectedAccountIds } : {}),
+  ...(input.connectWebviewIds != null ? { connect_webview_ids: input.connectWebviewIds } : {}),
+  ...(input.userIdentityId != null ? { user_identity_id: input.userIdentityId } : {}),
+  ...(input.customerKey != null ? { customer_key: input.customerKey } : {}),
+  ...(input.expiresAt != null ? { expires_at: input.expiresAt } : {}),
+})
+
+/** The caller's session by id, or by user identifier key; NOT_FOUND alike for missing and foreign. */
+async function findSession(
+  ctx: WorkspaceContext,
+  input: { clientSessionId?: string | null; userIdentifierKey?: string | null },
+): Promise<ClientSession> {
+  if (input.clientSessionId != null) return ctx.loaders.clientSessionById.load(input.clientSessionId)
+  const key = input.userIdentifierKey
+  if (key == null) throw badUserInput('input needs clientSessionId or userIdentifierKey, got neither')
+  const session = await ctx.seam
+    .call('/client_sessions/get', { user_identifier_key: key })
+    .then((response) => response.client_session)
+    .catch((error: unknown) => {
+      if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null
+      throw error
+    })
+  if (session === null || session.workspace_id !== ctx.principal.workspaceId)
+    throw notFound('ClientSession', key)
+  return session
+}
+
+/** Ends a session of the caller's workspace through Seam, then runs the event path. */
+async function endSession(ctx: WorkspaceContext, clientSessionId: string, reason: 'DELETED' | 'REVOKED') {
+  // The loader checks the session is in the caller's workspace: NOT_FOUND otherwise, as if missing.
+  const session = await ctx.loaders.clientSessionById.load(clientSessionId)
+  if (reason === 'DELETED')
+    await ctx.seam.call('/client_sessions/delete', { client_session_id: clientSessionId })
+  else await ctx.seam.call('/client_sessions/revoke', { client_session_id: clientSessionId })
+  await ctx.events.sessionEnded({
+    clientSessionId,
+    workspaceId: session.workspace_id,
+    userIdentifierKey: session.user_identifier_key ?? null,
+    reason,
+  })
+  return { clientSessionId }
+}
+
+builder.mutationFields((t) => ({
+  createClientSession: t.withAuth({ workspace: true }).field({
+    type: ClientSessionPayload,
+    description: 'Creates a client session (workspace API keys only).',
+    args: { input: t.arg({ type: CreateClientSessionInput, required: true }) },
+    resolve: async (_root, { input }, { seam }) => {
+      const { client_session } = await seam.call('/client_sessions/create', toSeamBody(input))
+      return { clientSession: client_session }
+    },
+  }),
+  getOrCreateClientSession: t.withAuth({ $any: { workspace: true, publishableKey: true } }).field({
+    type: ClientSessionPayload,
+    description:
+      'Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser.',
+    args: { input: t.arg({ type: GetOrCreateClientSessionInput, required: true }) },
+    resolve: async (_root, { input }, { seam, principal }) => {
+      let userIdentifierKey = input.userIdentifierKey
+      if (principal.kind === 'publishableKey') {
+        const fromHeader = principal.userIdentifierKey
+        if (fromHeader !== undefined && userIdentifierKey != null && fromHeader !== userIdentifierKey) {
+          throw badUserInput('input.userIdentifierKey differs from the seam-user-identifier-key header')
+        }
+        userIdentifierKey = userIdentifierKey ?? fromHeader
+      }
+      const { client_session } = await seam!.call(
+        '/client_sessions/get_or_create',
+        toSeamBody({ ...input, userIdentifierKey }),
+      )
+      return { clientSession: client_session }
+    },
+  }),
+  grantClientSessionAccess: t.withAuth({ workspace: true }).field({
+    type: ClientSessionPayload,
+    description:
+      'Adds connected accounts, Connect Webviews or a user identity to a client session (workspace API keys only).',
+    args: { input: t.arg({ type: GrantClientSessionAccessInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const session = await findSession(ctx, input)
+      await ctx.seam.call('/client_sessions/grant_access', {
+        client_session_id: session.client_session_id,
+        ...toSeamBody({ ...input, userIdentifierKey: null }),
+      })
+      const { client_session } = await ctx.seam.call('/client_sessions/get', {
+        client_session_id: session.client_session_id,
+      })
+      return { clientSession: client_session }
+    },
+  }),
+  revokeClientSession: t.withAuth({ workspace: true }).field({
+    type: ClientSessionEndedPayload,
+    description:
+      'Revokes a client session: its token stops working and its sockets close (workspace API keys only).',
+    args: { clientSessionId: t.arg.id({ required: true }) },
+    resolve: (_root, { clientSessionId }, ctx) => endSession(ctx, clientSessionId, 'REVOKED'),
+  }),
+  deleteClientSession: t.withAuth({ workspace: true }).field({
+    type: ClientSessionEndedPayload,
+    description:
+      'Deletes a client session: its token stops working and its sockets close (workspace API keys only).',
+    args: { clientSessionId: t.arg.id({ required: true }) },
+    resolve: (_root, { clientSessionId }, ctx) => endSession(ctx, clientSessionId, 'DELETED'),
+  }),
+}))

@@ -1,0 +1,44 @@
+import type {
+  AnonymousPrincipal,
+  ClientSessionPrincipal,
+  Principal,
+  PublishableKeyPrincipal,
+  WorkspacePrincipal,
+} from '../auth/principal.js'
+import type { SessionEvents } from '../events/session-events.js'
+import type { Loaders } from '../loaders/index.js'
+import type { SeamClient } from '../upstream/client.js'
+
+/**
+ * What every resolver gets. Built per request (and per subscription event) in `gateway.ts`:
+ * the principal, a Seam client with the caller's own credential, and fresh loaders.
+ */
+export interface GatewayContext {
+  principal: Principal
+  /** `null` for anonymous callers: they reach no upstream. */
+  seam: SeamClient | null
+  loaders: Loaders | null
+  events: SessionEvents
+}
+
+/** Context of a field behind `authScopes: { workspace: true }`. */
+export type WorkspaceContext = GatewayContext & {
+  principal: WorkspacePrincipal
+  seam: SeamClient
+  loaders: Loaders
+}
+/** Context of a field behind `authScopes: { clientSession: true }`. */
+export type ClientSessionContext = GatewayContext & {
+  principal: ClientSessionPrincipal
+  seam: SeamClient
+  loaders: Loaders
+}
+/** Context of a field behind `authScopes: { publishableKey: true }`. */
+export type PublishableKeyContext = GatewayContext & { principal: PublishableKeyPrincipal; seam: SeamClient }
+/** Context of a field behind `authScopes: { authenticated: true }`. */
+export type AuthenticatedContext = GatewayContext & {
+  principal: WorkspacePrincipal | ClientSessionPrincipal
+  seam: SeamClient
+  loaders: Loaders
+}
+export type { AnonymousPrincipal }

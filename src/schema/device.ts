@@ -1,0 +1,136 @@
+import type { Device } from '@seamapi/types/connect'
+import { mayReadDevice } from '../loaders/device.js'
+import { builder } from './builder.js'
+import { ConnectedAccountRef } from './connected-account.js'
+import { connectionFromSeam, queryKey } from './pagination.js'
+
+/** A Seam device (lock, thermostat, sensor, …). */
+export const DeviceRef = builder.objectRef<Device>('Device')
+
+builder.node(DeviceRef, {
+  description: 'A device connected to Seam: a smart lock, thermostat, noise sensor, …',
+  id: { resolve: (device) => device.device_id },
+  isTypeOf: (value) =>
+    typeof value === 'object' && value !== null && 'device_id' in value && 'device_type' in value,
+  authScopes: (device) => ({ ownsDevice: device }),
+  fields: (t) => ({
+    deviceId: t.exposeID('device_id', { description: 'Seam id of the device.' }),
+    deviceType: t.exposeString('device_type', { description: 'Seam device type, such as `august_lock`.' }),
+    displayName: t.exposeString('display_name', { description: 'Name to show for the device.' }),
+    workspaceId: t.exposeID('workspace_id', { description: 'Workspace the device belongs to.' }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'When the device was added to Seam.',
+      resolve: (d) => d.created_at,
+    }),
+    isManaged: t.exposeBoolean('is_managed', { description: 'Whether Seam manages the device.' }),
+    capabilitiesSupported: t.stringList({
+      description: 'Capabilities such as `lock`, `access_code`, `thermostat`.',
+      resolve: (d) => [...d.capabilities_supported],
+    }),
+    online: t.boolean({
+      nullable: true,
+      description: 'Whether the device is online, when Seam knows.',
+      resolve: (d) => d.properties.online ?? null,
+    }),
+    locked: t.boolean({
+      nullable: true,
+      description: 'Whether a lock is locked; null for devices that are not locks.',
+      resolve: (d) => (d.properties as { locked?: boolean }).locked ?? null,
+    }),
+    batteryLevel: t.float({
+      nullable: true,
+      description: 'Battery level from 0 to 1, when the device reports one.',
+      resolve: (d) => d.properties.battery?.level ?? d.properties.battery_level ?? null,
+    }),
+    manufacturer: t.string({
+      nullable: true,
+      description: 'Manufacturer, such as `august`.',
+      resolve: (d) => (d.properties as { manufacturer?: string }).manufacturer ?? null,
+    }),
+    properties: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'All device properties as Seam returns them.',
+      resolve: (d) => d.properties,
+    }),
+    customMetadata: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Your custom metadata.',
+      resolve: (d) => d.custom_metadata ?? null,
+    }),
+    connectedAccount: t.field({
+      type: ConnectedAccountRef,
+      nullable: true,
+      description: 'The connected account the device belongs to.',
+      resolve: (d, _args, { loaders }) =>
+        d.connected_account_id === undefined
+          ? null
+          : loaders!.connectedAccountById.load(d.connected_account_id),
+    }),
+  }),
+})
+
+/** A page of devices. */
+export const DeviceConnection = builder.connectionObject(
+  { type: DeviceRef, name: 'DeviceConnection', description: 'A page of devices.' },
+  { name: 'DeviceEdge', description: 'A device and its cursor.' },
+)
+
+builder.queryFields((t) => ({
+  device: t.withAuth({ authenticated: true }).field({
+    type: DeviceRef,
+    nullable: true,
+    description: 'One device by its Seam id; NOT_FOUND when it does not exist or is not yours.',
+    args: { deviceId: t.arg.id({ required: true }) },
+    resolve: (_root, { deviceId }, { loaders }) => loaders.deviceById.load(deviceId),
+  }),
+  devices: t.withAuth({ authenticated: true }).field({
+    type: DeviceConnection,
+    description:
+      'Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters.',
+    args: {
+      first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }),
+      after: t.arg.string({ description: 'Cursor of the last edge already seen.' }),
+      connectedAccountId: t.arg.id({ description: 'Only devices of this connected account.' }),
+      deviceIds: t.arg.idList({ description: 'Only these devices.' }),
+      deviceTypes: t.arg.stringList({ description: 'Only these device types, such as `august_lock`.' }),
+      search: t.arg.string({ description: 'Free-text search over names and ids.' }),
+      userIdentifierKey: t.arg.string({
+        description: 'Only devices of the client session with this user identifier key.',
+      }),
+    },
+    resolve: async (_root, args, { principal, seam }) => {
+      const { first, after, ...filters } = args
+      if (
+        principal.kind === 'clientSession' &&
+        filters.connectedAccountId != null &&
+        !principal.connectedAccountIds.has(filters.connectedAccountId)
+      ) {
+        return connectionFromSeam({ first, after }, queryKey('devices', filters, principal), async () => ({
+          items: [],
+          nextPageCursor: null,
+        }))
+      }
+      const body = {
+        ...(filters.connectedAccountId != null ? { connected_account_id: filters.connectedAccountId } : {}),
+        ...(filters.deviceIds != null ? { device_ids: filters.deviceIds } : {}),
+        ...(filters.deviceTypes != null ? { device_types: filters.deviceTypes as never } : {}),
+        ...(filters.search != null ? { search: filters.search } : {}),
+        ...(filters.userIdentifierKey != null ? { user_identifier_key: filters.userIdentifierKey } : {}),
+      }
+      return connectionFromSeam(
+        { first, after },
+        queryKey('devices', filters, principal),
+        (pageCursor, limit) =>
+          seam.page('/devices/list', 'devices', {
+            ...body,
+            limit,
+            ...(pageCursor ? { page_cursor: pageCursor } : {}),
+          }),
+        (device) => mayReadDevice(principal, device),
+      )
+    },
+  }),
+}))

@@ -1,0 +1,51 @@
+import { decodeGlobalID } from '@pothos/plugin-relay'
+import { notFound } from '../errors.js'
+import { builder } from './builder.js'
+import type { GatewayContext } from './context.js'
+
+/**
+ * Loads one node by global id. A malformed id, an unknown type, a missing object and someone
+ * else's object all answer the same NOT_FOUND, named by the id the caller sent.
+ */
+async function loadNode(globalId: string, { loaders }: GatewayContext): Promise<object> {
+  let decoded: { typename: string; id: string }
+  try {
+    decoded = decodeGlobalID(globalId)
+  } catch {
+    throw notFound('Node', globalId)
+  }
+  const rename = (error: unknown) => {
+    throw error instanceof Error &&
+      (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND'
+      ? notFound('Node', globalId)
+      : error
+  }
+  switch (decoded.typename) {
+    case 'Device':
+      return loaders!.deviceById.load(decoded.id).catch(rename)
+    case 'ConnectedAccount':
+      return loaders!.connectedAccountById.load(decoded.id).catch(rename)
+    case 'ClientSession':
+      return loaders!.clientSessionById.load(decoded.id).catch(rename)
+    default:
+      throw notFound('Node', globalId)
+  }
+}
+
+builder.queryFields((t) => ({
+  node: t.withAuth({ authenticated: true }).field({
+    type: builder.nodeInterfaceRef(),
+    nullable: true,
+    description: 'Any object by its global id; NOT_FOUND when it does not exist or is not yours.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => loadNode(id, ctx),
+  }),
+  nodes: t.withAuth({ authenticated: true }).field({
+    type: [builder.nodeInterfaceRef()],
+    nullable: { list: false, items: true },
+    description:
+      'Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error.',
+    args: { ids: t.arg.idList({ required: true }) },
+    resolve: (_root, { ids }, ctx) => ids.map((id) => loadNode(id, ctx)),
+  }),
+}))

@@ -1,0 +1,721 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { schemas } from '@seamapi/types/connect'
+import { SeamWebhook } from '@seamapi/webhook'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
+
+const API_KEY_1 = 'seam_apikey1_token'
+const API_KEY_2 = 'seam_apikey2_token'
+const SEEDED_CST = 'seam_cst1_token'
+
+// Each test gets its own sandbox (about 25 ms to start): the tests delete, revoke and break things.
+let sandbox: Sandbox
+let logged: { message: string; fields: Record<string, unknown> | undefined }[]
+const receivers: WebhookReceiver[] = []
+
+beforeEach(async () => {
+  logged = []
+  sandbox = await createSandbox({ port: 0, log: (message, fields) => logged.push({ message, fields }) })
+})
+
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()))
+  await sandbox.stop()
+})
+
+interface SeamResponse {
+  status: number
+  headers: Headers
+  body: unknown
+}
+
+/** Calls the sandbox like an SDK would: POST with a JSON body unless told otherwise. */
+async function seam(
+  path: string,
+  init: {
+    key?: string
+    body?: unknown
+    rawBody?: string
+    method?: string
+    headers?: Record<string, string>
+  } = {},
+): Promise<SeamResponse> {
+  const method = init.method ?? 'POST'
+  const hasBody = init.rawBody !== undefined || init.body !== undefined
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method,
+    headers: {
+      ...(init.key === undefined ? {} : { authorization: `Bearer ${init.key}` }),
+      ...(hasBody ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
+    body: init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  })
+  const text = await response.text()
+  let body: unknown = text
+  try {
+    body = text === '' ? undefined : JSON.parse(text)
+  } catch {
+    // Not JSON (the fake's bare 404): keep the text.
+  }
+  return { status: response.status, headers: response.headers, body }
+}
+
+function seamError(type: string, message: string) {
+  return { error: { type, message }, ok: false }
+}
+
+async function receiver(statuses: readonly number[] = []): Promise<WebhookReceiver> {
+  const created = await createWebhookReceiver({ statuses })
+  receivers.push(created)
+  return created
+}
+
+async function createWebhook(
+  url: string,
+  key = API_KEY_1,
+  eventTypes?: string[],
+): Promise<{ secret: string }> {
+  const response = await seam('/webhooks/create', {
+    key,
+    body: eventTypes === undefined ? { url } : { url, event_types: eventTypes },
+  })
+  expect(response.status).toBe(200)
+  return (response.body as { webhook: { secret: string } }).webhook
+}
+
+async function createClientSession(body: Record<string, unknown>, key = API_KEY_1) {
+  const response = await seam('/client_sessions/create', { key, body })
+  expect(response.status).toBe(200)
+  return (response.body as { client_session: { client_session_id: string; token: string } }).client_session
+}
+
+/**
+ * Issues of `schemas.client_session` (strict, so any extra field is an issue) other than UUID formats:
+ * the fake's ids (`cst1`, `seed_workspace_1`, `john_connected_account_id`) are not UUIDs, which Seam's
+ * schema demands, and the sandbox serves the fake's ids as they are. Every other rule must hold.
+ */
+function clientSessionSchemaIssues(value: unknown): string[] {
+  const result = schemas.client_session.strict().safeParse(value)
+  if (result.success) return []
+  return result.error.issues
+    .filter((issue) => !(issue.code === 'invalid_string' && issue.validation === 'uuid'))
+    .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+}
+
+const seededSession = {
+  client_session_id: 'cst1',
+  workspace_id: 'seed_workspace_1',
+  created_at: expect.any(String),
+  expires_at: expect.any(String),
+  token: SEEDED_CST,
+  user_identifier_key: 'john_user_identifier_key',
+  // august_device_1, august_device_2, ecobee_device_1 and minut_device_1 belong to John's account.
+  device_count: 4,
+  connected_account_ids: ['john_connected_account_id'],
+  connect_webview_ids: ['connect_webview1'],
+  user_identity_ids: ['john_user_identity_id'],
+  user_identity_id: 'john_user_identity_id',
+}
+
+describe('routes passed to the fake', () => {
+  it('serves /devices/list with the seeded API key', async () => {
+    const response = await seam('/devices/list', { key: API_KEY_1 })
+    expect(response.status).toBe(200)
+    const deviceIds = (response.body as { devices: { device_id: string }[] }).devices.map((d) => d.device_id)
+    expect(deviceIds).toEqual(
+      expect.arrayContaining(['august_device_1', 'august_device_2', 'ecobee_device_1', 'schlage_device_id']),
+    )
+    expect(response.headers.get('seam-request-id')).toMatch(/\S/)
+  })
+
+  it('passes /_fake/simulate_workspace_outage through, so /devices/list answers 503', async () => {
+    const outage = await seam('/_fake/simulate_workspace_outage', {
+      body: { workspace_id: 'seed_workspace_1', routes: ['/devices/list'] },
+    })
+    expect(outage.status).toBe(200)
+
+    const response = await seam('/devices/list', { key: API_KEY_1 })
+    expect(response).toMatchObject({ status: 503, body: undefined })
+  })
+
+  it('applies a simulated outage to the sandbox routes too', async () => {
+    await seam('/_fake/simulate_workspace_outage', {
+      body: { workspace_id: 'seed_workspace_1', routes: ['/client_sessions/list'] },
+    })
+    expect(await seam('/client_sessions/list', { key: API_KEY_1, body: {} })).toMatchObject({
+      status: 503,
+      body: undefined,
+    })
+    expect((await seam('/client_sessions/list', { key: API_KEY_2, body: {} })).status).toBe(200)
+  })
+
+  it('answers /health', async () => {
+    const response = await seam('/health', { method: 'GET' })
+    expect(response.status).toBe(200)
+    expect(response.body).toEqual({ ok: true })
+    expect(response.headers.get('seam-request-id')).toMatch(/\S/)
+  })
+})
+
+describe('/client_sessions/list', () => {
+  it("returns the workspace's sessions in Seam's shape, tokens included, private fields left out", async () => {
+    // A session the fake stores with api_key_id and (below) revoked_at, both private.
+    const created = await createClientSession({ connected_account_ids: ['jane_connected_account_id'] })
+    await seam('/client_sessions/revoke', {
+      key: API_KEY_1,
+      body: { client_session_id: created.client_session_id },
+    })
+
+    const response = await seam('/client_sessions/list', { key: API_KEY_1, body: {} })
+
+    expect(response.status).toBe(200)
+    expect(response.headers.get('seam-request-id')).toMatch(/\S/)
+    expect(response.body).toEqual({
+      client_sessions: [
+        seededSession,
+        {
+          client_session_id: created.client_session_id,
+          workspace_id: 'seed_workspace_1',
+          created_at: expect.any(String),
+          expires_at: expect.any(String),
+          token: created.token,
+          user_identifier_key: null,
+          device_count: 1,
+          connected_account_ids: ['jane_connected_account_id'],
+          connect_webview_ids: [],
+          user_identity_ids: [],
+        },
+      ],
+      ok: true,
+    })
+    for (const session of (response.body as { client_sessions: unknown[] }).client_sessions) {
+      expect(clientSessionSchemaIssues(session)).toEqual([])
+    }
+  })
+
+  it('filters by each of its params, from a JSON body or a query string', async () => {
+    const alice = await createClientSession({ user_identifier_key: 'alice' })
+    const anonymous = await createClientSession({})
+    const ids = async (init: { body?: unknown; query?: string }) => {
+      const response =
+        init.query === undefined
+          ? await seam('/client_sessions/list', { key: API_KEY_1, body: init.body })
+          : await seam(`/client_sessions/list?${init.query}`, { key: API_KEY_1, method: 'GET' })
+      expect(response.status).toBe(200)
+      return (response.body as { client_sessions: { client_session_id: string }[] }).client_sessions.map(
+        (session) => session.client_session_id,
+      )
+    }
+
+    expect(await ids({ body: {} })).toEqual(['cst1', alice.client_session_id, anonymous.client_session_id])
+    expect(await ids({ body: { client_session_id: alice.client_session_id } })).toEqual([
+      alice.client_session_id,
+    ])
+    expect(await ids({ body: { user_identifier_key: 'alice' } })).toEqual([alice.client_session_id])
+    expect(await ids({ body: { connect_webview_id: 'connect_webview1' } })).toEqual(['cst1'])
+    expect(await ids({ body: { user_identity_id: 'john_user_identity_id' } })).toEqual(['cst1'])
+    expect(await ids({ body: { without_user_identifier_key: true } })).toEqual([anonymous.client_session_id])
+    expect(await ids({ query: 'without_user_identifier_key=true' })).toEqual([anonymous.client_session_id])
+    expect(await ids({ query: 'user_identifier_key=alice' })).toEqual([alice.client_session_id])
+    expect(await ids({ query: 'user_identifier_key=nobody' })).toEqual([])
+  })
+
+  it("shows another workspace's key none of workspace 1's sessions", async () => {
+    await createClientSession({ user_identifier_key: 'bob' }, API_KEY_2)
+    const response = await seam('/client_sessions/list', { key: API_KEY_2, body: {} })
+    expect(response.status).toBe(200)
+    const sessions = (
+      response.body as { client_sessions: { workspace_id: string; user_identifier_key: string }[] }
+    ).client_sessions
+    expect(sessions.map((session) => [session.workspace_id, session.user_identifier_key])).toEqual([
+      ['seed_workspace_2', 'bob'],
+    ])
+  })
+
+  it('refuses anything but an API key with 401', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, 'Expected an API key in an "Authorization: Bearer <API key>" header, got no Authorization header'],
+      [{ authorization: `Bearer ${SEEDED_CST}` }, 'Expected an API key, got a client session token'],
+      [{ authorization: 'Bearer seam_pk1_token' }, 'Expected an API key, got a publishable key'],
+      [{ authorization: 'Bearer seam_at1_longtoken' }, 'Expected an API key, got a personal access token'],
+      [
+        { authorization: 'Bearer seam_nosuchkey' },
+        'Expected an API key of this sandbox, got an unknown API key',
+      ],
+      [
+        { authorization: `Basic ${API_KEY_1}` },
+        'Expected an "Authorization: Bearer <API key>" header, got a header of another form',
+      ],
+    ]
+    for (const [headers, message] of cases) {
+      const response = await seam('/client_sessions/list', { headers, body: {} })
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 401,
+        body: seamError('unauthorized', message),
+      })
+    }
+  })
+
+  it('rejects bad params with 400 invalid_input naming the param', async () => {
+    expect(
+      await seam('/client_sessions/list', { key: API_KEY_1, body: { client_session_id: 42 } }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid client_session_id: expected a non-empty string, got a number',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/list?without_user_identifier_key=yes', { key: API_KEY_1, method: 'GET' }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid without_user_identifier_key: expected a boolean, got a string',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/list', { key: API_KEY_1, body: { client_session_ids: ['cst1'] } }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Unexpected param client_session_ids: expected only client_session_id, connect_webview_id, user_identifier_key, user_identity_id, without_user_identifier_key',
+      ),
+    })
+  })
+})
+
+describe('/client_sessions/grant_access', () => {
+  it('merges the ids into the session, without repeats and in order', async () => {
+    const response = await seam('/client_sessions/grant_access', {
+      key: API_KEY_1,
+      body: {
+        client_session_id: 'cst1',
+        connected_account_ids: [
+          'jane_connected_account_id',
+          'john_connected_account_id',
+          'jane_connected_account_id',
+        ],
+      },
+    })
+    expect(response.status).toBe(200)
+    // Seam answers with the updated session as well as ok.
+    expect(response.body).toEqual({
+      client_session: {
+        ...seededSession,
+        connected_account_ids: ['john_connected_account_id', 'jane_connected_account_id'],
+        device_count: 5,
+      },
+      ok: true,
+    })
+
+    // The fake's own routes see the grant at once: the token now reaches Jane's lock.
+    const devices = await seam('/devices/list', { key: SEEDED_CST })
+    expect((devices.body as { devices: { device_id: string }[] }).devices.map((d) => d.device_id)).toContain(
+      'schlage_device_id',
+    )
+  })
+
+  it('finds the session by user_identifier_key', async () => {
+    const response = await seam('/client_sessions/grant_access', {
+      key: API_KEY_1,
+      body: {
+        user_identifier_key: 'john_user_identifier_key',
+        connected_account_ids: ['jane_connected_account_id'],
+      },
+    })
+    expect(response.status).toBe(200)
+    expect(getFakeStore(sandbox.fake).getState().client_sessions[0]?.connected_account_ids).toEqual([
+      'john_connected_account_id',
+      'jane_connected_account_id',
+    ])
+  })
+
+  it('rejects connected accounts that are not in the workspace, naming them, and changes nothing', async () => {
+    // Workspace 2's key: John's account exists, but in workspace 1.
+    const bob = await createClientSession({ user_identifier_key: 'bob' }, API_KEY_2)
+    const response = await seam('/client_sessions/grant_access', {
+      key: API_KEY_2,
+      body: {
+        client_session_id: bob.client_session_id,
+        connected_account_ids: ['john_connected_account_id', 'no_such_account'],
+      },
+    })
+    expect(response).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid connected_account_ids: expected ids of connected accounts in this workspace, got unknown ids "john_connected_account_id", "no_such_account"',
+      ),
+    })
+    const stored = getFakeStore(sandbox.fake)
+      .getState()
+      .client_sessions.find((session) => session.client_session_id === bob.client_session_id)
+    expect(stored?.connected_account_ids).toEqual([])
+  })
+
+  it('answers 404 for a session of another workspace, and without a session 400', async () => {
+    expect(
+      await seam('/client_sessions/grant_access', {
+        key: API_KEY_2,
+        body: { client_session_id: 'cst1', connected_account_ids: [] },
+      }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with client_session_id "cst1" in this workspace',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/grant_access', { key: API_KEY_1, body: { connected_account_ids: [] } }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid client_session_id: expected client_session_id or user_identifier_key, got neither',
+      ),
+    })
+  })
+})
+
+describe('/client_sessions/revoke', () => {
+  it("makes the token's next request a 401 while the session still exists, with no event", async () => {
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(200)
+
+    const response = await seam('/client_sessions/revoke', {
+      key: API_KEY_1,
+      body: { client_session_id: 'cst1' },
+    })
+    expect(response).toMatchObject({ status: 200, body: { ok: true } })
+
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(401)
+    expect((await seam('/client_sessions/get', { key: SEEDED_CST, body: {} })).status).toBe(401)
+    const listed = await seam('/client_sessions/list', {
+      key: API_KEY_1,
+      body: { client_session_id: 'cst1' },
+    })
+    expect(listed.body).toEqual({ client_sessions: [seededSession], ok: true })
+    expect(
+      getFakeStore(sandbox.fake)
+        .getState()
+        .events.filter((event) => event.event_type.startsWith('client_session.')),
+    ).toEqual([])
+  })
+
+  it('answers 404 for a session of another workspace and leaves it working', async () => {
+    expect(
+      await seam('/client_sessions/revoke', { key: API_KEY_2, body: { client_session_id: 'cst1' } }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with client_session_id "cst1" in this workspace',
+      ),
+    })
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(200)
+  })
+
+  it('accepts only POST, as Seam does', async () => {
+    const response = await seam('/client_sessions/revoke?client_session_id=cst1', {
+      key: API_KEY_1,
+      method: 'GET',
+    })
+    expect(response).toMatchObject({
+      status: 405,
+      body: seamError('method_not_allowed', 'Expected POST, got GET'),
+    })
+    expect(response.headers.get('allow')).toBe('POST')
+  })
+})
+
+describe('/client_sessions/delete', () => {
+  it('removes the session, records the event, and its token gets 401 everywhere', async () => {
+    const response = await seam('/client_sessions/delete', {
+      key: API_KEY_1,
+      body: { client_session_id: 'cst1' },
+    })
+    expect(response).toMatchObject({ status: 200, body: { ok: true } })
+
+    expect(await seam('/client_sessions/list', { key: API_KEY_1, body: {} })).toMatchObject({
+      body: { client_sessions: [], ok: true },
+    })
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(401)
+    expect((await seam('/client_sessions/get', { key: SEEDED_CST, body: {} })).status).toBe(401)
+
+    // The fake's /events/list reports it (it adds event_description to what it stores).
+    const events = await seam('/events/list', {
+      key: API_KEY_1,
+      body: { since: '1970-01-01T00:00:00.000Z', event_types: ['client_session.deleted'] },
+    })
+    expect((events.body as { events: unknown[] }).events).toEqual([
+      expect.objectContaining({
+        event_type: 'client_session.deleted',
+        client_session_id: 'cst1',
+        workspace_id: 'seed_workspace_1',
+      }),
+    ])
+  })
+
+  it('answers 404 to another workspace and for a missing id, and deletes nothing', async () => {
+    expect(
+      await seam('/client_sessions/delete', { key: API_KEY_2, body: { client_session_id: 'cst1' } }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with client_session_id "cst1" in this workspace',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/delete', { key: API_KEY_1, body: { client_session_id: 'cst404' } }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with client_session_id "cst404" in this workspace',
+      ),
+    })
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(200)
+  })
+
+  it('rejects a missing client_session_id and a body that is not a JSON object with 400', async () => {
+    expect(await seam('/client_sessions/delete', { key: API_KEY_1, body: {} })).toMatchObject({
+      status: 400,
+      body: seamError('invalid_input', 'Invalid client_session_id: expected a non-empty string, got nothing'),
+    })
+    expect(
+      await seam('/client_sessions/delete', { key: API_KEY_1, rawBody: '{"client_session_id": ' }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError('invalid_input', 'Invalid request body: expected a JSON object, got invalid JSON'),
+    })
+    expect(await seam('/client_sessions/delete', { key: API_KEY_1, body: ['cst1'] })).toMatchObject({
+      status: 400,
+      body: seamError('invalid_input', 'Invalid request body: expected a JSON object, got an array'),
+    })
+  })
+
+  it('accepts DELETE with the id in the query string, as Seam does', async () => {
+    const response = await seam('/client_sessions/delete?client_session_id=cst1', {
+      key: API_KEY_1,
+      method: 'DELETE',
+    })
+    expect(response).toMatchObject({ status: 200, body: { ok: true } })
+    expect((await seam('/devices/list', { key: SEEDED_CST })).status).toBe(401)
+  })
+
+  it('checks the API key before the params', async () => {
+    expect(await seam('/client_sessions/delete', { rawBody: 'not json' })).toMatchObject({ status: 401 })
+  })
+
+  it('answers 413 to a body over 1 MiB', async () => {
+    const response = await seam('/client_sessions/delete', {
+      key: API_KEY_1,
+      rawBody: JSON.stringify({ client_session_id: 'x'.repeat(1024 * 1024) }),
+    })
+    expect(response).toMatchObject({
+      status: 413,
+      body: seamError('payload_too_large', 'Invalid request body: expected at most 1048576 bytes, got more'),
+    })
+  })
+})
+
+describe('webhooks', () => {
+  it('gives /webhooks/create a real whsec_ secret that /webhooks/get and /webhooks/list show too', async () => {
+    const target = await receiver()
+    const response = await seam('/webhooks/create', { key: API_KEY_1, body: { url: target.url } })
+    expect(response.status).toBe(200)
+    const webhook = (
+      response.body as { webhook: { webhook_id: string; secret: string; event_types: string[] } }
+    ).webhook
+    expect(webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/)
+    // The fake's default event list for a webhook created without event_types includes the deletion.
+    expect(webhook.event_types).toContain('client_session.deleted')
+
+    const got = await seam('/webhooks/get', { key: API_KEY_1, body: { webhook_id: webhook.webhook_id } })
+    expect((got.body as { webhook: { secret: string } }).webhook.secret).toBe(webhook.secret)
+    const listed = await seam('/webhooks/list', { key: API_KEY_1, body: {} })
+    expect((listed.body as { webhooks: { secret: string }[] }).webhooks.map((w) => w.secret)).toEqual([
+      webhook.secret,
+    ])
+  })
+
+  it('delivers client_session.deleted, signed, to the workspace webhook and the embedded one', async () => {
+    const registered = await receiver()
+    const embedded = await receiver()
+    const otherWorkspace = await receiver()
+    const otherEventTypes = await receiver()
+    const { secret } = await createWebhook(registered.url)
+    await createWebhook(otherWorkspace.url, API_KEY_2)
+    await createWebhook(otherEventTypes.url, API_KEY_1, ['device.connected'])
+    const embeddedSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+    sandbox.registerEmbeddedWebhook(embedded.url, embeddedSecret)
+
+    await seam('/client_sessions/delete', { key: API_KEY_1, body: { client_session_id: 'cst1' } })
+    await sandbox.drainWebhooks()
+
+    const [delivery] = await registered.waitFor(1)
+    const [embeddedDelivery] = await embedded.waitFor(1)
+    const event = new SeamWebhook(secret).verify(delivery!.rawBody, delivery!.headers)
+    expect(event).toEqual({
+      event_id: expect.any(String),
+      event_type: 'client_session.deleted',
+      client_session_id: 'cst1',
+      workspace_id: 'seed_workspace_1',
+      created_at: expect.any(String),
+      occurred_at: expect.any(String),
+    })
+    // The body is the event itself, exactly as Seam sends it.
+    expect(JSON.parse(delivery!.rawBody)).toEqual(event)
+    expect(delivery!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'svix-id': expect.stringMatching(/^msg_/),
+      'svix-timestamp': expect.stringMatching(/^\d+$/),
+      'svix-signature': expect.stringMatching(/^v1,/),
+    })
+    expect(
+      new SeamWebhook(embeddedSecret).verify(embeddedDelivery!.rawBody, embeddedDelivery!.headers),
+    ).toEqual(event)
+    // One Svix message per event: every endpoint sees the same svix-id, so receivers can dedupe on it.
+    expect(embeddedDelivery!.headers['svix-id']).toBe(delivery!.headers['svix-id'])
+    // The embedded secret does not verify the registered webhook's delivery.
+    expect(() => new SeamWebhook(embeddedSecret).verify(delivery!.rawBody, delivery!.headers)).toThrow()
+
+    expect(otherWorkspace.received).toEqual([])
+    expect(otherEventTypes.received).toEqual([])
+    expect(registered.received).toHaveLength(1)
+    expect(logged).toEqual([])
+  })
+
+  it('retries a failed delivery with the same svix-id', async () => {
+    const flaky = await receiver([500])
+    const { secret } = await createWebhook(flaky.url)
+
+    await seam('/client_sessions/delete', { key: API_KEY_1, body: { client_session_id: 'cst1' } })
+    await sandbox.drainWebhooks()
+
+    const [failed, retried] = await flaky.waitFor(2)
+    expect([failed!.status, retried!.status]).toEqual([500, 200])
+    expect(retried!.headers['svix-id']).toBe(failed!.headers['svix-id'])
+    expect(new SeamWebhook(secret).verify(retried!.rawBody, retried!.headers)).toMatchObject({
+      event_type: 'client_session.deleted',
+      client_session_id: 'cst1',
+    })
+    expect(logged).toEqual([])
+  })
+
+  it('gives up after three attempts and logs it, without delaying /delete', async () => {
+    const broken = await receiver([500, 502, 503, 504])
+    await createWebhook(broken.url)
+
+    const started = Date.now()
+    const response = await seam('/client_sessions/delete', {
+      key: API_KEY_1,
+      body: { client_session_id: 'cst1' },
+    })
+    expect(response.status).toBe(200)
+    // The retries wait 100 + 500 ms; the response must not.
+    expect(Date.now() - started).toBeLessThan(500)
+
+    await sandbox.drainWebhooks()
+    expect(broken.received.map((delivery) => delivery.status)).toEqual([500, 502, 503])
+    expect(logged).toEqual([
+      {
+        message: 'Webhook delivery failed after 3 attempts, giving up',
+        fields: {
+          url: broken.url,
+          event_id: expect.any(String),
+          event_type: 'client_session.deleted',
+          svix_id: broken.received[0]!.headers['svix-id'],
+          error: 'Expected a 2xx response, got 503',
+        },
+      },
+    ])
+  })
+
+  it('refuses an embedded webhook without a whsec_ secret', () => {
+    expect(() => sandbox.registerEmbeddedWebhook('http://127.0.0.1:1/hook', 'secret')).toThrow(
+      'Expected a whsec_ secret for the embedded webhook, got a secret without that prefix',
+    )
+  })
+})
+
+describe('lifecycle', () => {
+  it('says which address it could not listen on', async () => {
+    const { port } = new URL(sandbox.url)
+    await expect(createSandbox({ port: Number(port) })).rejects.toThrow(
+      `Expected to listen on 127.0.0.1:${port}, got EADDRINUSE`,
+    )
+  })
+
+  it('stops idempotently and closes its port', async () => {
+    const { url } = sandbox
+    await Promise.all([sandbox.stop(), sandbox.stop()])
+    await sandbox.stop()
+    await expect(fetch(`${url}/health`)).rejects.toThrow()
+  })
+})
+
+describe('npm run sandbox (src/sandbox/main.ts)', () => {
+  const mainPath = fileURLToPath(new URL('../src/sandbox/main.ts', import.meta.url))
+  let child: ChildProcess | undefined
+
+  afterEach(() => {
+    if (child?.exitCode === null) child.kill('SIGKILL')
+    child = undefined
+  })
+
+  function run(env: Record<string, string>): ChildProcess {
+    child = spawn(process.execPath, ['--import', 'tsx', mainPath], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    return child
+  }
+
+  function collect(stream: NodeJS.ReadableStream | null): { text: () => string } {
+    let text = ''
+    stream?.setEncoding('utf8')
+    stream?.on('data', (chunk: string) => {
+      text += chunk
+    })
+    return { text: () => text }
+  }
+
+  it('rejects a SANDBOX_PORT that is not a port', async () => {
+    const sandboxProcess = run({ SANDBOX_PORT: 'abc' })
+    const stderr = collect(sandboxProcess.stderr)
+    const [code] = await once(sandboxProcess, 'close')
+    expect(code).toBe(1)
+    expect(stderr.text()).toBe('SANDBOX_PORT must be an integer from 0 to 65535, got "abc"\n')
+  })
+
+  it('prints its URL and keys, serves, and stops on SIGTERM', async () => {
+    const sandboxProcess = run({ SANDBOX_PORT: '0', SANDBOX_HOST: '127.0.0.1' })
+    const stdout = collect(sandboxProcess.stdout)
+    const url = await new Promise<string>((resolve, reject) => {
+      sandboxProcess.on('exit', (code) =>
+        reject(new Error(`Expected the sandbox to start, got exit code ${code}`)),
+      )
+      sandboxProcess.stdout?.on('data', () => {
+        const match = /listening on (http:\/\/\S+)/.exec(stdout.text())
+        if (match?.[1] !== undefined && stdout.text().includes('Publishable key')) resolve(match[1])
+      })
+    })
+    expect(stdout.text()).toContain('API key:         seam_apikey1_token')
+    expect(stdout.text()).toContain('Publishable key: seam_pk1_token')
+    expect((await fetch(`${url}/health`)).status).toBe(200)
+
+    sandboxProcess.kill('SIGTERM')
+    const [code] = await once(sandboxProcess, 'close')
+    expect(code).toBe(0)
+  })
+})
