@@ -1,0 +1,551 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+};
+
+/** A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user. */
+export type ClientSession = Node & {
+  __typename?: 'ClientSession';
+  /** Seam id of the client session. */
+  clientSessionId: Scalars['ID']['output'];
+  /** Connect Webviews of the session. */
+  connectWebviewIds: Array<Scalars['ID']['output']>;
+  /** Connected accounts this session may reach. */
+  connectedAccountIds: Array<Scalars['ID']['output']>;
+  /** The session's connected accounts. */
+  connectedAccounts: Array<ConnectedAccount>;
+  /** When the session was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Customer key of the session. */
+  customerKey?: Maybe<Scalars['String']['output']>;
+  /** Number of devices the session can reach. */
+  deviceCount: Scalars['Int']['output'];
+  /** Devices of the session's connected accounts. */
+  devices: DeviceConnection;
+  /** When the session and its token expire. */
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The client session token. Workspace API keys only: FORBIDDEN for a client session. */
+  token?: Maybe<Scalars['String']['output']>;
+  /** Your id for the user of this session. */
+  userIdentifierKey?: Maybe<Scalars['String']['output']>;
+  /** User identity of the session. */
+  userIdentityId?: Maybe<Scalars['ID']['output']>;
+  /** User identities of the session. */
+  userIdentityIds: Array<Scalars['ID']['output']>;
+  /** Workspace of the session. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+
+/** A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user. */
+export type ClientSessionDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A client session ended; its token no longer works. */
+export type ClientSessionDeletedEvent = {
+  __typename?: 'ClientSessionDeletedEvent';
+  clientSessionId: Scalars['ID']['output'];
+  /** Id of the event (Seam event id when Seam reported it). */
+  eventId: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  reason: ClientSessionEndReason;
+  userIdentifierKey?: Maybe<Scalars['String']['output']>;
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** Why a client session ended. */
+export type ClientSessionEndReason =
+  /** Deleted through Seam or this gateway. */
+  | 'DELETED'
+  /** Reached its expiresAt. */
+  | 'EXPIRED'
+  /** Revoked through this gateway. */
+  | 'REVOKED';
+
+/** The id of the client session a mutation ended. */
+export type ClientSessionEndedPayload = {
+  __typename?: 'ClientSessionEndedPayload';
+  clientSessionId: Scalars['ID']['output'];
+};
+
+/** The client session a mutation created or changed. */
+export type ClientSessionPayload = {
+  __typename?: 'ClientSessionPayload';
+  clientSession: ClientSession;
+};
+
+/** A user's account with a device provider (August, Schlage, …), connected to Seam. */
+export type ConnectedAccount = Node & {
+  __typename?: 'ConnectedAccount';
+  /** Provider of the account, such as `august`. */
+  accountType?: Maybe<Scalars['String']['output']>;
+  /** Whether new devices of the account are managed automatically. */
+  automaticallyManageNewDevices?: Maybe<Scalars['Boolean']['output']>;
+  /** Seam id of the connected account. */
+  connectedAccountId: Scalars['ID']['output'];
+  /** When the account was connected. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Your custom metadata. */
+  customMetadata?: Maybe<Scalars['JSON']['output']>;
+  /** Devices of this account. */
+  devices: DeviceConnection;
+  /** Name to show for the account. */
+  displayName?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** How the account identifies its user. */
+  userIdentifier?: Maybe<UserIdentifier>;
+};
+
+
+/** A user's account with a device provider (August, Schlage, …), connected to Seam. */
+export type ConnectedAccountDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of connected accounts. */
+export type ConnectedAccountConnection = {
+  __typename?: 'ConnectedAccountConnection';
+  edges: Array<ConnectedAccountEdge>;
+  nodes: Array<ConnectedAccount>;
+  pageInfo: PageInfo;
+};
+
+/** A connected account and its cursor. */
+export type ConnectedAccountEdge = {
+  __typename?: 'ConnectedAccountEdge';
+  cursor: Scalars['String']['output'];
+  node: ConnectedAccount;
+};
+
+/** A new client session. */
+export type CreateClientSessionInput = {
+  /** Connect Webviews of the session. */
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Connected accounts the session may reach. */
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Customer key of the session. */
+  customerKey?: InputMaybe<Scalars['String']['input']>;
+  /** When the session expires. @default Seam decides */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Your id for the user. */
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  /** User identity of the session. */
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
+export type Device = Node & {
+  __typename?: 'Device';
+  /** Battery level from 0 to 1, when the device reports one. */
+  batteryLevel?: Maybe<Scalars['Float']['output']>;
+  /** Capabilities such as `lock`, `access_code`, `thermostat`. */
+  capabilitiesSupported: Array<Scalars['String']['output']>;
+  /** The connected account the device belongs to. */
+  connectedAccount?: Maybe<ConnectedAccount>;
+  /** When the device was added to Seam. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Your custom metadata. */
+  customMetadata?: Maybe<Scalars['JSON']['output']>;
+  /** Seam id of the device. */
+  deviceId: Scalars['ID']['output'];
+  /** Seam device type, such as `august_lock`. */
+  deviceType: Scalars['String']['output'];
+  /** Name to show for the device. */
+  displayName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Whether Seam manages the device. */
+  isManaged: Scalars['Boolean']['output'];
+  /** Whether a lock is locked; null for devices that are not locks. */
+  locked?: Maybe<Scalars['Boolean']['output']>;
+  /** Manufacturer, such as `august`. */
+  manufacturer?: Maybe<Scalars['String']['output']>;
+  /** Whether the device is online, when Seam knows. */
+  online?: Maybe<Scalars['Boolean']['output']>;
+  /** All device properties as Seam returns them. */
+  properties?: Maybe<Scalars['JSON']['output']>;
+  /** Workspace the device belongs to. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** A page of devices. */
+export type DeviceConnection = {
+  __typename?: 'DeviceConnection';
+  edges: Array<DeviceEdge>;
+  nodes: Array<Device>;
+  pageInfo: PageInfo;
+};
+
+/** A device and its cursor. */
+export type DeviceEdge = {
+  __typename?: 'DeviceEdge';
+  cursor: Scalars['String']['output'];
+  node: Device;
+};
+
+/** The client session to find, or create, for a user; an existing one gets the new expiry and ids. */
+export type GetOrCreateClientSessionInput = {
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Your id for the user; with a publishable key it may come from the seam-user-identifier-key header instead. */
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Resources to add to a client session, found by id or by user identifier key. */
+export type GrantClientSessionAccessInput = {
+  clientSessionId?: InputMaybe<Scalars['ID']['input']>;
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates a client session (workspace API keys only). */
+  createClientSession: ClientSessionPayload;
+  /** Deletes a client session: its token stops working and its sockets close (workspace API keys only). */
+  deleteClientSession: ClientSessionEndedPayload;
+  /** Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser. */
+  getOrCreateClientSession: ClientSessionPayload;
+  /** Adds connected accounts, Connect Webviews or a user identity to a client session (workspace API keys only). */
+  grantClientSessionAccess: ClientSessionPayload;
+  /** Revokes a client session: its token stops working and its sockets close (workspace API keys only). */
+  revokeClientSession: ClientSessionEndedPayload;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationCreateClientSessionArgs = {
+  input: CreateClientSessionInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationDeleteClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationGetOrCreateClientSessionArgs = {
+  input: GetOrCreateClientSessionInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationGrantClientSessionAccessArgs = {
+  input: GrantClientSessionAccessInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationRevokeClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type Query = {
+  __typename?: 'Query';
+  /** One client session by id; a client session token may read only its own. */
+  clientSession?: Maybe<ClientSession>;
+  /** The workspace's client sessions (workspace API keys only), optionally filtered. */
+  clientSessions: Array<ClientSession>;
+  /** One connected account by its Seam id; NOT_FOUND when it does not exist or is not yours. */
+  connectedAccount?: Maybe<ConnectedAccount>;
+  /** Connected accounts the caller may see; a client session sees only its own. */
+  connectedAccounts: ConnectedAccountConnection;
+  /** One device by its Seam id; NOT_FOUND when it does not exist or is not yours. */
+  device?: Maybe<Device>;
+  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. */
+  devices: DeviceConnection;
+  /** Any object by its global id; NOT_FOUND when it does not exist or is not yours. */
+  node?: Maybe<Node>;
+  /** Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error. */
+  nodes: Array<Maybe<Node>>;
+  /** Who the caller is. */
+  viewer: Viewer;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryClientSessionsArgs = {
+  connectWebviewId?: InputMaybe<Scalars['ID']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+  withoutUserIdentifierKey?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryConnectedAccountArgs = {
+  connectedAccountId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryConnectedAccountsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryDeviceArgs = {
+  deviceId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  connectedAccountId?: InputMaybe<Scalars['ID']['input']>;
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  deviceTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+/** Real-time events over graphql-ws or SSE. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered. */
+  clientSessionDeleted: ClientSessionDeletedEvent;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionClientSessionDeletedArgs = {
+  clientSessionId?: InputMaybe<Scalars['ID']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How a connected account identifies its user with the provider. */
+export type UserIdentifier = {
+  __typename?: 'UserIdentifier';
+  apiUrl?: Maybe<Scalars['String']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  exclusive?: Maybe<Scalars['Boolean']['output']>;
+  phone?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** The caller. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The caller's own client session; null for a workspace API key. */
+  clientSession?: Maybe<ClientSession>;
+  kind: ViewerKind;
+  /** The caller's workspace. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** What kind of credential the caller holds. */
+export type ViewerKind =
+  /** A client session token. */
+  | 'CLIENT_SESSION'
+  /** A workspace API key. */
+  | 'WORKSPACE';
+
+export type CreateClientSessionMutationVariables = Exact<{
+  input: CreateClientSessionInput;
+}>;
+
+
+export type CreateClientSessionMutation = { __typename?: 'Mutation', createClientSession: { __typename?: 'ClientSessionPayload', clientSession: { __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, connectedAccountIds: Array<string>, token?: string | null, expiresAt: string } } };
+
+export type GetOrCreateClientSessionMutationVariables = Exact<{
+  input: GetOrCreateClientSessionInput;
+}>;
+
+
+export type GetOrCreateClientSessionMutation = { __typename?: 'Mutation', getOrCreateClientSession: { __typename?: 'ClientSessionPayload', clientSession: { __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, connectedAccountIds: Array<string>, token?: string | null } } };
+
+export type GrantClientSessionAccessMutationVariables = Exact<{
+  input: GrantClientSessionAccessInput;
+}>;
+
+
+export type GrantClientSessionAccessMutation = { __typename?: 'Mutation', grantClientSessionAccess: { __typename?: 'ClientSessionPayload', clientSession: { __typename?: 'ClientSession', clientSessionId: string, connectedAccountIds: Array<string> } } };
+
+export type RevokeClientSessionMutationVariables = Exact<{
+  clientSessionId: Scalars['ID']['input'];
+}>;
+
+
+export type RevokeClientSessionMutation = { __typename?: 'Mutation', revokeClientSession: { __typename?: 'ClientSessionEndedPayload', clientSessionId: string } };
+
+export type DeleteClientSessionMutationVariables = Exact<{
+  clientSessionId: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteClientSessionMutation = { __typename?: 'Mutation', deleteClientSession: { __typename?: 'ClientSessionEndedPayload', clientSessionId: string } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', kind: ViewerKind, workspaceId: string, clientSession?: { __typename?: 'ClientSession', clientSessionId: string } | null } };
+
+export type ClientSessionScreenQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ClientSessionScreenQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', kind: ViewerKind, clientSession?: { __typename?: 'ClientSession', id: string, clientSessionId: string, workspaceId: string, userIdentifierKey?: string | null, connectedAccountIds: Array<string>, deviceCount: number, connectedAccounts: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } }>, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string, displayName: string, connectedAccount?: { __typename?: 'ConnectedAccount', connectedAccountId: string } | null }> } } | null } };
+
+export type DeviceQueryVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
+
+
+export type DeviceQuery = { __typename?: 'Query', device?: { __typename?: 'Device', id: string, deviceId: string, deviceType: string, displayName: string, workspaceId: string, createdAt: string, isManaged: boolean, capabilitiesSupported: Array<string>, online?: boolean | null, locked?: boolean | null, batteryLevel?: number | null, manufacturer?: string | null, properties?: unknown | null, customMetadata?: unknown | null, connectedAccount?: { __typename?: 'ConnectedAccount', connectedAccountId: string } | null } | null };
+
+export type DevicesQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  connectedAccountId?: InputMaybe<Scalars['ID']['input']>;
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
+  deviceTypes?: InputMaybe<Array<Scalars['String']['input']> | Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DevicesQuery = { __typename?: 'Query', devices: { __typename?: 'DeviceConnection', edges: Array<{ __typename?: 'DeviceEdge', cursor: string, node: { __typename?: 'Device', deviceId: string } }>, nodes: Array<{ __typename?: 'Device', deviceId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ConnectedAccountQueryVariables = Exact<{
+  connectedAccountId: Scalars['ID']['input'];
+}>;
+
+
+export type ConnectedAccountQuery = { __typename?: 'Query', connectedAccount?: { __typename?: 'ConnectedAccount', id: string, connectedAccountId: string, accountType?: string | null, displayName?: string | null, createdAt: string, customMetadata?: unknown | null, automaticallyManageNewDevices?: boolean | null, userIdentifier?: { __typename?: 'UserIdentifier', email?: string | null } | null, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
+
+export type ConnectedAccountsQueryVariables = Exact<{
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ConnectedAccountsQuery = { __typename?: 'Query', connectedAccounts: { __typename?: 'ConnectedAccountConnection', nodes: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type ClientSessionQueryVariables = Exact<{
+  clientSessionId: Scalars['ID']['input'];
+}>;
+
+
+export type ClientSessionQuery = { __typename?: 'Query', clientSession?: { __typename?: 'ClientSession', id: string, clientSessionId: string, workspaceId: string, userIdentifierKey?: string | null, customerKey?: string | null, userIdentityId?: string | null, userIdentityIds: Array<string>, connectedAccountIds: Array<string>, connectWebviewIds: Array<string>, createdAt: string, expiresAt: string, deviceCount: number, token?: string | null } | null };
+
+export type ClientSessionsQueryVariables = Exact<{
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+  connectWebviewId?: InputMaybe<Scalars['ID']['input']>;
+  withoutUserIdentifierKey?: InputMaybe<Scalars['Boolean']['input']>;
+}>;
+
+
+export type ClientSessionsQuery = { __typename?: 'Query', clientSessions: Array<{ __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, token?: string | null }> };
+
+export type NodeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type NodeQuery = { __typename?: 'Query', node?:
+    | { __typename: 'ClientSession', clientSessionId: string, id: string }
+    | { __typename: 'ConnectedAccount', connectedAccountId: string, id: string }
+    | { __typename: 'Device', deviceId: string, id: string }
+   | null };
+
+export type NodesQueryVariables = Exact<{
+  ids: Array<Scalars['ID']['input']> | Scalars['ID']['input'];
+}>;
+
+
+export type NodesQuery = { __typename?: 'Query', nodes: Array<
+    | { __typename: 'ClientSession', id: string }
+    | { __typename: 'ConnectedAccount', id: string }
+    | { __typename: 'Device', id: string }
+   | null> };
+
+export type ClientSessionDeletedSubscriptionVariables = Exact<{
+  clientSessionId?: InputMaybe<Scalars['ID']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ClientSessionDeletedSubscription = { __typename?: 'Subscription', clientSessionDeleted: { __typename?: 'ClientSessionDeletedEvent', eventId: string, clientSessionId: string, workspaceId: string, userIdentifierKey?: string | null, occurredAt: string, reason: ClientSessionEndReason } };
+
+
+export const CreateClientSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateClientSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateClientSessionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createClientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}},{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}}]}}]}}]} as unknown as DocumentNode<CreateClientSessionMutation, CreateClientSessionMutationVariables>;
+export const GetOrCreateClientSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"GetOrCreateClientSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GetOrCreateClientSessionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"getOrCreateClientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}},{"kind":"Field","name":{"kind":"Name","value":"token"}}]}}]}}]}}]} as unknown as DocumentNode<GetOrCreateClientSessionMutation, GetOrCreateClientSessionMutationVariables>;
+export const GrantClientSessionAccessDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"GrantClientSessionAccess"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GrantClientSessionAccessInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"grantClientSessionAccess"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}}]}}]}}]}}]} as unknown as DocumentNode<GrantClientSessionAccessMutation, GrantClientSessionAccessMutationVariables>;
+export const RevokeClientSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeClientSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeClientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}}]}}]}}]} as unknown as DocumentNode<RevokeClientSessionMutation, RevokeClientSessionMutationVariables>;
+export const DeleteClientSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteClientSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteClientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}}]}}]}}]} as unknown as DocumentNode<DeleteClientSessionMutation, DeleteClientSessionMutationVariables>;
+export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}}]}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
+export const ClientSessionScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessionScreen"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}},{"kind":"Field","name":{"kind":"Name","value":"deviceCount"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClientSessionScreenQuery, ClientSessionScreenQueryVariables>;
+export const DeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Device"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceType"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"isManaged"}},{"kind":"Field","name":{"kind":"Name","value":"capabilitiesSupported"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"properties"}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]} as unknown as DocumentNode<DeviceQuery, DeviceQueryVariables>;
+export const DevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Devices"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"connectedAccountId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceIds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceTypes"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"connectedAccountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"connectedAccountId"}}},{"kind":"Argument","name":{"kind":"Name","value":"deviceIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceIds"}}},{"kind":"Argument","name":{"kind":"Name","value":"deviceTypes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceTypes"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIdentifierKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<DevicesQuery, DevicesQueryVariables>;
+export const ConnectedAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConnectedAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"connectedAccountId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"connectedAccountId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"connectedAccountId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"accountType"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifier"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}},{"kind":"Field","name":{"kind":"Name","value":"automaticallyManageNewDevices"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<ConnectedAccountQuery, ConnectedAccountQueryVariables>;
+export const ConnectedAccountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConnectedAccounts"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"search"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"search"},"value":{"kind":"Variable","name":{"kind":"Name","value":"search"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIdentifierKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ConnectedAccountsQuery, ConnectedAccountsQueryVariables>;
+export const ClientSessionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSession"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"customerKey"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentityId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentityIds"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}},{"kind":"Field","name":{"kind":"Name","value":"connectWebviewIds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"deviceCount"}},{"kind":"Field","name":{"kind":"Name","value":"token"}}]}}]}}]} as unknown as DocumentNode<ClientSessionQuery, ClientSessionQueryVariables>;
+export const ClientSessionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIdentityId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"connectWebviewId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"withoutUserIdentifierKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Boolean"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userIdentifierKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIdentityId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIdentityId"}}},{"kind":"Argument","name":{"kind":"Name","value":"connectWebviewId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"connectWebviewId"}}},{"kind":"Argument","name":{"kind":"Name","value":"withoutUserIdentifierKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"withoutUserIdentifierKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"token"}}]}}]}}]} as unknown as DocumentNode<ClientSessionsQuery, ClientSessionsQueryVariables>;
+export const NodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Node"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Device"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ConnectedAccount"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"ClientSession"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}}]}}]}}]}}]} as unknown as DocumentNode<NodeQuery, NodeQueryVariables>;
+export const NodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Nodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}}]}}]}}]} as unknown as DocumentNode<NodesQuery, NodesQueryVariables>;
+export const ClientSessionDeletedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ClientSessionDeleted"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionDeleted"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIdentifierKey"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIdentifierKey"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]} as unknown as DocumentNode<ClientSessionDeletedSubscription, ClientSessionDeletedSubscriptionVariables>;
