@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import { useServer } from 'graphql-ws/use/ws'
@@ -239,6 +240,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
     plugins: [
       useOperationsRoutes,
+      // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true },
+        maxAliases: { n: config.limits.maxAliases },
+        maxTokens: { n: config.limits.maxTokens },
+        maxDirectives: { n: config.limits.maxDirectives },
+        blockFieldSuggestion: { enabled: !config.introspection },
+      }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       usePrometheus({
         endpoint: '/metrics',

@@ -28,6 +28,17 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
       extensions: original.extensions,
     })
   }
+  if (error instanceof GraphQLError && error.originalError === undefined) {
+    // Parse and validation errors (the abuse limits among them) describe the caller's document:
+    // they keep their message and say what they are.
+    return createGraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+    })
+  }
   const masked = yogaMaskError(error, message, isDev) as Error
   if (masked instanceof GraphQLError && masked.extensions?.code === undefined) {
     return createGraphQLError(masked.message, {
