@@ -28,6 +28,8 @@ export interface PrincipalCache {
   get(credentialHash: string): Resolved | undefined
   /** Caches a principal unless its session has ended. */
   set(credentialHash: string, principal: Resolved): void
+  /** Drops a live session's entries so its next request sees its new grants; returns how many. */
+  forgetClientSession(clientSessionId: string): number
   /** Evicts every entry of an ended client session; returns how many were dropped. */
   evictClientSession(clientSessionId: string): number
   /** True once a session has been reported ended (deleted, revoked, expired). */
@@ -93,11 +95,14 @@ export function createPrincipalCache(options: PrincipalCacheOptions = {}): Princ
       entries.set(hash, { principal, expiresAt })
       if (entries.size > maxEntries) forget(entries.keys().next().value as string)
     },
-    evictClientSession(clientSessionId) {
-      tombstones.set(clientSessionId, now() + tombstoneMs)
+    forgetClientSession(clientSessionId) {
       const hashes = [...(bySession.get(clientSessionId) ?? [])]
       for (const hash of hashes) forget(hash)
       return hashes.length
+    },
+    evictClientSession(clientSessionId) {
+      tombstones.set(clientSessionId, now() + tombstoneMs)
+      return this.forgetClientSession(clientSessionId)
     },
     hasEnded,
     get size() {

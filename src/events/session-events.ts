@@ -36,6 +36,10 @@ export function createSessionEvents({ cache }: SessionEventsOptions) {
   const pubsub = createPubSub<SessionTopics>()
   return {
     pubsub,
+    /** A live session's grants changed: its cached principal goes, so its next request sees them. */
+    sessionChanged(clientSessionId: string) {
+      cache.forgetClientSession(clientSessionId)
+    },
     /** Ends a session once: evicts its principal and publishes its event; repeats are dropped. */
     async sessionEnded(
       input: Omit<SessionEndedEvent, 'eventId' | 'occurredAt'> & { eventId?: string; occurredAt?: string },

@@ -13,8 +13,8 @@ export const mayReadClientSession = (principal: Principal, session: ClientSessio
 }
 
 /**
- * Client sessions by id, per request. A client session reads only itself (`/client_sessions/get`
- * with its own token). A workspace reads one id with `/client_sessions/get` and several with one
+ * Client sessions by id, per request. A client session reads only itself (the session its
+ * principal was resolved from). A workspace reads one id with `/client_sessions/get` and several with one
  * `/client_sessions/list` (not paginated). Results are checked against the principal again:
  * Seam's fake answers `/client_sessions/get` across workspaces.
  */
@@ -22,9 +22,9 @@ export function createClientSessionByIdLoader(seam: SeamClient, principal: Princ
   return new DataLoader<string, ClientSession>(async (ids) => {
     let sessions: ClientSession[] = []
     if (principal.kind === 'clientSession') {
-      if (ids.includes(principal.clientSessionId)) {
-        sessions = [(await seam.call('/client_sessions/get', {})).client_session]
-      }
+      // The principal was resolved from `/client_sessions/get` with this very token, at most
+      // PRINCIPAL_CACHE_TTL_MS ago and never past a deletion event: no second call is needed.
+      if (ids.includes(principal.clientSessionId)) sessions = [principal.session]
     } else if (principal.kind === 'workspace') {
       if (ids.length === 1) {
         sessions = await seam

@@ -277,6 +277,7 @@ builder.mutationFields((t) => ({
       const { client_session } = await ctx.seam.call('/client_sessions/get', {
         client_session_id: session.client_session_id,
       })
+      ctx.events.sessionChanged(session.client_session_id)
       return { clientSession: client_session }
     },
   }),
