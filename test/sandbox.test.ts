@@ -528,6 +528,767 @@ describe('/client_sessions/delete', () => {
   })
 })
 
+describe('/client_sessions/create', () => {
+  it("keeps expires_at, customer_key and user_identity_id, and answers in Seam's shape", async () => {
+    const response = await seam('/client_sessions/create', {
+      key: API_KEY_1,
+      body: {
+        user_identifier_key: 'alice',
+        connected_account_ids: ['jane_connected_account_id'],
+        connect_webview_ids: ['connect_webview1'],
+        user_identity_id: 'john_user_identity_id',
+        customer_key: 'customer-1',
+        customer_id: 'customer_id_1',
+        expires_at: '2031-01-02T04:04:05+01:00',
+      },
+    })
+
+    const alice = {
+      client_session_id: 'cst2',
+      workspace_id: 'seed_workspace_1',
+      created_at: expect.any(String),
+      expires_at: '2031-01-02T03:04:05.000Z',
+      // The fake's own id and token scheme (`addClientSession` made them).
+      token: 'seam_cst1cst2_1tnse',
+      user_identifier_key: 'alice',
+      device_count: 1,
+      connected_account_ids: ['jane_connected_account_id'],
+      connect_webview_ids: ['connect_webview1'],
+      user_identity_ids: ['john_user_identity_id'],
+      user_identity_id: 'john_user_identity_id',
+      customer_key: 'customer-1',
+    }
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: { client_session: alice, ok: true },
+    })
+    expect(clientSessionSchemaIssues((response.body as { client_session: unknown }).client_session)).toEqual(
+      [],
+    )
+
+    // Stored on the fake's store, so its own routes and the sandbox's see the same session.
+    expect(getFakeStore(sandbox.fake).getState().client_sessions[1]).toMatchObject({
+      client_session_id: 'cst2',
+      expires_at: '2031-01-02T03:04:05.000Z',
+      customer_key: 'customer-1',
+      user_identity_ids: ['john_user_identity_id'],
+      api_key_id: 'api_key1',
+    })
+    expect(
+      await seam('/client_sessions/list', { key: API_KEY_1, body: { user_identifier_key: 'alice' } }),
+    ).toMatchObject({ status: 200, body: { client_sessions: [alice], ok: true } })
+    const devices = await seam('/devices/list', { key: 'seam_cst1cst2_1tnse' })
+    expect(deviceIds(devices.body)).toEqual(['schlage_device_id'])
+  })
+
+  it("defaults to the fake's one-year expiry and leaves customer_key out when none is given", async () => {
+    const response = await seam('/client_sessions/create', { key: API_KEY_1, body: {} })
+    const session = (response.body as { client_session: Record<string, unknown> }).client_session
+    expect(response.status).toBe(200)
+    expect(Object.keys(session)).not.toContain('customer_key')
+    expect(Object.keys(session)).not.toContain('user_identity_id')
+    const lifeMs = Date.parse(session.expires_at as string) - Date.parse(session.created_at as string)
+    expect(lifeMs).toBe(365.25 * 24 * 60 * 60 * 1000)
+    expect(clientSessionSchemaIssues(session)).toEqual([])
+  })
+
+  it('rejects an expires_at that is not a future ISO date-time, naming it, and creates nothing', async () => {
+    const cases: [unknown, string][] = [
+      [
+        'next tuesday',
+        'Invalid expires_at: expected an ISO 8601 date-time such as 2030-01-01T00:00:00.000Z, got "next tuesday"',
+      ],
+      [
+        '2031-01-02',
+        'Invalid expires_at: expected an ISO 8601 date-time such as 2030-01-01T00:00:00.000Z, got "2031-01-02"',
+      ],
+      [1924992000000, 'Invalid expires_at: expected an ISO 8601 date-time string, got a number'],
+      [
+        '2020-01-01T00:00:00Z',
+        'Invalid expires_at: expected a time in the future, got 2020-01-01T00:00:00.000Z',
+      ],
+    ]
+    for (const [expiresAt, message] of cases) {
+      const response = await seam('/client_sessions/create', {
+        key: API_KEY_1,
+        body: { user_identifier_key: 'late', expires_at: expiresAt },
+      })
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 400,
+        body: seamError('invalid_input', message),
+      })
+    }
+    expect(getFakeStore(sandbox.fake).getState().client_sessions).toHaveLength(1)
+  })
+
+  it("refuses a second session for a user_identifier_key, with the fake's type and message", async () => {
+    expect(
+      await seam('/client_sessions/create', {
+        key: API_KEY_1,
+        body: { user_identifier_key: 'john_user_identifier_key' },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'client_session_token_already_exists',
+        'A client session token already exists for this user, try using /client_session_tokens/get_or_create',
+      ),
+    })
+  })
+
+  it('rejects resources of another workspace and unknown user identities, naming them', async () => {
+    expect(
+      await seam('/client_sessions/create', {
+        key: API_KEY_2,
+        body: { connected_account_ids: ['john_connected_account_id'] },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid connected_account_ids: expected ids of connected accounts in this workspace, got unknown id "john_connected_account_id"',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/create', {
+        key: API_KEY_1,
+        body: { user_identity_id: 'nobody_identity' },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid user_identity_id: expected ids of user identities in this workspace, got unknown id "nobody_identity"',
+      ),
+    })
+    expect(getFakeStore(sandbox.fake).getState().client_sessions).toHaveLength(1)
+  })
+
+  it('lets a publishable key create an empty session with its expires_at, as the fake allows', async () => {
+    const headers = { 'seam-publishable-key': 'seam_pk1_token' }
+    const response = await seam('/client_sessions/create', {
+      headers,
+      body: { user_identifier_key: 'browser-user', expires_at: '2031-05-06T07:08:09.000Z' },
+    })
+    expect(response).toMatchObject({
+      status: 200,
+      body: {
+        client_session: {
+          client_session_id: 'cst2',
+          user_identifier_key: 'browser-user',
+          expires_at: '2031-05-06T07:08:09.000Z',
+          connected_account_ids: [],
+          device_count: 0,
+        },
+        ok: true,
+      },
+    })
+    expect(getFakeStore(sandbox.fake).getState().client_sessions[1]?.publishable_key).toBe('seam_pk1_token')
+
+    expect(
+      await seam('/client_sessions/create', {
+        headers,
+        body: { user_identifier_key: 'browser-user-2', connected_account_ids: ['john_connected_account_id'] },
+      }),
+    ).toMatchObject({
+      status: 403,
+      body: seamError(
+        'publishable_keys_must_create_empty_client_sessions',
+        'You cannot specify connect_webview_ids or connected_account_ids when using a publishable key',
+      ),
+    })
+    expect(await seam('/client_sessions/create', { headers, body: {} })).toMatchObject({
+      status: 401,
+      body: seamError(
+        'publishable_key_requires_user_identifier_key',
+        'user_identifier_key is required with publishable_key',
+      ),
+    })
+  })
+
+  it('leaves other credentials to the fake', async () => {
+    expect(await seam('/client_sessions/create', { key: SEEDED_CST, body: {} })).toMatchObject({
+      status: 400,
+      body: {
+        error: { type: 'token_auth_not_accepted', message: 'Token auth is not accepted for this request.' },
+      },
+    })
+  })
+})
+
+describe('/client_sessions/get_or_create', () => {
+  it('with an API key, creates the session of a user once, then updates its expiry and merges its ids', async () => {
+    const first = await seam('/client_sessions/get_or_create', {
+      key: API_KEY_1,
+      body: {
+        user_identifier_key: 'bob',
+        connected_account_ids: ['john_connected_account_id'],
+        expires_at: '2031-01-01T00:00:00.000Z',
+      },
+    })
+    const bob = {
+      client_session_id: 'cst2',
+      workspace_id: 'seed_workspace_1',
+      created_at: expect.any(String),
+      expires_at: '2031-01-01T00:00:00.000Z',
+      token: 'seam_cst1cst2_1tnse',
+      user_identifier_key: 'bob',
+      device_count: 4,
+      connected_account_ids: ['john_connected_account_id'],
+      connect_webview_ids: [],
+      user_identity_ids: [],
+    }
+    expect({ status: first.status, body: first.body }).toEqual({
+      status: 200,
+      body: { client_session: bob, ok: true },
+    })
+    expect(clientSessionSchemaIssues((first.body as { client_session: unknown }).client_session)).toEqual([])
+
+    const second = await seam('/client_sessions/get_or_create', {
+      key: API_KEY_1,
+      body: {
+        user_identifier_key: 'bob',
+        connected_account_ids: ['jane_connected_account_id', 'john_connected_account_id'],
+        user_identity_id: 'john_user_identity_id',
+        expires_at: '2032-06-01T12:00:00.000Z',
+      },
+    })
+    const updated = {
+      ...bob,
+      expires_at: '2032-06-01T12:00:00.000Z',
+      connected_account_ids: ['john_connected_account_id', 'jane_connected_account_id'],
+      device_count: 5,
+      user_identity_ids: ['john_user_identity_id'],
+      user_identity_id: 'john_user_identity_id',
+    }
+    expect(second.body).toEqual({ client_session: updated, ok: true })
+
+    // Without expires_at the expiry stays; still one session for bob.
+    const third = await seam('/client_sessions/get_or_create', {
+      key: API_KEY_1,
+      body: { user_identifier_key: 'bob' },
+    })
+    expect(third.body).toEqual({ client_session: updated, ok: true })
+    const listed = await seam('/client_sessions/list', {
+      key: API_KEY_1,
+      body: { user_identifier_key: 'bob' },
+    })
+    expect(listed.body).toEqual({ client_sessions: [updated], ok: true })
+  })
+
+  it("with an API key, finds the seeded session and only in the key's workspace", async () => {
+    const john = await seam('/client_sessions/get_or_create', {
+      key: API_KEY_1,
+      body: { user_identifier_key: 'john_user_identifier_key' },
+    })
+    expect(john.body).toEqual({ client_session: seededSession, ok: true })
+
+    const other = await seam('/client_sessions/get_or_create', {
+      key: API_KEY_2,
+      body: { user_identifier_key: 'john_user_identifier_key' },
+    })
+    expect(other).toMatchObject({
+      status: 200,
+      body: {
+        client_session: {
+          client_session_id: 'cst2',
+          workspace_id: 'seed_workspace_2',
+          user_identifier_key: 'john_user_identifier_key',
+          connected_account_ids: [],
+        },
+      },
+    })
+  })
+
+  it('with an API key, rejects a past expires_at and unknown ids, and changes nothing', async () => {
+    expect(
+      await seam('/client_sessions/get_or_create', {
+        key: API_KEY_1,
+        body: { user_identifier_key: 'john_user_identifier_key', expires_at: '2001-01-01T00:00:00.000Z' },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid expires_at: expected a time in the future, got 2001-01-01T00:00:00.000Z',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/get_or_create', {
+        key: API_KEY_1,
+        body: { user_identifier_key: 'john_user_identifier_key', connect_webview_ids: ['cw_nope'] },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid connect_webview_ids: expected ids of Connect Webviews in this workspace, got unknown id "cw_nope"',
+      ),
+    })
+    const listed = await seam('/client_sessions/list', { key: API_KEY_1, body: {} })
+    expect(listed.body).toEqual({ client_sessions: [seededSession], ok: true })
+  })
+
+  it('with an unknown API key, is 401', async () => {
+    expect(
+      await seam('/client_sessions/get_or_create', {
+        key: 'seam_nosuchkey',
+        body: { user_identifier_key: 'x' },
+      }),
+    ).toMatchObject({
+      status: 401,
+      body: seamError('unauthorized', 'Expected an API key of this sandbox, got an unknown API key'),
+    })
+  })
+
+  it('with a publishable key, keeps expires_at and updates it on the next call', async () => {
+    const headers = { 'seam-publishable-key': 'seam_pk1_token', 'seam-user-identifier-key': 'carol' }
+    const first = await seam('/client_sessions/get_or_create', {
+      headers,
+      body: { expires_at: '2031-01-01T00:00:00.000Z' },
+    })
+    const carol = {
+      client_session_id: 'cst2',
+      workspace_id: 'seed_workspace_1',
+      created_at: expect.any(String),
+      expires_at: '2031-01-01T00:00:00.000Z',
+      token: 'seam_cst1cst2_1tnse',
+      user_identifier_key: 'carol',
+      device_count: 0,
+      connected_account_ids: [],
+      connect_webview_ids: [],
+      user_identity_ids: [],
+    }
+    expect({ status: first.status, body: first.body }).toEqual({
+      status: 200,
+      body: { client_session: carol, ok: true },
+    })
+    expect(getFakeStore(sandbox.fake).getState().client_sessions[1]?.publishable_key).toBe('seam_pk1_token')
+
+    const second = await seam('/client_sessions/get_or_create', {
+      headers: { 'seam-publishable-key': 'seam_pk1_token' },
+      body: { user_identifier_key: 'carol', expires_at: '2033-03-03T03:03:03.000Z' },
+    })
+    expect(second.body).toEqual({
+      client_session: { ...carol, expires_at: '2033-03-03T03:03:03.000Z' },
+      ok: true,
+    })
+  })
+
+  it("with a publishable key, keeps the fake's checks and messages", async () => {
+    const pk = { 'seam-publishable-key': 'seam_pk1_token' }
+    const cases: [Record<string, string>, unknown, number, string, string][] = [
+      [
+        pk,
+        {},
+        400,
+        'publishable_key_requires_user_identifier_key',
+        'Must provide a user_identifier_key with a seam-publishable-key',
+      ],
+      [
+        pk,
+        { user_identifier_key: 'dave', connect_webview_ids: [] },
+        403,
+        'publishable_keys_must_create_empty_client_sessions',
+        'You cannot specify connect_webview_ids or connected_account_ids when using a publishable key',
+      ],
+      [
+        pk,
+        { user_identifier_key: 'dave', user_identity_id: 'john_user_identity_id' },
+        403,
+        'publishable_keys_must_create_empty_client_sessions',
+        'You cannot specify user_identity_id when using a publishable key',
+      ],
+      [
+        { 'seam-publishable-key': 'seam_pk_unknown' },
+        { user_identifier_key: 'dave' },
+        400,
+        'workspace_not_found',
+        'Cannot find workspace associated with this publishable_key',
+      ],
+    ]
+    for (const [headers, body, status, type, message] of cases) {
+      const response = await seam('/client_sessions/get_or_create', { headers, body })
+      expect({ status: response.status, body: response.body }).toEqual({
+        status,
+        body: seamError(type, message),
+      })
+    }
+    expect(getFakeStore(sandbox.fake).getState().client_sessions).toHaveLength(1)
+  })
+})
+
+describe('/client_sessions/get', () => {
+  it('finds a session by user_identifier_key or id with an API key, from a body or a query string', async () => {
+    for (const response of [
+      await seam('/client_sessions/get', {
+        key: API_KEY_1,
+        body: { user_identifier_key: 'john_user_identifier_key' },
+      }),
+      await seam('/client_sessions/get?user_identifier_key=john_user_identifier_key', {
+        key: API_KEY_1,
+        method: 'GET',
+      }),
+      await seam('/client_sessions/get', { key: API_KEY_1, body: { client_session_id: 'cst1' } }),
+    ]) {
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 200,
+        body: { client_session: seededSession, ok: true },
+      })
+    }
+  })
+
+  it("finds the key's own workspace's session when two workspaces use the same user_identifier_key", async () => {
+    await createClientSession({ user_identifier_key: 'shared' })
+    const other = await createClientSession({ user_identifier_key: 'shared' }, API_KEY_2)
+    const response = await seam('/client_sessions/get', {
+      key: API_KEY_2,
+      body: { user_identifier_key: 'shared' },
+    })
+    expect(response).toMatchObject({
+      status: 200,
+      body: {
+        client_session: { client_session_id: other.client_session_id, workspace_id: 'seed_workspace_2' },
+        ok: true,
+      },
+    })
+  })
+
+  it('answers 404 for another workspace and a missing key, 400 without a session', async () => {
+    expect(
+      await seam('/client_sessions/get', {
+        key: API_KEY_2,
+        body: { user_identifier_key: 'john_user_identifier_key' },
+      }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with user_identifier_key "john_user_identifier_key" in this workspace',
+      ),
+    })
+    expect(
+      await seam('/client_sessions/get', { key: API_KEY_1, body: { user_identifier_key: 'nobody' } }),
+    ).toMatchObject({
+      status: 404,
+      body: seamError(
+        'client_session_not_found',
+        'Could not find a client session with user_identifier_key "nobody" in this workspace',
+      ),
+    })
+    expect(await seam('/client_sessions/get', { key: API_KEY_1, body: {} })).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid client_session_id: expected client_session_id or user_identifier_key, got neither',
+      ),
+    })
+  })
+
+  it('leaves a client session token to the fake, which gives it its own session', async () => {
+    expect(await seam('/client_sessions/get', { key: SEEDED_CST, body: {} })).toMatchObject({
+      status: 200,
+      body: { client_session: { client_session_id: 'cst1', token: SEEDED_CST } },
+    })
+  })
+})
+
+function deviceIds(body: unknown): string[] {
+  return (body as { devices: { device_id: string }[] }).devices.map((device) => device.device_id)
+}
+
+function accountIds(body: unknown): string[] {
+  return (body as { connected_accounts: { connected_account_id: string }[] }).connected_accounts.map(
+    (account) => account.connected_account_id,
+  )
+}
+
+interface Pagination {
+  has_next_page: boolean
+  next_page_cursor: string | null
+  next_page_url: string | null
+}
+
+const LAST_PAGE: Pagination = { has_next_page: false, next_page_cursor: null, next_page_url: null }
+const JOHN_DEVICES = ['august_device_1', 'august_device_2', 'ecobee_device_1', 'minut_device_1']
+const MISMATCHED_PAGE = seamError(
+  'mismatched_page_parameters',
+  'When using next_page_cursor, the request must send parameters identical to the initial request.',
+)
+
+describe('/devices/list with user_identifier_key or search', () => {
+  it("limits an API key's list to the accounts of the session with that user_identifier_key", async () => {
+    const response = await seam('/devices/list', {
+      key: API_KEY_1,
+      body: { user_identifier_key: 'john_user_identifier_key' },
+    })
+    expect(response.status).toBe(200)
+    expect(deviceIds(response.body)).toEqual(JOHN_DEVICES)
+    expect(response.body).toMatchObject({ pagination: LAST_PAGE, ok: true })
+
+    await createClientSession({
+      user_identifier_key: 'jane',
+      connected_account_ids: ['jane_connected_account_id'],
+    })
+    const jane = await seam('/devices/list?user_identifier_key=jane', { key: API_KEY_1, method: 'GET' })
+    expect(deviceIds(jane.body)).toEqual(['schlage_device_id'])
+
+    const nobody = await seam('/devices/list', { key: API_KEY_1, body: { user_identifier_key: 'nobody' } })
+    expect(nobody.body).toEqual({ devices: [], pagination: LAST_PAGE, ok: true })
+    // A session of another workspace does not count.
+    const otherWorkspace = await seam('/devices/list', {
+      key: API_KEY_2,
+      body: { user_identifier_key: 'john_user_identifier_key' },
+    })
+    expect(deviceIds(otherWorkspace.body)).toEqual([])
+  })
+
+  it('searches ids, display names, properties.name and properties.appearance.name, ignoring case', async () => {
+    const search = async (text: string) =>
+      deviceIds((await seam('/devices/list', { key: API_KEY_1, body: { search: text } })).body)
+    expect(await search('DOOR')).toEqual(['august_device_1', 'august_device_2', 'schlage_device_id'])
+    expect(await search('thermo')).toEqual(['ecobee_device_1'])
+    expect(await search('schlage_dev')).toEqual(['schlage_device_id'])
+    expect(await search('fake august lock 2')).toEqual(['august_device_2'])
+    expect(await search('smart device')).toEqual([...JOHN_DEVICES, 'schlage_device_id'])
+    expect(await search('no such thing')).toEqual([])
+  })
+
+  it('applies every other filter as the fake does, from a JSON body or a query string', async () => {
+    const ids = async (body: Record<string, unknown>) =>
+      deviceIds((await seam('/devices/list', { key: API_KEY_1, body })).body)
+    expect(await ids({ search: 'door', device_types: ['schlage_lock'] })).toEqual(['schlage_device_id'])
+    expect(await ids({ search: 'door', connected_account_id: 'john_connected_account_id' })).toEqual([
+      'august_device_1',
+      'august_device_2',
+    ])
+    expect(await ids({ search: 'door', connected_account_ids: ['jane_connected_account_id'] })).toEqual([
+      'schlage_device_id',
+    ])
+    expect(await ids({ search: 'door', device_ids: ['august_device_2', 'schlage_device_id'] })).toEqual([
+      'august_device_2',
+      'schlage_device_id',
+    ])
+    expect(await ids({ search: 'door', user_identifier_key: 'john_user_identifier_key' })).toEqual([
+      'august_device_1',
+      'august_device_2',
+    ])
+    const query = await seam(
+      '/devices/list?search=door&device_types=august_lock&device_ids=august_device_2',
+      {
+        key: API_KEY_1,
+        method: 'GET',
+      },
+    )
+    expect(deviceIds(query.body)).toEqual(['august_device_2'])
+  })
+
+  it("never shows a client session token more than the fake would: only its own accounts' devices", async () => {
+    const ids = async (body: Record<string, unknown>) =>
+      deviceIds((await seam('/devices/list', { key: SEEDED_CST, body })).body)
+    expect(await ids({ search: 'door' })).toEqual(['august_device_1', 'august_device_2'])
+    expect(await ids({ search: 'door', device_ids: ['schlage_device_id'] })).toEqual([])
+    expect(await ids({ user_identifier_key: 'john_user_identifier_key' })).toEqual(JOHN_DEVICES)
+
+    // Jane's session reaches Jane's lock; John's token naming her key still sees none of it.
+    await createClientSession({
+      user_identifier_key: 'jane',
+      connected_account_ids: ['jane_connected_account_id'],
+    })
+    expect(await ids({ user_identifier_key: 'jane' })).toEqual([])
+    // The token's header form, as @seamapi/http sends it, is scoped the same way.
+    const withHeader = await seam('/devices/list', {
+      key: SEEDED_CST,
+      headers: { 'client-session-token': SEEDED_CST },
+      body: { search: 'bathroom' },
+    })
+    expect(deviceIds(withHeader.body)).toEqual([])
+  })
+
+  it('pages with a cursor bound to the other params, and a next_page_url that works', async () => {
+    const first = await seam('/devices/list', { key: API_KEY_1, body: { search: 'door', limit: 2 } })
+    expect(deviceIds(first.body)).toEqual(['august_device_1', 'august_device_2'])
+    const { pagination } = first.body as { pagination: Pagination }
+    const cursor = pagination.next_page_cursor
+    expect(cursor).toEqual(expect.any(String))
+    expect(pagination).toEqual({
+      has_next_page: true,
+      next_page_cursor: cursor,
+      next_page_url: `${sandbox.url}/devices/list?search=door&limit=2&page_cursor=${encodeURIComponent(cursor!)}`,
+    })
+
+    const second = await seam('/devices/list', {
+      key: API_KEY_1,
+      body: { search: 'door', limit: 2, page_cursor: cursor },
+    })
+    expect(second.body).toEqual({
+      devices: [expect.objectContaining({ device_id: 'schlage_device_id' })],
+      pagination: LAST_PAGE,
+      ok: true,
+    })
+    const followed = await fetch(pagination.next_page_url!, {
+      headers: { authorization: `Bearer ${API_KEY_1}` },
+    })
+    expect(await followed.json()).toEqual(second.body)
+
+    for (const body of [
+      { search: 'front', limit: 2, page_cursor: cursor },
+      { search: 'door', limit: 3, page_cursor: cursor },
+      { search: 'door', limit: 2, device_types: ['august_lock'], page_cursor: cursor },
+    ]) {
+      expect(await seam('/devices/list', { key: API_KEY_1, body })).toMatchObject({
+        status: 400,
+        body: MISMATCHED_PAGE,
+      })
+    }
+    // The fake refuses the sandbox's cursor without the search, and the sandbox refuses the fake's.
+    expect(
+      await seam('/devices/list', { key: API_KEY_1, body: { limit: 2, page_cursor: cursor } }),
+    ).toMatchObject({ status: 400, body: MISMATCHED_PAGE })
+    const fakePage = await seam('/devices/list', { key: API_KEY_1, body: { limit: 2 } })
+    const fakeCursor = (fakePage.body as { pagination: Pagination }).pagination.next_page_cursor
+    expect(
+      await seam('/devices/list', {
+        key: API_KEY_1,
+        body: { search: 'door', limit: 2, page_cursor: fakeCursor },
+      }),
+    ).toMatchObject({ status: 400, body: MISMATCHED_PAGE })
+  })
+
+  it("rejects its own bad params with 400 invalid_input, and passes on the fake's answers", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ search: '' }, 'Invalid search: expected a non-empty string, got an empty string'],
+      [{ search: 'door', limit: 0 }, 'Invalid limit: expected a positive integer, got 0'],
+      [{ search: 'door', limit: 1.5 }, 'Invalid limit: expected a positive integer, got 1.5'],
+      [
+        { search: 'door', page_cursor: 'not-a-cursor' },
+        'Invalid page_cursor: expected the next_page_cursor of an earlier /devices/list page, got an unreadable cursor',
+      ],
+    ]
+    for (const [body, message] of cases) {
+      const response = await seam('/devices/list', { key: API_KEY_1, body })
+      expect({ status: response.status, body: response.body }).toEqual({
+        status: 400,
+        body: seamError('invalid_input', message),
+      })
+    }
+    // The fake authenticates and validates the other params; its answers come back as they are.
+    expect(await seam('/devices/list', { body: { search: 'door' } })).toMatchObject({
+      status: 401,
+      body: { error: { type: 'unauthorized', message: 'No Authorization header' }, ok: false },
+    })
+    expect(
+      await seam('/devices/list', { key: API_KEY_1, body: { search: 'door', device_types: ['nope'] } }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_input', message: 'Invalid input for "device_types.0"' }, ok: false },
+    })
+    await seam('/_fake/simulate_workspace_outage', {
+      body: { workspace_id: 'seed_workspace_1', routes: ['/devices/list'] },
+    })
+    expect(await seam('/devices/list', { key: API_KEY_1, body: { search: 'door' } })).toMatchObject({
+      status: 503,
+      body: undefined,
+    })
+  })
+
+  it('leaves a request without either param to the fake, its body replayed byte for byte', async () => {
+    const response = await seam('/devices/list', {
+      key: API_KEY_1,
+      body: { device_ids: ['august_device_2'] },
+    })
+    expect(deviceIds(response.body)).toEqual(['august_device_2'])
+    // The fake's own next_page_url form (with next_page_cursor) shows who answered.
+    const paged = await seam('/devices/list', { key: API_KEY_1, body: { limit: 1 } })
+    expect((paged.body as { pagination: Pagination }).pagination.next_page_url).toContain(
+      '&next_page_cursor=',
+    )
+    expect(await seam('/devices/list', { key: API_KEY_1, rawBody: '{"device_ids": [' })).toMatchObject({
+      status: 400,
+      body: 'Invalid JSON',
+    })
+    expect(logged).toEqual([])
+  })
+})
+
+/**
+ * Account ids in the order the fake lists them (`created_at`, then id). The seed can create several
+ * accounts within one millisecond, so that order is not always the seed's.
+ */
+async function inFakeOrder(ids: string[]): Promise<string[]> {
+  const all = accountIds((await seam('/connected_accounts/list', { key: API_KEY_1, body: {} })).body)
+  return all.filter((id) => ids.includes(id))
+}
+
+describe('/connected_accounts/list with user_identifier_key or search', () => {
+  it('limits to the accounts of the session with that user_identifier_key', async () => {
+    const john = await seam('/connected_accounts/list', {
+      key: API_KEY_1,
+      body: { user_identifier_key: 'john_user_identifier_key' },
+    })
+    expect(accountIds(john.body)).toEqual(['john_connected_account_id'])
+    expect(john.body).toMatchObject({ pagination: LAST_PAGE, ok: true })
+    const nobody = await seam('/connected_accounts/list?user_identifier_key=nobody', {
+      key: API_KEY_1,
+      method: 'GET',
+    })
+    expect(nobody.body).toEqual({ connected_accounts: [], pagination: LAST_PAGE, ok: true })
+  })
+
+  it('searches ids, display names and user_identifier email, username and phone, ignoring case', async () => {
+    // An account known by username and phone only (the store's addConnectedAccount takes an email only).
+    const store = getFakeStore(sandbox.fake)
+    const accounts = store.getState().connected_accounts
+    store.setState({
+      connected_accounts: [
+        ...accounts,
+        {
+          ...accounts[1]!,
+          connected_account_id: 'mallory_connected_account_id',
+          created_at: new Date(Date.now() + 1000).toISOString(),
+          display_name: 'Mallory',
+          // Seam's user_identifier also has username and phone; the fake's type knows only email.
+          user_identifier: { username: 'Mallory42', phone: '+1 555 0100' } as { email?: string },
+        },
+      ],
+    })
+    const search = async (text: string, key = API_KEY_1) =>
+      accountIds((await seam('/connected_accounts/list', { key, body: { search: text } })).body)
+    expect(await search('JANE@')).toEqual(['jane_connected_account_id'])
+    expect(await search('john@example.com')).toEqual(
+      await inFakeOrder(['john_connected_account_id', 'john_assa_cs_connected_account_id']),
+    )
+    expect(await search('assa_cs')).toEqual(['john_assa_cs_connected_account_id'])
+    expect(await search('mallory4')).toEqual(['mallory_connected_account_id'])
+    expect(await search('555 01')).toEqual(['mallory_connected_account_id'])
+    // A client session token sees only its own accounts, as the fake shows it.
+    expect(await search('example.com', SEEDED_CST)).toEqual(['john_connected_account_id'])
+    expect(await search('jane', SEEDED_CST)).toEqual([])
+  })
+
+  it('pages with its own cursor through every match', async () => {
+    const seen: string[] = []
+    let cursor: string | null | undefined
+    for (let page = 0; page < 5; page++) {
+      const response = await seam('/connected_accounts/list', {
+        key: API_KEY_1,
+        body: { search: 'example', limit: 1, ...(cursor ? { page_cursor: cursor } : {}) },
+      })
+      expect(response.status).toBe(200)
+      seen.push(...accountIds(response.body))
+      cursor = (response.body as { pagination: Pagination }).pagination.next_page_cursor
+      if (cursor === null) break
+    }
+    expect(seen).toEqual(
+      await inFakeOrder([
+        'john_connected_account_id',
+        'jane_connected_account_id',
+        'john_assa_cs_connected_account_id',
+      ]),
+    )
+  })
+})
+
 describe('webhooks', () => {
   it('gives /webhooks/create a real whsec_ secret that /webhooks/get and /webhooks/list show too', async () => {
     const target = await receiver()

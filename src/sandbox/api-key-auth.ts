@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http'
+import { credentialKind } from './credentials.js'
 import type { FakeStore } from './fake-store.js'
 import { SeamApiError, SimulatedOutageError } from './http.js'
 
 /** The workspace an API key belongs to. */
 export interface ApiKeyAuth {
   readonly workspaceId: string
+  /** The key's id, which the fake stores on the sessions a key creates (`api_key_id`). */
+  readonly apiKeyId: string
 }
 
 /**
@@ -39,22 +42,19 @@ export function authenticateApiKey(req: IncomingMessage, store: FakeStore, route
   const apiKey = state.api_keys.find((key) => key.token === token)
   if (apiKey === undefined) throw unauthorized('Expected an API key of this sandbox, got an unknown API key')
 
-  const outage = state.simulatedWorkspaceOutages[apiKey.workspace_id]
-  if (outage?.routes.some((outageRoute) => outageRoute === route)) throw new SimulatedOutageError(route)
-
-  return { workspaceId: apiKey.workspace_id }
+  assertNoSimulatedOutage(store, apiKey.workspace_id, route)
+  return { workspaceId: apiKey.workspace_id, apiKeyId: apiKey.api_key_id }
 }
 
 /**
- * Classifies a bearer token by Seam's prefixes (the same ones `@seamapi/http` uses). Anything else may be
- * an API key; the store lookup decides.
+ * Honours a workspace's simulated outage (set through `/_fake/simulate_workspace_outage`) for `route`, as
+ * the fake's own middleware does once a request is authenticated.
+ *
+ * @throws {SimulatedOutageError} when the outage covers `route`
  */
-function credentialKind(token: string): string {
-  if (token.startsWith('seam_cst')) return 'client session token'
-  if (token.startsWith('seam_pk')) return 'publishable key'
-  if (token.startsWith('seam_at')) return 'personal access token'
-  if (token.startsWith('ey')) return 'console session token'
-  return 'api key'
+export function assertNoSimulatedOutage(store: FakeStore, workspaceId: string, route: string): void {
+  const outage = store.getState().simulatedWorkspaceOutages[workspaceId]
+  if (outage?.routes.some((outageRoute) => outageRoute === route)) throw new SimulatedOutageError(route)
 }
 
 function unauthorized(message: string): SeamApiError {

@@ -1,8 +1,15 @@
-import type { Database } from '@seamapi/fake-seam-connect'
 import { authenticateApiKey } from './api-key-auth.js'
-import type { FakeClientSession, FakeStore } from './fake-store.js'
-import { readRequestParams, type SandboxRoute, SeamApiError } from './http.js'
-import { invalidInput, ParamReader } from './params.js'
+import {
+  assertGrantedIdsInWorkspace,
+  findClientSession,
+  findClientSessionByIdOrKey,
+  mergeIds,
+  readUserIdentityIds,
+  updateClientSession,
+} from './client-session-store.js'
+import type { FakeStore } from './fake-store.js'
+import { readRequestParams, type SandboxRoute } from './http.js'
+import { ParamReader } from './params.js'
 import {
   type ClientSessionDeletedEvent,
   toSeamClientSession,
@@ -136,51 +143,25 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
       const userIdentifierKey = params.optionalString('user_identifier_key')
       const connectedAccountIds = params.optionalStringArray('connected_account_ids') ?? []
       const connectWebviewIds = params.optionalStringArray('connect_webview_ids') ?? []
-      const userIdentityId = params.optionalString('user_identity_id')
-      const userIdentityIds = params.optionalStringArray('user_identity_ids')
-      if (userIdentityIds !== undefined && userIdentityIds.length !== 1) {
-        // Seam's schema: the deprecated array takes exactly one id.
-        throw invalidInput(
-          `Invalid user_identity_ids: expected exactly one id, got ${userIdentityIds.length}`,
-        )
-      }
+      const userIdentities = readUserIdentityIds(params)
 
       const state = store.getState()
-      const session = findClientSessionToGrant(state, workspaceId, clientSessionId, userIdentifierKey)
+      const session = findClientSessionByIdOrKey(state, workspaceId, clientSessionId, userIdentifierKey)
 
       // Every granted resource must exist in the caller's workspace; name all unknown ids at once.
-      assertAllInWorkspace(
-        'connected_account_ids',
-        'connected accounts',
+      assertGrantedIdsInWorkspace(state, workspaceId, {
         connectedAccountIds,
-        state.connected_accounts.filter((account) => account.workspace_id === workspaceId),
-        (account) => account.connected_account_id,
-      )
-      assertAllInWorkspace(
-        'connect_webview_ids',
-        'Connect Webviews',
         connectWebviewIds,
-        state.connect_webviews.filter((webview) => webview.workspace_id === workspaceId),
-        (webview) => webview.connect_webview_id,
-      )
-      const grantedIdentityIds = [
-        ...(userIdentityId === undefined ? [] : [userIdentityId]),
-        ...(userIdentityIds ?? []),
-      ]
-      assertAllInWorkspace(
-        userIdentityId === undefined ? 'user_identity_ids' : 'user_identity_id',
-        'user identities',
-        grantedIdentityIds,
-        state.user_identities.filter((identity) => identity.workspace_id === workspaceId),
-        (identity) => identity.user_identity_id,
-      )
+        userIdentityIds: userIdentities.ids,
+        userIdentityParam: userIdentities.param,
+      })
 
       // Merge, keeping the existing order and dropping repeats.
       const updated = updateClientSession(store, session.client_session_id, (current) => ({
         ...current,
         connected_account_ids: mergeIds(current.connected_account_ids, connectedAccountIds),
         connect_webview_ids: mergeIds(current.connect_webview_ids, connectWebviewIds),
-        user_identity_ids: mergeIds(current.user_identity_ids, grantedIdentityIds),
+        user_identity_ids: mergeIds(current.user_identity_ids, userIdentities.ids),
       }))
       // Seam's grant_access answers with the updated session as well as `ok`.
       return { client_session: toSeamClientSession(updated, store.getState().devices), ok: true }
@@ -193,93 +174,4 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
     ['/client_sessions/revoke', revoke],
     ['/client_sessions/grant_access', grantAccess],
   ])
-}
-
-/** Finds a session of the workspace by id; a session of another workspace is as missing as no session. */
-function findClientSession(state: Database, workspaceId: string, clientSessionId: string): FakeClientSession {
-  const session = state.client_sessions.find(
-    (candidate) => candidate.client_session_id === clientSessionId && candidate.workspace_id === workspaceId,
-  )
-  if (session === undefined) {
-    throw new SeamApiError(
-      404,
-      'client_session_not_found',
-      `Could not find a client session with client_session_id "${clientSessionId}" in this workspace`,
-    )
-  }
-  return session
-}
-
-/** grant_access names its session by `client_session_id`, by `user_identifier_key`, or by both (they must agree). */
-function findClientSessionToGrant(
-  state: Database,
-  workspaceId: string,
-  clientSessionId: string | undefined,
-  userIdentifierKey: string | undefined,
-): FakeClientSession {
-  if (clientSessionId !== undefined) {
-    const session = findClientSession(state, workspaceId, clientSessionId)
-    if (userIdentifierKey !== undefined && session.user_identifier_key !== userIdentifierKey) {
-      throw invalidInput(
-        `Invalid user_identifier_key: expected the user_identifier_key of client session "${clientSessionId}", got a different one`,
-      )
-    }
-    return session
-  }
-  if (userIdentifierKey === undefined) {
-    throw invalidInput(
-      'Invalid client_session_id: expected client_session_id or user_identifier_key, got neither',
-    )
-  }
-  const session = state.client_sessions.find(
-    (candidate) =>
-      candidate.user_identifier_key === userIdentifierKey && candidate.workspace_id === workspaceId,
-  )
-  if (session === undefined) {
-    throw new SeamApiError(
-      404,
-      'client_session_not_found',
-      `Could not find a client session with user_identifier_key "${userIdentifierKey}" in this workspace`,
-    )
-  }
-  return session
-}
-
-/** Replaces one stored session (the store's objects are frozen) and returns the new one. */
-function updateClientSession(
-  store: FakeStore,
-  clientSessionId: string,
-  update: (session: FakeClientSession) => FakeClientSession,
-): FakeClientSession {
-  let updated: FakeClientSession | undefined
-  store.setState({
-    client_sessions: store.getState().client_sessions.map((session) => {
-      if (session.client_session_id !== clientSessionId) return session
-      updated = update(session)
-      return updated
-    }),
-  })
-  if (updated === undefined) {
-    throw new Error(`Expected client session ${clientSessionId} in the store while updating it, found none`)
-  }
-  return updated
-}
-
-function assertAllInWorkspace<T>(
-  param: string,
-  noun: string,
-  ids: readonly string[],
-  available: readonly T[],
-  idOf: (item: T) => string,
-): void {
-  const known = new Set(available.map(idOf))
-  const unknown = [...new Set(ids.filter((id) => !known.has(id)))]
-  if (unknown.length === 0) return
-  throw invalidInput(
-    `Invalid ${param}: expected ids of ${noun} in this workspace, got unknown ${unknown.length === 1 ? 'id' : 'ids'} ${unknown.map((id) => `"${id}"`).join(', ')}`,
-  )
-}
-
-function mergeIds(existing: readonly string[], added: readonly string[]): string[] {
-  return [...new Set([...existing, ...added])]
 }

@@ -3,6 +3,16 @@ import type { Database, Fake } from '@seamapi/fake-seam-connect'
 /** A client session as the fake stores it, private fields (`api_key_id`, `revoked_at`, …) included. */
 export type FakeClientSession = Database['client_sessions'][number]
 
+/**
+ * Reads the `customer_key` the sandbox stores on a session (`/client_sessions/create` takes one; the
+ * fake's type has no such field, but the fake's own routes return stored sessions whole, so it shows in
+ * its `/client_sessions/get` too).
+ */
+export function customerKeyOf(session: FakeClientSession): string | undefined {
+  const value: unknown = (session as { customer_key?: unknown }).customer_key
+  return typeof value === 'string' ? value : undefined
+}
+
 /** An event as the fake stores it (it adds `event_description`, which Seam's events do not carry). */
 export type FakeEvent = Database['events'][number]
 

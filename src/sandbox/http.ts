@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
 
 /** Largest request body the sandbox's own routes read; Seam's params for them are a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -75,8 +75,16 @@ export async function readRequestParams(
   query: URLSearchParams,
 ): Promise<RequestParams> {
   if (req.method === 'GET' || req.method === 'HEAD') return { source: 'query', values: queryToValues(query) }
+  return paramsFromBody((await readRawBody(req)).toString('utf8'), query)
+}
 
-  const text = await readBody(req)
+/**
+ * The params of a request whose body has been read: the JSON body, or the query string when the body is
+ * empty.
+ *
+ * @throws {SeamApiError} 400 `invalid_input` when the body is not a JSON object
+ */
+function paramsFromBody(text: string, query: URLSearchParams): RequestParams {
   if (text.trim() === '') return { source: 'query', values: queryToValues(query) }
 
   let parsed: unknown
@@ -123,7 +131,7 @@ export function describeValue(value: unknown): string {
 }
 
 /** Repeated query keys become arrays (`?ids=a&ids=b`), single keys stay strings. */
-function queryToValues(query: URLSearchParams): Record<string, unknown> {
+export function queryToValues(query: URLSearchParams): Record<string, unknown> {
   const values: Record<string, unknown> = {}
   for (const key of new Set(query.keys())) {
     const all = query.getAll(key)
@@ -133,10 +141,12 @@ function queryToValues(query: URLSearchParams): Record<string, unknown> {
 }
 
 /**
- * Reads the whole body as UTF-8. Past the size cap it keeps consuming (and dropping) data instead of
- * destroying the request, so the 413 still reaches the client.
+ * Reads the whole body. Past the size cap it keeps consuming (and dropping) data instead of destroying the
+ * request, so the 413 still reaches the client.
+ *
+ * @throws {SeamApiError} 413 `payload_too_large` past {@link MAX_BODY_BYTES}
  */
-function readBody(req: IncomingMessage): Promise<string> {
+export function readRawBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -160,12 +170,52 @@ function readBody(req: IncomingMessage): Promise<string> {
         ),
       )
     })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
     // A client that goes away mid-body emits 'close' without 'end'; settle so nothing waits forever.
     // (After 'end' this is a no-op: a settled promise ignores further calls.)
     req.on('close', () => reject(new Error('Expected the request body to end, got a closed connection')))
   })
+}
+
+/**
+ * A copy of a request whose body has already been read, replaying exactly those bytes, so the fake can
+ * read it as if it were the original: same method, URL, headers and socket (the fake reads the body
+ * stream itself, with its own content-type rules and errors).
+ */
+export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const replay = new IncomingMessage(req.socket)
+  replay.method = req.method
+  replay.url = req.url
+  replay.headers = req.headers
+  replay.rawHeaders = req.rawHeaders
+  replay.httpVersion = req.httpVersion
+  replay.httpVersionMajor = req.httpVersionMajor
+  replay.httpVersionMinor = req.httpVersionMinor
+  // The whole body is there: without `complete`, the end of the stream would count as an aborted
+  // request and destroy the socket.
+  replay.complete = true
+  if (body.length > 0) replay.push(body)
+  replay.push(null)
+  return replay
+}
+
+/**
+ * An answer of the fake that a sandbox route passes on as it is (status, content type and body): an auth
+ * error, a validation error, or a simulated outage's empty 503.
+ */
+export class FakeAnswer extends Error {
+  readonly status: number
+  readonly contentType: string | null
+  readonly body: string
+
+  constructor(status: number, contentType: string | null, body: string) {
+    super(`The fake answered ${status}`)
+    this.name = 'FakeAnswer'
+    this.status = status
+    this.contentType = contentType
+    this.body = body
+  }
 }
 
 /**
@@ -183,4 +233,102 @@ export interface SandboxRoute {
    * @throws {SimulatedOutageError} during a simulated outage, answered 503 with an empty body
    */
   handle(req: IncomingMessage, query: URLSearchParams): Promise<unknown>
+}
+
+/**
+ * A path the sandbox serves for some requests and hands to the fake, unchanged, for the rest; which one
+ * is decided per request (by its credential, or by its params).
+ *
+ * Lifecycle: created once per sandbox; `intercept` runs once per request.
+ */
+export interface SandboxInterceptor {
+  /**
+   * Answers the request itself, or passes it to `fake` (the original request, unread, or a
+   * {@link replayRequest} of it when the body had to be read to decide). Never rejects.
+   */
+  intercept(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    fake: RequestListener,
+  ): Promise<void>
+}
+
+/**
+ * An interceptor that serves `route` for the requests `claims` picks (by headers only, so nothing is
+ * read first) and passes every other request to the fake untouched.
+ */
+export function interceptWhen(
+  claims: (req: IncomingMessage) => boolean,
+  route: SandboxRoute,
+  log: SandboxLog,
+): SandboxInterceptor {
+  return {
+    async intercept(req, res, query, fake) {
+      if (claims(req)) await serveRoute(route, req, res, query, log)
+      else fake(req, res)
+    },
+  }
+}
+
+/** Where the sandbox reports notable failures. */
+export type SandboxLog = (message: string, fields?: Record<string, unknown>) => void
+
+/** Runs one sandbox route and answers with its JSON or Seam's error body; never a stack trace. */
+export async function serveRoute(
+  route: SandboxRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  log: SandboxLog,
+): Promise<void> {
+  try {
+    const method = req.method ?? 'GET'
+    if (!route.methods.includes(method)) {
+      throw new SeamApiError(
+        405,
+        'method_not_allowed',
+        `Expected ${route.methods.join(' or ')}, got ${method}`,
+        { allow: route.methods.join(', ') },
+      )
+    }
+    sendJson(res, 200, await route.handle(req, query))
+  } catch (error) {
+    sendRouteFailure(req, res, error, log)
+  }
+}
+
+/**
+ * Answers a failed sandbox route: Seam's error body for a {@link SeamApiError}, the fake's own answer for
+ * a {@link FakeAnswer}, an empty 503 for a simulated outage, and a logged 500 for anything else.
+ */
+export function sendRouteFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  log: SandboxLog,
+): void {
+  if (res.headersSent) {
+    res.destroy()
+  } else if (error instanceof SeamApiError) {
+    sendSeamError(res, error)
+  } else if (error instanceof FakeAnswer) {
+    res.statusCode = error.status
+    if (error.contentType !== null) res.setHeader('content-type', error.contentType)
+    res.setHeader('content-length', Buffer.byteLength(error.body))
+    res.end(error.body)
+  } else if (error instanceof SimulatedOutageError) {
+    // As the fake answers a simulated outage: 503, empty body.
+    res.statusCode = 503
+    res.end()
+  } else {
+    log('A sandbox route failed', {
+      path: splitRequestTarget(req.url).pathname,
+      error: error instanceof Error ? error.message : String(error),
+    })
+    sendSeamError(
+      res,
+      new SeamApiError(500, 'internal_server_error', 'The sandbox failed to handle the request'),
+    )
+  }
 }

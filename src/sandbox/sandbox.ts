@@ -8,14 +8,17 @@ import {
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createFake, type Fake, type Seed } from '@seamapi/fake-seam-connect'
+import { createClientSessionIssueRoutes } from './client-session-issue-routes.js'
 import { createClientSessionRoutes } from './client-session-routes.js'
 import { type FakeStore, getFakeStore } from './fake-store.js'
+import { createFilteredListRoutes } from './filtered-list-routes.js'
 import {
+  type SandboxInterceptor,
+  type SandboxLog,
   type SandboxRoute,
   SeamApiError,
-  SimulatedOutageError,
-  sendJson,
   sendSeamError,
+  serveRoute,
   splitRequestTarget,
 } from './http.js'
 import type { ClientSessionDeletedEvent } from './seam-shapes.js'
@@ -29,7 +32,7 @@ export interface SandboxOptions {
   /** Interface to listen on. @default '127.0.0.1' */
   host?: string
   /** Called with a line of text for notable things (webhook delivery failures). @default no-op */
-  log?: (message: string, fields?: Record<string, unknown>) => void
+  log?: SandboxLog
 }
 
 /** A running sandbox: Seam's official fake, plus the client session routes and webhooks it lacks. */
@@ -54,7 +57,11 @@ export interface Sandbox {
  * Starts the embedded Seam sandbox: `@seamapi/fake-seam-connect`, seeded with its default seed, behind one
  * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access`, `/health` and
  * real `whsec_` webhook secrets, and delivers `client_session.deleted` events as Svix-signed webhooks.
- * Every other path (the fake's `/_fake/*` controls included) goes to the fake unchanged.
+ *
+ * It also serves, on the fake's own store, the requests the fake gets wrong, and only those:
+ * `/client_sessions/create`, `/get_or_create` and `/get` with an API key (and the first two with a
+ * publishable key), and `/devices/list` and `/connected_accounts/list` with `user_identifier_key` or
+ * `search`. Every other request (the fake's `/_fake/*` controls included) goes to the fake unchanged.
  *
  * Lifecycle: one fake, one store and one server per sandbox; call `stop()` when done (tests: always,
  * in `afterAll`/`afterEach`).
@@ -83,6 +90,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ['/health', { methods: ['GET', 'HEAD'], handle: async () => ({ ok: true }) }],
   ])
 
+  // Known once listening; the list routes build `next_page_url` with it and call the fake through it.
+  let baseUrl = ''
+  const interceptors = new Map<string, SandboxInterceptor>([
+    ...createClientSessionIssueRoutes({ store, log }),
+    ...createFilteredListRoutes({ store, log, baseUrl: () => baseUrl }),
+  ])
+
   // Set once the fake's handler is known; until then (a few ms during start) requests get a 503.
   let forwardToFake: RequestListener | undefined
 
@@ -92,10 +106,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     res.setHeader('seam-request-id', randomUUID())
     const { pathname, query } = splitRequestTarget(req.url)
     const route = routes.get(pathname)
+    const interceptor = interceptors.get(pathname)
     if (route !== undefined) {
       void serveRoute(route, req, res, query, log)
     } else if (forwardToFake !== undefined) {
-      forwardToFake(req, res)
+      if (interceptor === undefined) forwardToFake(req, res)
+      else void interceptor.intercept(req, res, query, forwardToFake)
     } else {
       sendSeamError(
         res,
@@ -107,6 +123,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   await listen(server, port, host)
   const address = server.address() as AddressInfo
   const url = `http://${formatHost(host)}:${address.port}`
+  baseUrl = url
 
   try {
     forwardToFake = await obtainFakeHandler(fake, url, log)
@@ -156,14 +173,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
  * listener, and close its listening socket at once (it binds every interface for those milliseconds; the
  * fake has no host option). The handler is a closure over the route table and
  * the store, not over the socket, so it keeps working; every request reaches it from the sandbox's own
- * server, unread, and the fake reads the body itself. `baseUrl` is the sandbox URL, so URLs the fake
+ * server, unread (or, where the sandbox had to read the body to decide who serves it, replayed byte for
+ * byte), and the fake reads the body itself. `baseUrl` is the sandbox URL, so URLs the fake
  * builds (Connect Webview URLs) point at the sandbox.
  */
-async function obtainFakeHandler(
-  fake: Fake,
-  baseUrl: string,
-  log: (message: string, fields?: Record<string, unknown>) => void,
-): Promise<RequestListener> {
+async function obtainFakeHandler(fake: Fake, baseUrl: string, log: SandboxLog): Promise<RequestListener> {
   const fakeServer = await fake.startServer({ port: 0, baseUrl })
   const [listener] = fakeServer.server.listeners('request')
   await new Promise<void>((resolve) => fakeServer.server.close(() => resolve()))
@@ -190,47 +204,6 @@ async function obtainFakeHandler(
           )
         }
       })
-  }
-}
-
-/** Runs one sandbox route and answers with its JSON or Seam's error body; never a stack trace. */
-async function serveRoute(
-  route: SandboxRoute,
-  req: IncomingMessage,
-  res: ServerResponse,
-  query: URLSearchParams,
-  log: (message: string, fields?: Record<string, unknown>) => void,
-): Promise<void> {
-  try {
-    const method = req.method ?? 'GET'
-    if (!route.methods.includes(method)) {
-      throw new SeamApiError(
-        405,
-        'method_not_allowed',
-        `Expected ${route.methods.join(' or ')}, got ${method}`,
-        { allow: route.methods.join(', ') },
-      )
-    }
-    sendJson(res, 200, await route.handle(req, query))
-  } catch (error) {
-    if (res.headersSent) {
-      res.destroy()
-    } else if (error instanceof SeamApiError) {
-      sendSeamError(res, error)
-    } else if (error instanceof SimulatedOutageError) {
-      // As the fake answers a simulated outage: 503, empty body.
-      res.statusCode = 503
-      res.end()
-    } else {
-      log('A sandbox route failed', {
-        path: splitRequestTarget(req.url).pathname,
-        error: error instanceof Error ? error.message : String(error),
-      })
-      sendSeamError(
-        res,
-        new SeamApiError(500, 'internal_server_error', 'The sandbox failed to handle the request'),
-      )
-    }
   }
 }
 

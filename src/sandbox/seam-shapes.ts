@@ -1,6 +1,6 @@
 import type { Database } from '@seamapi/fake-seam-connect'
 import type { ClientSession, SeamEvent } from '@seamapi/types/connect'
-import type { FakeClientSession, FakeEvent } from './fake-store.js'
+import { customerKeyOf, type FakeClientSession, type FakeEvent } from './fake-store.js'
 
 /** Seam's `client_session.deleted` event, the body of its webhook delivery. */
 export type ClientSessionDeletedEvent = Extract<SeamEvent, { event_type: 'client_session.deleted' }>
@@ -10,7 +10,8 @@ export type ClientSessionDeletedEvent = Extract<SeamEvent, { event_type: 'client
  *
  * Built field by field rather than by deleting keys, so the fake's private fields (`api_key_id`,
  * `publishable_key`, `revoked_at`, and whatever a later version adds) can never leak. `device_count`
- * counts the devices of the session's connected accounts, as the fake's own `/client_sessions/get` does.
+ * counts the devices of the session's connected accounts, as the fake's own `/client_sessions/get` does;
+ * `customer_key` is there when the session has one.
  */
 export function toSeamClientSession(session: FakeClientSession, devices: Database['devices']): ClientSession {
   const deviceCount = devices.filter(
@@ -21,6 +22,7 @@ export function toSeamClientSession(session: FakeClientSession, devices: Databas
   // Seam's current field is the single `user_identity_id`; `user_identity_ids` is its deprecated array
   // form, which the fake stores. The first id stands for the single one.
   const userIdentityId = session.user_identity_ids[0]
+  const customerKey = customerKeyOf(session)
   return {
     client_session_id: session.client_session_id,
     workspace_id: session.workspace_id,
@@ -33,6 +35,7 @@ export function toSeamClientSession(session: FakeClientSession, devices: Databas
     connect_webview_ids: [...session.connect_webview_ids],
     user_identity_ids: [...session.user_identity_ids],
     ...(userIdentityId === undefined ? {} : { user_identity_id: userIdentityId }),
+    ...(customerKey === undefined ? {} : { customer_key: customerKey }),
   }
 }
 
