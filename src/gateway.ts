@@ -15,6 +15,7 @@ import { createPrincipalCache } from './auth/principal-cache.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import type { Config } from './config.js'
 import { createSessionEvents } from './events/session-events.js'
+import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
 import { createLoaders } from './loaders/index.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
@@ -141,23 +142,43 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     { as: (credential) => getUpstream().as(credential) },
     principalCache,
   )
-  const events = createSessionEvents({ cache: principalCache })
+  const socketsClosedBySessionEnd = new Counter({
+    name: 'gateway_sockets_closed_by_session_end_total',
+    help: 'graphql-ws sockets closed with 4403 because their client session ended',
+    registers: [registry],
+  })
+  const sockets = createSocketRegistry()
+  const events = createSessionEvents({
+    cache: principalCache,
+    sockets: {
+      ...sockets,
+      sessionEnded: (clientSessionId) => {
+        const closed = sockets.sessionEnded(clientSessionId)
+        socketsClosedBySessionEnd.inc(closed)
+        return closed
+      },
+    },
+    observe: ({ source, fresh }) => {
+      sessionEventsCounter.inc({ source })
+      if (!fresh) duplicatesDropped.inc()
+    },
+  })
   let webhookSecret = config.seamWebhookSecret
 
-  const buildContext = (principal: Principal): GatewayContext => {
-    if (principal.kind === 'anonymous') return { principal, seam: null, loaders: null, events }
+  const buildContext = (principal: Principal, socket?: SessionSocket): GatewayContext => {
+    const issuedSessionIds = new Set<string>()
+    if (principal.kind === 'anonymous')
+      return { principal, seam: null, loaders: null, events, issuedSessionIds }
+    if (principal.kind === 'clientSession') events.remember(principal.session)
     const seam = getUpstream().as(principal.credential)
     // Loaders only serve principals that read: a publishable key only calls get_or_create.
     const loaders = principal.kind === 'publishableKey' ? null : createLoaders(seam, principal)
-    return { principal, seam, loaders, events }
+    return { principal, seam, loaders, events, socket, issuedSessionIds }
   }
 
   const webhook = createWebhookHandler({
     secret: () => webhookSecret,
-    onSessionDeleted: async (event) => {
-      sessionEventsCounter.inc({ source: 'webhook' })
-      await events.sessionEnded(event)
-    },
+    onSessionDeleted: (event) => events.sessionEnded(event),
     onDuplicate: () => duplicatesDropped.inc(),
     logger,
   })
@@ -193,9 +214,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
-  const yoga = createYoga<{ principal?: Principal }, GatewayContext>({
+  const yoga = createYoga<{ principal?: Principal; sessionSocket?: SessionSocket }, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
+    // Yoga's own health check answers every path ending in /health with an empty body; ours is JSON.
+    healthCheckEndpoint: '/__yoga/health',
     landingPage: false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
@@ -236,7 +259,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here.
       const principal =
         initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
-      return buildContext(principal)
+      return buildContext(principal, initial.sessionSocket)
     },
     plugins: [
       useOperationsRoutes,
@@ -279,26 +302,31 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     }
 
     server = createServer((req, res) => {
-      if (bodyTooLarge(req, config.limits.maxBodyBytes)) {
-        res.writeHead(413, { 'content-type': 'application/json' })
-        res.end(
-          JSON.stringify({
-            errors: [
-              {
-                message: `Request body is larger than ${config.limits.maxBodyBytes} bytes`,
-                extensions: { code: 'BAD_USER_INPUT' },
-              },
-            ],
-          }),
-        )
-        return
-      }
-      yoga(req, res)
+      readCappedBody(req, config.limits.maxBodyBytes).then(
+        (body) => {
+          // Yoga takes an already-read body as it is (whatwg-node reads `req.body` when present).
+          if (body !== undefined) (req as IncomingMessage & { body?: Buffer }).body = body
+          yoga(req, res)
+        },
+        () => {
+          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
+          res.end(
+            JSON.stringify({
+              errors: [
+                {
+                  message: `Request body is larger than ${config.limits.maxBodyBytes} bytes`,
+                  extensions: { code: 'BAD_USER_INPUT' },
+                },
+              ],
+            }),
+          )
+        },
+      )
     })
     wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxBodyBytes })
     wsServer.on('connection', () => openSockets.inc())
     wsServer.on('close', () => openSockets.set(0))
-    useServer<Record<string, unknown> | undefined, { principal?: Principal }>(
+    useServer<Record<string, unknown> | undefined, { principal?: Principal; sessionSocket?: SessionSocket }>(
       {
         connectionInitWaitTimeout: 3000,
         onConnect: async (ctx) => {
@@ -307,6 +335,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
             ctx.extra.principal = principal
+            if (principal.kind === 'clientSession') {
+              ctx.extra.sessionSocket = sockets.add(principal.clientSessionId, ctx.extra.socket)
+            }
             return true
           } catch {
             // graphql-ws closes with 4403 Forbidden.
@@ -323,6 +354,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             socket: ctx.extra.socket,
             params,
             principal: ctx.extra.principal,
+            sessionSocket: ctx.extra.sessionSocket,
           })
           const args = {
             schema,
@@ -378,6 +410,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           server!.closeIdleConnections()
         })
       }
+      events.close()
       await sandbox?.stop()
     })()
     return stopping
@@ -405,7 +438,33 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
 type EnvelopedRoot = { execute: (args: unknown) => never; subscribe: (args: unknown) => never }
 
-const bodyTooLarge = (req: IncomingMessage, max: number) => {
-  const length = Number(req.headers['content-length'] ?? 0)
-  return Number.isFinite(length) && length > max
+/**
+ * Reads a request body up to `max` bytes, whether or not it declares a content-length (a chunked
+ * upload is counted as it arrives). Resolves `undefined` for requests without a body; rejects when
+ * the body is larger than `max`.
+ */
+function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS')
+    return Promise.resolve(undefined)
+  const declared = Number(req.headers['content-length'] ?? 0)
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume()
+    return Promise.reject(new Error('too large'))
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > max) {
+        req.removeAllListeners('data')
+        req.resume()
+        reject(new Error('too large'))
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)))
+    req.once('error', reject)
+  })
 }

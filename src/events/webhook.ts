@@ -1,15 +1,13 @@
 import { SeamWebhook, SeamWebhookVerificationError } from '@seamapi/webhook'
 import type { Logger } from 'pino'
-import type { SessionEndedEvent } from './session-events.js'
+import type { SessionEndedInput } from './session-events.js'
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
   /** The current `whsec_…` secret (read per delivery: the sandbox sets it at start). */
   secret: () => string | undefined
   /** Runs the event path for a `client_session.deleted` event. */
-  onSessionDeleted: (
-    event: Omit<SessionEndedEvent, 'userIdentifierKey'> & { userIdentifierKey: null },
-  ) => Promise<void>
+  onSessionDeleted: (event: SessionEndedInput) => Promise<unknown>
   /** Counts a delivery dropped as a repeat of an earlier `svix-id`. */
   onDuplicate: () => void
   logger: Logger
@@ -32,7 +30,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
   return async (request: Request): Promise<Response> => {
-    if (request.method !== 'POST') return json(405, { ok: false, error: 'POST a Seam webhook delivery here' })
+    if (request.method !== 'POST') {
+      const response = json(405, { ok: false, error: 'POST a Seam webhook delivery here' })
+      response.headers.set('allow', 'POST')
+      return response
+    }
     const secret = options.secret()
     if (secret === undefined) return json(503, { ok: false, error: 'SEAM_WEBHOOK_SECRET is not configured' })
 
@@ -69,9 +71,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
         eventId: event.event_id,
         clientSessionId: event.client_session_id,
         workspaceId: event.workspace_id,
-        userIdentifierKey: null,
         occurredAt: event.occurred_at,
         reason: 'DELETED',
+        source: 'webhook',
       })
     }
     return json(200, { ok: true })

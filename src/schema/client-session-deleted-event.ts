@@ -36,7 +36,7 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
       clientSessionId: t.arg.id({ description: 'Only this session.' }),
       userIdentifierKey: t.arg.string({ description: 'Only sessions of this user.' }),
     },
-    subscribe: async function* (_root, args, { principal, events }) {
+    subscribe: async function* (_root, args, { principal, events, socket }) {
       if (principal.kind === 'clientSession') {
         if (
           (args.clientSessionId != null && args.clientSessionId !== principal.clientSessionId) ||
@@ -44,10 +44,16 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
         ) {
           throw forbidden("A client session token may subscribe only to its own session's end")
         }
-        for await (const event of events.pubsub.subscribe(`session:${principal.clientSessionId}`)) {
-          yield event
-          // The session is over: so is its stream.
-          return
+        // While this waits, an ended session's socket is kept open until the event is sent.
+        socket?.watching()
+        try {
+          for await (const event of events.pubsub.subscribe(`session:${principal.clientSessionId}`)) {
+            yield event
+            // Resumed: the event has been handed to the transport. The session is over, so is the stream.
+            return
+          }
+        } finally {
+          socket?.settled()
         }
         return
       }

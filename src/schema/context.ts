@@ -6,6 +6,7 @@ import type {
   WorkspacePrincipal,
 } from '../auth/principal.js'
 import type { SessionEvents } from '../events/session-events.js'
+import type { SessionSocket } from '../events/socket-registry.js'
 import type { Loaders } from '../loaders/index.js'
 import type { SeamClient } from '../upstream/client.js'
 
@@ -19,6 +20,10 @@ export interface GatewayContext {
   seam: SeamClient | null
   loaders: Loaders | null
   events: SessionEvents
+  /** Sessions this request's own mutations created: their caller may read them, token included. */
+  issuedSessionIds: Set<string>
+  /** The graphql-ws socket of a client session, when the operation came over one. */
+  socket?: SessionSocket | undefined
 }
 
 /** Context of a field behind `authScopes: { workspace: true }`. */
