@@ -97,7 +97,9 @@ const url = (env: Env, name: string, protocols: string[]): string | undefined =>
   try {
     parsed = new URL(raw)
   } catch {
-    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got ${JSON.stringify(raw)}`)
+    // A URL may carry a password: never repeat one that holds credentials.
+    const shown = raw.includes('@') ? 'a value with credentials (not shown)' : JSON.stringify(raw)
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got ${shown}`)
   }
   if (!protocols.includes(parsed.protocol.slice(0, -1))) {
     throw new ConfigError(

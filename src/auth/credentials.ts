@@ -44,7 +44,7 @@ const VALID_TOKEN = /^[\x21-\x7e]{1,512}$/
  */
 export function readCredentialFromHeaders(headers: Headers): CredentialRead {
   const authorization = headers.get('authorization')
-  const sessionHeader = headers.get('client-session-token') ?? headers.get('seam-client-session-token')
+  const sessionHeaders = [headers.get('client-session-token'), headers.get('seam-client-session-token')]
   const publishableKey = headers.get('seam-publishable-key')
 
   const found: CredentialRead[] = []
@@ -55,7 +55,8 @@ export function readCredentialFromHeaders(headers: Headers): CredentialRead {
     }
     found.push(classifyBearer(match[1]!))
   }
-  if (sessionHeader !== null) {
+  for (const sessionHeader of sessionHeaders) {
+    if (sessionHeader === null) continue
     if (!sessionHeader.startsWith('seam_cst') || !VALID_TOKEN.test(sessionHeader)) {
       return {
         kind: 'refused',

@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core'
 import RelayPlugin from '@pothos/plugin-relay'
-import ScopeAuthPlugin, { AuthScopeFailureType } from '@pothos/plugin-scope-auth'
+import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth'
 import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { forbidden, notFound, unauthenticated } from '../errors.js'
@@ -59,25 +59,27 @@ export const builder = new SchemaBuilder<{
     // whole, with exactly the one error a missing object gets.
     runScopesOnType: true,
     authorizeOnSubscribe: true,
-    authScopes: ({ principal }) => ({
+    authScopes: ({ principal, issuedSessionIds }) => ({
       authenticated: principal.kind === 'workspace' || principal.kind === 'clientSession',
       workspace: principal.kind === 'workspace',
       clientSession: principal.kind === 'clientSession',
       publishableKey: principal.kind === 'publishableKey',
-      ownsClientSession: (session) => mayReadClientSession(principal, session),
+      // A publishable key may read the session its own getOrCreateClientSession returned.
+      ownsClientSession: (session) =>
+        mayReadClientSession(principal, session) || issuedSessionIds.has(session.client_session_id),
       ownsConnectedAccount: (account) => mayReadConnectedAccount(principal, account),
       ownsDevice: (device) => mayReadDevice(principal, device),
     }),
     unauthorizedError: (_parent, { principal }, _info, result) => {
-      const failure = result.failure
-      if (failure.kind === AuthScopeFailureType.AuthScope) {
-        const value = failure.parameter as Record<string, string>
-        if (failure.scope === 'ownsClientSession')
+      // A failed ownership rule (possibly wrapped in $any/$all) reads exactly like a missing object.
+      const owned = findOwnershipFailure(result.failure)
+      if (owned !== undefined) {
+        const value = owned.parameter as Record<string, string>
+        if (owned.scope === 'ownsClientSession')
           return notFound('ClientSession', value.client_session_id ?? '')
-        if (failure.scope === 'ownsConnectedAccount') {
+        if (owned.scope === 'ownsConnectedAccount')
           return notFound('ConnectedAccount', value.connected_account_id ?? '')
-        }
-        if (failure.scope === 'ownsDevice') return notFound('Device', value.device_id ?? '')
+        return notFound('Device', value.device_id ?? '')
       }
       if (principal.kind === 'anonymous') {
         return unauthenticated(
@@ -97,6 +99,22 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: true,
   },
 })
+
+const OWNERSHIP_SCOPES = new Set(['ownsClientSession', 'ownsConnectedAccount', 'ownsDevice'])
+
+function findOwnershipFailure(failure: AuthFailure): { scope: string; parameter: unknown } | undefined {
+  if (failure.kind === AuthScopeFailureType.AuthScope && OWNERSHIP_SCOPES.has(failure.scope)) return failure
+  if (
+    failure.kind === AuthScopeFailureType.AnyAuthScopes ||
+    failure.kind === AuthScopeFailureType.AllAuthScopes
+  ) {
+    for (const inner of failure.failures) {
+      const found = findOwnershipFailure(inner)
+      if (found !== undefined) return found
+    }
+  }
+  return undefined
+}
 
 const describe = (kind: string) =>
   kind === 'clientSession'

@@ -1,5 +1,5 @@
 import type { ClientSession } from '@seamapi/types/connect'
-import { badUserInput, notFound } from '../errors.js'
+import { badUserInput, notFound, unauthenticated } from '../errors.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
@@ -33,7 +33,8 @@ builder.node(ClientSessionRef, {
     userIdentityId: t.id({
       nullable: true,
       description: 'User identity of the session.',
-      resolve: (s) => s.user_identity_id ?? null,
+      // Seam's newer `user_identity_id`; sessions from older routes carry only the deprecated list.
+      resolve: (s) => s.user_identity_id ?? s.user_identity_ids[0] ?? null,
     }),
     userIdentityIds: t.idList({
       description: 'User identities of the session.',
@@ -59,18 +60,22 @@ builder.node(ClientSessionRef, {
     }),
     deviceCount: t.int({
       description: 'Number of devices the session can reach.',
+      authScopes: { $any: { authenticated: true, publishableKey: true } },
       resolve: async (s, _args, { loaders }) =>
         s.device_count ??
         (await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)).flat().length,
     }),
     token: t.string({
       nullable: true,
-      description: 'The client session token. Workspace API keys only: FORBIDDEN for a client session.',
-      authScopes: { workspace: true },
+      description:
+        'The client session token. For workspace API keys, and for a publishable key in the payload of its own getOrCreateClientSession; FORBIDDEN for a client session.',
+      authScopes: (s, _args, { principal, issuedSessionIds }) =>
+        principal.kind === 'workspace' || issuedSessionIds.has(s.client_session_id),
       resolve: (s) => s.token,
     }),
     connectedAccounts: t.field({
       type: [ConnectedAccountRef],
+      authScopes: { authenticated: true },
       description: "The session's connected accounts.",
       resolve: async (s, _args, { loaders }) => {
         const accounts = await loaders!.connectedAccountById.loadMany(s.connected_account_ids)
@@ -81,6 +86,7 @@ builder.node(ClientSessionRef, {
     devices: t.field({
       type: DeviceConnection,
       description: "Devices of the session's connected accounts.",
+      authScopes: { authenticated: true },
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
       resolve: async (s, args, { loaders, principal }) => {
         const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
@@ -220,6 +226,8 @@ async function findSession(
 async function endSession(ctx: WorkspaceContext, clientSessionId: string, reason: 'DELETED' | 'REVOKED') {
   // The loader checks the session is in the caller's workspace: NOT_FOUND otherwise, as if missing.
   const session = await ctx.loaders.clientSessionById.load(clientSessionId)
+  // Remembered first: Seam's own webhook for this deletion may arrive before Seam answers us.
+  ctx.events.remember(session)
   if (reason === 'DELETED')
     await ctx.seam.call('/client_sessions/delete', { client_session_id: clientSessionId })
   else await ctx.seam.call('/client_sessions/revoke', { client_session_id: clientSessionId })
@@ -228,6 +236,7 @@ async function endSession(ctx: WorkspaceContext, clientSessionId: string, reason
     workspaceId: session.workspace_id,
     userIdentifierKey: session.user_identifier_key ?? null,
     reason,
+    source: 'mutation',
   })
   return { clientSessionId }
 }
@@ -247,7 +256,7 @@ builder.mutationFields((t) => ({
     description:
       'Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser.',
     args: { input: t.arg({ type: GetOrCreateClientSessionInput, required: true }) },
-    resolve: async (_root, { input }, { seam, principal }) => {
+    resolve: async (_root, { input }, { seam, principal, issuedSessionIds }) => {
       let userIdentifierKey = input.userIdentifierKey
       if (principal.kind === 'publishableKey') {
         const fromHeader = principal.userIdentifierKey
@@ -256,10 +265,20 @@ builder.mutationFields((t) => ({
         }
         userIdentifierKey = userIdentifierKey ?? fromHeader
       }
-      const { client_session } = await seam!.call(
-        '/client_sessions/get_or_create',
-        toSeamBody({ ...input, userIdentifierKey }),
-      )
+      const { client_session } = await seam!
+        .call('/client_sessions/get_or_create', toSeamBody({ ...input, userIdentifierKey }))
+        .catch((error: unknown) => {
+          // Seam answers an unknown publishable key with a 401 or `workspace_not_found`.
+          if (
+            principal.kind === 'publishableKey' &&
+            error instanceof UpstreamError &&
+            (error.code === 'UNAUTHENTICATED' || error.details.seamType === 'workspace_not_found')
+          ) {
+            throw unauthenticated('The credential is unknown, expired or revoked')
+          }
+          throw error
+        })
+      issuedSessionIds.add(client_session.client_session_id)
       return { clientSession: client_session }
     },
   }),

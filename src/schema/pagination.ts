@@ -126,8 +126,11 @@ export async function connectionFromSeam<T>(
 
   const edges: Connection<T>['edges'] = []
   let hasNextPage = false
-  // Bounded: at most `first` items and a few pages more than needed to skip filtered ones.
-  for (let pages = 0; pages < 20; pages++) {
+  // Seam binds a cursor to its page size, so a cursor's pages keep the size they were made with;
+  // filling `first` from smaller pages takes more of them, bounded by what `first` can need (plus
+  // slack for items the principal may not see). Stopping at the bound still reports hasNextPage.
+  const maxPages = Math.ceil((skip + first) / limit) + 5
+  for (let pages = 0; ; pages++) {
     const page = await fetchPage(pageCursor ?? undefined, limit)
     const items = page.items
     let index = skip
@@ -136,15 +139,15 @@ export async function connectionFromSeam<T>(
       if (!keep(item)) continue
       edges.push({ node: item, cursor: encode({ q, c: pageCursor, l: limit, s: index + 1 }) })
     }
-    if (edges.length === first) {
-      hasNextPage = index < items.length || page.nextPageCursor !== null
-      if (index >= items.length && page.nextPageCursor !== null && edges.length > 0) {
+    const pageDone = index >= items.length
+    if (edges.length === first || page.nextPageCursor === null || pages + 1 >= maxPages) {
+      hasNextPage = !pageDone || page.nextPageCursor !== null
+      if (pageDone && page.nextPageCursor !== null && edges.length > 0) {
         // The last edge closes its page: its cursor points at the start of the next page.
         edges[edges.length - 1]!.cursor = encode({ q, c: page.nextPageCursor, l: limit, s: 0 })
       }
       break
     }
-    if (page.nextPageCursor === null) break
     pageCursor = page.nextPageCursor
     skip = 0
   }

@@ -1,6 +1,7 @@
 import { SeamHttp, type SeamHttpOptions } from '@seamapi/http/connect'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
-import { statusLabel, toUpstreamError } from './errors.js'
+import axios, { type AxiosAdapter, type InternalAxiosRequestConfig, isAxiosError } from 'axios'
+import { statusLabel, toUpstreamError, UpstreamError } from './errors.js'
 
 /** A credential that Seam accepts, as the gateway forwards it. */
 export type UpstreamCredential =
@@ -31,7 +32,42 @@ export interface UpstreamOptions {
   observe?: UpstreamObserver
   /** How many SDK clients (one per credential) to keep. @default 1000 */
   maxClients?: number
+  /** Retries of a failed read (network error, 5xx, 429); writes are never retried. @default 2 */
+  maxRetries?: number
+  /** First backoff in ms, doubled per retry, with jitter. @default 100 */
+  retryBaseMs?: number
+  /** Longest `Retry-After` honoured; a longer one fails at once as RATE_LIMITED. @default 2000 */
+  maxRetryAfterMs?: number
 }
+
+/** Per-call hook carried in axios' config (functions survive axios' config merging). */
+type CallHooks = { onRetryAfter?: (ms: number) => void }
+
+const fetchAdapter = axios.getAdapter('fetch')
+
+/**
+ * axios' fetch adapter, noting Seam's `Retry-After` before the SDK's error interceptor turns the
+ * response into an error object without headers.
+ */
+const retryAfterAdapter: AxiosAdapter = async (config) => {
+  try {
+    return await fetchAdapter(config)
+  } catch (error) {
+    const header = isAxiosError(error) ? error.response?.headers?.['retry-after'] : undefined
+    const ms = parseRetryAfter(header)
+    if (ms !== undefined) (config as InternalAxiosRequestConfig & CallHooks).onRetryAfter?.(ms)
+    throw error
+  }
+}
+
+const parseRetryAfter = (value: unknown): number | undefined => {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now())
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
  * The one way to Seam. Per process; hands out a {@link SeamClient} per request.
@@ -71,6 +107,9 @@ const WRITE = /\/(create|delete|revoke|grant_access|get_or_create|update)$/
 export function createUpstream(options: UpstreamOptions): Upstream {
   const timeoutMs = options.timeoutMs ?? 5000
   const maxClients = options.maxClients ?? 1000
+  const maxRetries = options.maxRetries ?? 2
+  const retryBaseMs = options.retryBaseMs ?? 100
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 2000
   // Insertion-ordered map as a small LRU: a hit moves the entry to the end.
   const clients = new Map<string, SeamHttp>()
 
@@ -87,7 +126,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       endpoint: options.endpoint,
       // Retries are the gateway's decision (reads only), never the SDK's default.
       axiosRetryOptions: { retries: 0 },
-      axiosOptions: { timeout: timeoutMs },
+      axiosOptions: { timeout: timeoutMs, adapter: retryAfterAdapter },
     }
     let sdk: SeamHttp
     if (credential.kind === 'apiKey') sdk = SeamHttp.fromApiKey(credential.token, common)
@@ -109,10 +148,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       const sdk = sdkFor(credential)
       const inFlight = new Map<string, Promise<unknown>>()
 
-      const send = async (route: Route, body: unknown): Promise<unknown> => {
+      const attempt = async (route: Route, body: unknown): Promise<unknown> => {
         const started = performance.now()
+        let retryAfterMs: number | undefined
+        const hooks: CallHooks = { onRetryAfter: (ms) => (retryAfterMs = ms) }
         try {
-          const response = await sdk.client.request({ url: route, method: 'POST', data: body ?? {} })
+          const response = await sdk.client.request({
+            url: route,
+            method: 'POST',
+            data: body ?? {},
+            ...hooks,
+          })
           options.observe?.({
             route,
             status: String(response.status),
@@ -121,8 +167,26 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           return response.data
         } catch (error) {
           const mapped = toUpstreamError(error, route, timeoutMs)
+          if (retryAfterMs !== undefined) mapped.details.retryAfterMs = retryAfterMs
           options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
           throw mapped
+        }
+      }
+
+      /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
+      const send = async (route: Route, body: unknown): Promise<unknown> => {
+        if (WRITE.test(route)) return attempt(route, body)
+        for (let retry = 0; ; retry++) {
+          try {
+            return await attempt(route, body)
+          } catch (error) {
+            if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
+            const { code, details } = error
+            if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
+            if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
+            const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
+            await sleep(details.retryAfterMs ?? backoff)
+          }
         }
       }
 

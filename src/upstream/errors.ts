@@ -35,6 +35,8 @@ export class UpstreamError extends Error {
       requestId?: string | undefined
       /** Seam's error `type`, such as `device_not_found`. */
       seamType?: string | undefined
+      /** Seam's `Retry-After`, in ms, when it sent one. */
+      retryAfterMs?: number | undefined
     },
   ) {
     super(message)
