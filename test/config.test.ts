@@ -1,0 +1,267 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { type Config, ConfigError, loadConfig } from '../src/config.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
+
+const DEFAULTS: Config = {
+  port: 4000,
+  host: '127.0.0.1',
+  seamEndpoint: undefined,
+  seamApiKey: undefined,
+  seamWebhookSecret: undefined,
+  redisUrl: undefined,
+  seamEventsPollIntervalMs: 0,
+  principalCacheTtlMs: 30_000,
+  upstreamTimeoutMs: 5000,
+  corsOrigins: [],
+  graphiql: true,
+  introspection: true,
+  logLevel: 'info',
+  sandboxPort: 4010,
+  sandbox: true,
+  limits: { maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxDirectives: 20, maxBodyBytes: 102_400 },
+}
+
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+
+/** The error `loadConfig(env)` throws; fails the test when it throws none. */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return error as ConfigError
+  }
+  throw new Error(`Expected loadConfig(${JSON.stringify(env)}) to throw a ConfigError, it returned a config`)
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded sandbox on 127.0.0.1:4000', () => {
+    expect(loadConfig({})).toEqual(DEFAULTS)
+  })
+
+  it('treats empty and blank values as unset', () => {
+    expect(loadConfig({ PORT: '', HOST: '  ', SEAM_ENDPOINT: '', LOG_LEVEL: '', GRAPHIQL: ' ' })).toEqual(
+      DEFAULTS,
+    )
+  })
+
+  it('turns GraphiQL and introspection off in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production' })).toEqual({
+      ...DEFAULTS,
+      graphiql: false,
+      introspection: false,
+    })
+  })
+
+  it('lets production turn GraphiQL and introspection back on', () => {
+    expect(loadConfig({ NODE_ENV: 'production', GRAPHIQL: 'true', INTROSPECTION: 'yes' })).toEqual(DEFAULTS)
+  })
+
+  it('lets development turn GraphiQL and introspection off', () => {
+    expect(loadConfig({ GRAPHIQL: 'off', INTROSPECTION: '0' })).toEqual({
+      ...DEFAULTS,
+      graphiql: false,
+      introspection: false,
+    })
+  })
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        SEAM_ENDPOINT: 'https://connect.getseam.com/',
+        SEAM_API_KEY: 'seam_live_key_123',
+        SEAM_WEBHOOK_SECRET: SECRET,
+        REDIS_URL: 'redis://127.0.0.1:6379/0',
+        SEAM_EVENTS_POLL_INTERVAL_MS: '15000',
+        PRINCIPAL_CACHE_TTL_MS: '0',
+        UPSTREAM_TIMEOUT_MS: '2500',
+        CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+        GRAPHIQL: 'false',
+        INTROSPECTION: 'true',
+        LOG_LEVEL: 'WARN',
+        SANDBOX_PORT: '0',
+        MAX_DEPTH: '7',
+        MAX_ALIASES: '5',
+        MAX_TOKENS: '500',
+        MAX_DIRECTIVES: '3',
+        MAX_BODY_BYTES: '4096',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      seamEndpoint: 'https://connect.getseam.com',
+      seamApiKey: 'seam_live_key_123',
+      seamWebhookSecret: SECRET,
+      redisUrl: 'redis://127.0.0.1:6379/0',
+      seamEventsPollIntervalMs: 15_000,
+      principalCacheTtlMs: 0,
+      upstreamTimeoutMs: 2500,
+      corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      graphiql: false,
+      introspection: true,
+      logLevel: 'warn',
+      sandboxPort: 0,
+      sandbox: false,
+      limits: { maxDepth: 7, maxAliases: 5, maxTokens: 500, maxDirectives: 3, maxBodyBytes: 4096 },
+    } satisfies Config)
+  })
+
+  it('accepts port 0 (any free port), rediss:// and a wildcard CORS origin', () => {
+    expect(
+      loadConfig({ PORT: '0', REDIS_URL: 'rediss://cache.example.com:6380', CORS_ORIGINS: '*' }),
+    ).toEqual({
+      ...DEFAULTS,
+      port: 0,
+      redisUrl: 'rediss://cache.example.com:6380',
+      corsOrigins: ['*'],
+    })
+  })
+
+  it('runs the events poller in sandbox mode without SEAM_API_KEY (the sandbox has its key)', () => {
+    expect(loadConfig({ SEAM_EVENTS_POLL_INTERVAL_MS: '1000' })).toEqual({
+      ...DEFAULTS,
+      seamEventsPollIntervalMs: 1000,
+    })
+  })
+
+  it('uses a Seam endpoint without an API key (no poller, no webhook setup)', () => {
+    expect(loadConfig({ SEAM_ENDPOINT: 'http://127.0.0.1:4010' })).toEqual({
+      ...DEFAULTS,
+      seamEndpoint: 'http://127.0.0.1:4010',
+      sandbox: false,
+    })
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer from 0 to 65535, got "abc"'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 0 to 65535, got "70000"'],
+    [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
+    [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
+    [{ SANDBOX_PORT: '65536' }, 'SANDBOX_PORT must be an integer from 0 to 65535, got "65536"'],
+    [{ HOST: 'local host' }, 'HOST must be a host name or IP address, got "local host"'],
+    [{ SEAM_ENDPOINT: 'ftp://x' }, 'SEAM_ENDPOINT must use http or https, got "ftp"'],
+    [{ SEAM_ENDPOINT: 'notaurl' }, 'SEAM_ENDPOINT must be a URL (http or https), got "notaurl"'],
+    [
+      { SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_API_KEY: 'seam_cst1_token' },
+      'SEAM_API_KEY must be a workspace API key starting with "seam_" (not seam_cst, seam_pk or seam_at)',
+    ],
+    [
+      { SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_API_KEY: 'seam_pk1_token' },
+      'SEAM_API_KEY must be a workspace API key starting with "seam_" (not seam_cst, seam_pk or seam_at)',
+    ],
+    [
+      { SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_API_KEY: 'seam_at1_token' },
+      'SEAM_API_KEY must be a workspace API key starting with "seam_" (not seam_cst, seam_pk or seam_at)',
+    ],
+    [
+      { SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_API_KEY: 'sk_live_123' },
+      'SEAM_API_KEY must be a workspace API key starting with "seam_" (not seam_cst, seam_pk or seam_at)',
+    ],
+    [
+      { SEAM_API_KEY: 'seam_apikey1_token' },
+      'SEAM_ENDPOINT must be set when SEAM_API_KEY is set (https://connect.getseam.com for Seam itself)',
+    ],
+    [{ SEAM_WEBHOOK_SECRET: 'abc' }, 'SEAM_WEBHOOK_SECRET must be a Svix secret of the form whsec_<base64>'],
+    [
+      { SEAM_WEBHOOK_SECRET: 'whsec_not base64!' },
+      'SEAM_WEBHOOK_SECRET must be a Svix secret of the form whsec_<base64>',
+    ],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL must use redis or rediss, got "http"'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must use redis or rediss, got "localhost"'],
+    [
+      { SEAM_EVENTS_POLL_INTERVAL_MS: '500' },
+      'SEAM_EVENTS_POLL_INTERVAL_MS must be 0 (off) or at least 1000, got "500"',
+    ],
+    [
+      { SEAM_EVENTS_POLL_INTERVAL_MS: 'often' },
+      'SEAM_EVENTS_POLL_INTERVAL_MS must be an integer from 0 to 86400000, got "often"',
+    ],
+    [
+      { SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_EVENTS_POLL_INTERVAL_MS: '5000' },
+      'SEAM_EVENTS_POLL_INTERVAL_MS needs SEAM_API_KEY: the poller reads events with it',
+    ],
+    [
+      { PRINCIPAL_CACHE_TTL_MS: '30s' },
+      'PRINCIPAL_CACHE_TTL_MS must be an integer from 0 to 86400000, got "30s"',
+    ],
+    [{ UPSTREAM_TIMEOUT_MS: '5' }, 'UPSTREAM_TIMEOUT_MS must be an integer from 100 to 120000, got "5"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of debug, info, warn, error, silent, got "loud"'],
+    [
+      { CORS_ORIGINS: 'not-an-origin' },
+      'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com, got "not-an-origin"',
+    ],
+    [
+      { CORS_ORIGINS: 'https://app.example.com/path' },
+      'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com, got "https://app.example.com/path"',
+    ],
+    [{ GRAPHIQL: 'maybe' }, 'GRAPHIQL must be true or false, got "maybe"'],
+    [{ INTROSPECTION: 'sometimes' }, 'INTROSPECTION must be true or false, got "sometimes"'],
+    [{ MAX_DEPTH: '0' }, 'MAX_DEPTH must be an integer from 1 to 100, got "0"'],
+    [{ MAX_ALIASES: '1001' }, 'MAX_ALIASES must be an integer from 0 to 1000, got "1001"'],
+    [{ MAX_TOKENS: '5' }, 'MAX_TOKENS must be an integer from 10 to 100000, got "5"'],
+    [{ MAX_DIRECTIVES: 'x' }, 'MAX_DIRECTIVES must be an integer from 0 to 1000, got "x"'],
+    [{ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES must be an integer from 1024 to 10485760, got "100"'],
+  ])('refuses %o: %s', (env, message) => {
+    const error = configError(env)
+    expect(error.name).toBe('ConfigError')
+    expect(error.message).toBe(message)
+  })
+
+  it('never repeats a refused SEAM_API_KEY in its message', () => {
+    const key = 'seam_cst_secret_token_value'
+    const error = configError({ SEAM_ENDPOINT: 'https://connect.getseam.com', SEAM_API_KEY: key })
+    expect(error.message).not.toContain(key)
+  })
+
+  it('never repeats the password of an unusable REDIS_URL in its message', () => {
+    // A generated password with a "/" (base64) makes the URL unparsable unless it is percent-encoded.
+    const error = configError({ REDIS_URL: 'redis://default:Zm9v/YmFy+@cache.internal:6379' })
+    expect(error.message).toMatch(/^REDIS_URL /)
+    expect(error.message).not.toContain('Zm9v/YmFy+')
+  })
+
+  it('never repeats a refused SEAM_WEBHOOK_SECRET in its message', () => {
+    const secret = 'whsec_bad secret value'
+    const error = configError({ SEAM_WEBHOOK_SECRET: secret })
+    expect(error.message).not.toContain('bad secret value')
+  })
+})
+
+describe('a bad value at start', () => {
+  it('stops `tsx src/main.ts` with exit code 1 and a message naming the variable', async () => {
+    // A clean environment: nothing but PATH and the bad value, so no other variable can interfere.
+    const child = spawn(TSX, ['src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, PORT: 'abc' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+    try {
+      const [code, signal] = await once(child, 'close')
+      expect({ code, signal, stdout, stderr }).toEqual({
+        code: 1,
+        signal: null,
+        stdout: '',
+        stderr: 'Configuration error: PORT must be an integer from 0 to 65535, got "abc"\n',
+      })
+    } finally {
+      clearTimeout(timer)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    }
+  })
+})

@@ -1,0 +1,528 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
+import { type FormattedExecutionResult, parse, print } from 'graphql'
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse'
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import {
+  ClientSessionDeletedDocument,
+  CreateClientSessionDocument,
+  DeleteClientSessionDocument,
+  RevokeClientSessionDocument,
+  ViewerDocument,
+} from './generated/graphql.js'
+import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+
+const WORKSPACE_ID = 'seed_workspace_1'
+const JOHN_ACCOUNT = 'john_connected_account_id'
+const UNKNOWN_CREDENTIAL = {
+  errors: [
+    { message: 'The credential is unknown, expired or revoked', extensions: { code: 'UNAUTHENTICATED' } },
+  ],
+}
+
+// One gateway (with its embedded sandbox) for the file: every test makes its own client sessions.
+let gw: TestGateway
+beforeAll(async () => {
+  gw = await startTestGateway()
+})
+afterAll(async () => {
+  await gw?.stop()
+})
+
+// Every client a test opens is disposed after it, pass or fail.
+const wsClients: WsClient[] = []
+const sseClients: SseClient[] = []
+afterEach(async () => {
+  for (const client of sseClients.splice(0)) client.dispose()
+  await Promise.all(wsClients.splice(0).map((client) => client.dispose()))
+})
+
+interface CloseRecord {
+  code: number
+  reason: string
+}
+
+/** A real graphql-ws client on the gateway; records how its socket closed. */
+function ws(connectionParams: Record<string, unknown> | undefined) {
+  const closes: CloseRecord[] = []
+  let connected = 0
+  const client = createWsClient({
+    url: `${gw.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    lazy: false,
+    retryAttempts: 0,
+    onNonLazyError: () => {},
+    on: {
+      connected: () => {
+        connected++
+      },
+      closed: (event) => {
+        const { code, reason } = event as CloseRecord
+        closes.push({ code, reason })
+      },
+    },
+  })
+  wsClients.push(client)
+  return {
+    client,
+    closes,
+    get connected() {
+      return connected
+    },
+  }
+}
+
+/** What one subscription (or query) received, in order. */
+interface Recording<TData> {
+  results: FormattedExecutionResult<TData>[]
+  errors: unknown[]
+  completed: boolean
+}
+
+type Sink<TData> = {
+  next: (value: FormattedExecutionResult<TData>) => void
+  error: (error: unknown) => void
+  complete: () => void
+}
+
+function recorder<TData>(): { recording: Recording<TData>; sink: Sink<TData> } {
+  const recording: Recording<TData> = { results: [], errors: [], completed: false }
+  return {
+    recording,
+    sink: {
+      next: (value) => recording.results.push(value),
+      error: (error) => recording.errors.push(error),
+      complete: () => {
+        recording.completed = true
+      },
+    },
+  }
+}
+
+function subscribeWs<TData, TVariables>(
+  client: WsClient,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+): Recording<TData> {
+  const { recording, sink } = recorder<TData>()
+  client.subscribe<TData>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    sink as Parameters<WsClient['subscribe']>[1],
+  )
+  return recording
+}
+
+function subscribeSse<TData, TVariables>(
+  headers: Record<string, string>,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+): Recording<TData> {
+  const client = createSseClient({
+    url: `${gw.url}/graphql`,
+    singleConnection: false,
+    headers,
+    retryAttempts: 0,
+  })
+  sseClients.push(client)
+  const { recording, sink } = recorder<TData>()
+  client.subscribe<TData>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    sink as Parameters<SseClient['subscribe']>[1],
+  )
+  return recording
+}
+
+/** Runs one query over graphql-ws and resolves with its only result. */
+async function queryWs<TData, TVariables>(
+  client: WsClient,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables: TVariables,
+): Promise<FormattedExecutionResult<TData>> {
+  const recording = subscribeWs(client, document, variables)
+  await waitFor(() => recording.completed || recording.errors.length > 0, 'the query to complete')
+  expect(recording.errors).toEqual([])
+  expect(recording.results).toHaveLength(1)
+  return recording.results[0]!
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms`)
+    await sleep(10)
+  }
+}
+
+/** Waits for the socket's connection_ack, then for its subscriptions to reach the event bus. */
+async function connectedAndSubscribed(...sockets: Array<{ connected: number }>): Promise<void> {
+  await waitFor(() => sockets.every((socket) => socket.connected === 1), 'connection_ack on every socket')
+  await sleep(150)
+}
+
+async function createSession(userIdentifierKey: string) {
+  const { status, body } = await gw.execute(
+    CreateClientSessionDocument,
+    { input: { userIdentifierKey, connectedAccountIds: [JOHN_ACCOUNT] } },
+    bearer(gw.apiKey),
+  )
+  expect(status).toBe(200)
+  const session = body.data!.createClientSession.clientSession
+  return { clientSessionId: session.clientSessionId, token: session.token!, userIdentifierKey }
+}
+
+/** Verified webhook deliveries that reached the event path so far, from the gateway's own metrics. */
+async function verifiedWebhookEvents(): Promise<number> {
+  const metrics = await (await fetch(`${gw.url}/metrics`)).text()
+  const line = /^gateway_session_events_total\{source="webhook"\} (\d+)$/m.exec(metrics)
+  return line === null ? 0 : Number(line[1])
+}
+
+const uniqueKey = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`
+
+function endedEvent(
+  session: { clientSessionId: string; userIdentifierKey: string },
+  reason: 'DELETED' | 'REVOKED',
+) {
+  return {
+    data: {
+      clientSessionDeleted: {
+        eventId: expect.any(String),
+        clientSessionId: session.clientSessionId,
+        workspaceId: WORKSPACE_ID,
+        userIdentifierKey: session.userIdentifierKey,
+        occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+        reason,
+      },
+    },
+  }
+}
+
+describe('queries over graphql-ws', () => {
+  it('authenticates a socket by connectionParams.authorization (API key)', async () => {
+    const socket = ws({ authorization: `Bearer ${gw.apiKey}` })
+    expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
+      data: { viewer: { kind: 'WORKSPACE', workspaceId: WORKSPACE_ID, clientSession: null } },
+    })
+  })
+
+  it('authenticates a socket by connectionParams.clientSessionToken', async () => {
+    const socket = ws({ clientSessionToken: gw.demoToken })
+    expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
+      data: {
+        viewer: {
+          kind: 'CLIENT_SESSION',
+          workspaceId: WORKSPACE_ID,
+          clientSession: { clientSessionId: gw.gateway.demo!.clientSessionId },
+        },
+      },
+    })
+  })
+
+  it('authenticates a socket by connectionParams.authorization with a client session token', async () => {
+    const socket = ws({ authorization: `Bearer ${gw.demoToken}` })
+    expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
+      data: {
+        viewer: {
+          kind: 'CLIENT_SESSION',
+          workspaceId: WORKSPACE_ID,
+          clientSession: { clientSessionId: gw.gateway.demo!.clientSessionId },
+        },
+      },
+    })
+  })
+
+  it.each([
+    ['an unknown client session token', { clientSessionToken: 'seam_cst_unknown_token' }],
+    ['an unknown API key', { authorization: 'Bearer seam_unknown_api_key' }],
+    ['a malformed authorization', { authorization: 'Basic abc' }],
+    ['no credential at all', undefined],
+    ['empty connection params', {}],
+  ])('closes the socket with 4403 at connection_init for %s', async (_name, params) => {
+    const socket = ws(params)
+    await waitFor(() => socket.closes.length > 0, 'the socket to close')
+    expect(socket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
+    expect(socket.connected).toBe(0)
+  })
+})
+
+describe('clientSessionDeleted over graphql-ws', () => {
+  it.each([
+    {
+      mutationName: 'deleteClientSession',
+      reason: 'DELETED',
+      // Seam reports a deletion as a client_session.deleted webhook too.
+      webhooks: 1,
+      end: (clientSessionId: string) =>
+        gw.execute(DeleteClientSessionDocument, { clientSessionId }, bearer(gw.apiKey)),
+    },
+    {
+      mutationName: 'revokeClientSession',
+      reason: 'REVOKED',
+      // Seam has no revocation event.
+      webhooks: 0,
+      end: (clientSessionId: string) =>
+        gw.execute(RevokeClientSessionDocument, { clientSessionId }, bearer(gw.apiKey)),
+    },
+  ] as const)(
+    '$mutationName: the session, its workspace and only the matching subscribers hear of it once',
+    async ({ mutationName, reason, webhooks, end }) => {
+      const session = await createSession(uniqueKey('transports-ended'))
+      const other = await createSession(uniqueKey('transports-other'))
+
+      const sessionSocket = ws({ clientSessionToken: session.token })
+      const workspaceSocket = ws({ authorization: `Bearer ${gw.apiKey}` })
+      const own = subscribeWs(sessionSocket.client, ClientSessionDeletedDocument, {})
+      const workspace = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {})
+      const filteredToOther = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
+        clientSessionId: other.clientSessionId,
+      })
+      await connectedAndSubscribed(sessionSocket, workspaceSocket)
+      const webhooksBefore = await verifiedWebhookEvents()
+
+      const ended = await end(session.clientSessionId)
+      expect(ended.status).toBe(200)
+      expect(ended.body).toEqual({ data: { [mutationName]: { clientSessionId: session.clientSessionId } } })
+
+      await waitFor(() => own.completed && workspace.results.length > 0, 'both subscribers to hear of it')
+      // The sandbox also delivers a signed client_session.deleted webhook for a deletion: let it land, and
+      // give any duplicate time to arrive.
+      await gw.gateway.sandbox!.drainWebhooks()
+      await sleep(300)
+
+      expect(own).toEqual({ results: [endedEvent(session, reason)], errors: [], completed: true })
+      expect(workspace).toEqual({ results: [endedEvent(session, reason)], errors: [], completed: false })
+      expect(filteredToOther).toEqual({ results: [], errors: [], completed: false })
+      // The sandbox's webhook did reach the gateway's event path (and was dropped there as a repeat).
+      expect((await verifiedWebhookEvents()) - webhooksBefore).toBe(webhooks)
+      // The session and the workspace saw the same event.
+      expect(own.results[0]!.data!.clientSessionDeleted.eventId).toBe(
+        workspace.results[0]!.data!.clientSessionDeleted.eventId,
+      )
+
+      const afterwards = await gw.execute(ViewerDocument, {}, bearer(session.token))
+      expect(afterwards.status).toBe(401)
+      expect(afterwards.body).toEqual(UNKNOWN_CREDENTIAL)
+      // The other session is untouched.
+      const untouched = await gw.execute(ViewerDocument, {}, bearer(other.token))
+      expect(untouched.status).toBe(200)
+    },
+  )
+
+  it('a workspace subscriber filtered by userIdentifierKey hears of that user only', async () => {
+    const session = await createSession(uniqueKey('transports-user'))
+    const other = await createSession(uniqueKey('transports-user-other'))
+    const workspaceSocket = ws({ authorization: `Bearer ${gw.apiKey}` })
+    const byUser = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
+      userIdentifierKey: session.userIdentifierKey,
+    })
+    const bySession = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
+    await connectedAndSubscribed(workspaceSocket)
+
+    for (const ended of [other, session]) {
+      const response = await gw.execute(
+        DeleteClientSessionDocument,
+        { clientSessionId: ended.clientSessionId },
+        bearer(gw.apiKey),
+      )
+      expect(response.status).toBe(200)
+    }
+    await waitFor(() => byUser.results.length > 0 && bySession.results.length > 0, 'the filtered events')
+    await gw.gateway.sandbox!.drainWebhooks()
+    await sleep(300)
+
+    expect(byUser).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
+    expect(bySession).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
+  })
+
+  it("closes an ended session's socket with 4403 right after its clientSessionDeleted event", async () => {
+    const session = await createSession(uniqueKey('transports-close'))
+    const sessionSocket = ws({ clientSessionToken: session.token })
+    const own = subscribeWs(sessionSocket.client, ClientSessionDeletedDocument, {})
+    await connectedAndSubscribed(sessionSocket)
+
+    const deleted = await gw.execute(
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(gw.apiKey),
+    )
+    expect(deleted.status).toBe(200)
+
+    await waitFor(() => own.completed, 'the session subscriber to hear of its end')
+    expect(own.results).toEqual([endedEvent(session, 'DELETED')])
+    // SPEC §6: the socket of an ended session is closed with 4403 Forbidden once it has its event. Wait a
+    // second for it; the assertion below then says what arrived.
+    await waitFor(() => sessionSocket.closes.length > 0, 'the ended session socket to be closed', 1000).catch(
+      () => {},
+    )
+    expect(sessionSocket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
+  })
+
+  it("stops serving an ended session's socket: an operation on it gets no data", async () => {
+    const session = await createSession(uniqueKey('transports-stale'))
+    const sessionSocket = ws({ clientSessionToken: session.token })
+    expect(await queryWs(sessionSocket.client, ViewerDocument, {})).toEqual({
+      data: {
+        viewer: {
+          kind: 'CLIENT_SESSION',
+          workspaceId: WORKSPACE_ID,
+          clientSession: { clientSessionId: session.clientSessionId },
+        },
+      },
+    })
+
+    const deleted = await gw.execute(
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(gw.apiKey),
+    )
+    expect(deleted.status).toBe(200)
+    await sleep(200)
+
+    // The socket was authenticated at connection_init, when the session was alive; it must not keep
+    // acting for the deleted session (SPEC §4, §6).
+    const viewer = subscribeWs(sessionSocket.client, parse('{ viewer { kind workspaceId } }'), {})
+    await waitFor(() => viewer.completed || viewer.errors.length > 0, 'the operation to settle')
+    expect(viewer.results).toEqual([])
+    expect(viewer.errors).toEqual([expect.objectContaining({ code: 4403 })])
+  })
+
+  it("refuses a client session's subscription to another session's end with FORBIDDEN", async () => {
+    const session = await createSession(uniqueKey('transports-forbidden'))
+    const other = await createSession(uniqueKey('transports-forbidden-other'))
+    const socket = ws({ clientSessionToken: session.token })
+
+    const forOther = subscribeWs(socket.client, ClientSessionDeletedDocument, {
+      clientSessionId: other.clientSessionId,
+    })
+    await waitFor(() => forOther.completed || forOther.errors.length > 0, 'the subscription to be refused')
+    const forOtherUser = subscribeWs(socket.client, ClientSessionDeletedDocument, {
+      userIdentifierKey: other.userIdentifierKey,
+    })
+    await waitFor(
+      () => forOtherUser.completed || forOtherUser.errors.length > 0,
+      'the subscription to be refused',
+    )
+
+    // graphql-ws reports a refused subscription as its `error` message: the errors, nothing else.
+    const refusal = [
+      {
+        message: "A client session token may subscribe only to its own session's end",
+        extensions: { code: 'FORBIDDEN' },
+      },
+    ]
+    expect(forOther).toEqual({ results: [], errors: [refusal], completed: false })
+    expect(forOtherUser).toEqual({ results: [], errors: [refusal], completed: false })
+    // A refused subscription does not cost the socket.
+    expect(socket.closes).toEqual([])
+    expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
+      data: {
+        viewer: {
+          kind: 'CLIENT_SESSION',
+          workspaceId: WORKSPACE_ID,
+          clientSession: { clientSessionId: session.clientSessionId },
+        },
+      },
+    })
+  })
+})
+
+describe('clientSessionDeleted over SSE', () => {
+  it('delivers the end to the session and to its workspace, and ends the session stream', async () => {
+    const session = await createSession(uniqueKey('transports-sse'))
+    const own = subscribeSse(bearer(session.token), ClientSessionDeletedDocument, {})
+    const ownByHeader = subscribeSse(
+      { 'client-session-token': session.token },
+      ClientSessionDeletedDocument,
+      {},
+    )
+    const workspace = subscribeSse(bearer(gw.apiKey), ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
+    // SSE has no acknowledgement: give the three streams time to reach the event bus.
+    await sleep(300)
+
+    const deleted = await gw.execute(
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(gw.apiKey),
+    )
+    expect(deleted.status).toBe(200)
+
+    await waitFor(
+      () => own.completed && ownByHeader.completed && workspace.results.length > 0,
+      'the SSE subscribers to hear of it',
+    )
+    await gw.gateway.sandbox!.drainWebhooks()
+    await sleep(300)
+
+    expect(own).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: true })
+    expect(ownByHeader).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: true })
+    expect(workspace).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
+  })
+
+  it("refuses a client session's SSE subscription to another session's end with FORBIDDEN", async () => {
+    const session = await createSession(uniqueKey('transports-sse-forbidden'))
+    const other = await createSession(uniqueKey('transports-sse-forbidden-other'))
+    const forOther = subscribeSse(bearer(session.token), ClientSessionDeletedDocument, {
+      clientSessionId: other.clientSessionId,
+    })
+    await waitFor(() => forOther.completed || forOther.errors.length > 0, 'the subscription to be refused')
+    expect(forOther).toEqual({
+      results: [
+        {
+          errors: [
+            {
+              message: "A client session token may subscribe only to its own session's end",
+              locations: [{ line: 1, column: 1 }],
+              extensions: { code: 'FORBIDDEN' },
+            },
+          ],
+        },
+      ],
+      errors: [],
+      completed: true,
+    })
+  })
+
+  it('refuses an SSE subscription without a credential with 401', async () => {
+    const response = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { clientSessionDeleted { reason } }' }),
+    })
+    expect({
+      status: response.status,
+      contentType: response.headers.get('content-type'),
+      text: await response.text(),
+    }).toEqual({
+      status: 401,
+      contentType: 'text/event-stream',
+      text: [
+        ':',
+        '',
+        'event: next',
+        `data: ${JSON.stringify({
+          errors: [
+            {
+              message:
+                'A credential is required: send Authorization: Bearer <API key or client session token>',
+              locations: [{ line: 1, column: 16 }],
+              path: ['clientSessionDeleted'],
+              extensions: { code: 'UNAUTHENTICATED' },
+            },
+          ],
+        })}`,
+        '',
+        'event: complete',
+        'data:',
+        '',
+        '',
+      ].join('\n'),
+    })
+  })
+})

@@ -1,0 +1,415 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
+import { print } from 'graphql'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { createGateway, type Gateway } from '../src/gateway.js'
+import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import {
+  ConnectedAccountDocument,
+  CreateClientSessionDocument,
+  DevicesDocument,
+  ViewerDocument,
+} from './generated/graphql.js'
+import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+
+// Seam failures as a client of the gateway sees them: each becomes its contract code, with a message
+// that carries no URL, no stack and no credential.
+
+const API_KEY = 'seam_apikey1_token'
+const JOHN_TOKEN = 'seam_cst1_token'
+const ALL_DEVICES = [
+  'august_device_1',
+  'august_device_2',
+  'ecobee_device_1',
+  'minut_device_1',
+  'schlage_device_id',
+]
+
+/** The body of a failed `devices` query (the connection is non-null, so `data` is null). */
+const devicesError = (code: string, message: string, requestId?: unknown) => ({
+  errors: [
+    {
+      message,
+      locations: [{ line: 2, column: 3 }],
+      path: ['devices'],
+      extensions: { code, ...(requestId === undefined ? {} : { requestId }) },
+    },
+  ],
+  data: null,
+})
+
+/** Asserts that a response body leaks nothing of the upstream or of the caller's credential. */
+function expectNothingLeaked(text: string, secrets: string[]) {
+  for (const fragment of ['http://', 'https://', '127.0.0.1', 'localhost', '    at ', 'stack', ...secrets]) {
+    expect(text).not.toContain(fragment)
+  }
+}
+
+describe('on the embedded sandbox', () => {
+  let t: TestGateway
+
+  beforeAll(async () => {
+    t = await startTestGateway()
+  })
+
+  afterAll(async () => {
+    await t?.stop()
+  })
+
+  /** Sets the fake's simulated outage of workspace 1 to these routes (none ends it). */
+  async function simulateOutage(routes: string[]) {
+    const response = await fetch(`${t.gateway.sandbox!.url}/_fake/simulate_workspace_outage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workspace_id: 'seed_workspace_1', routes }),
+    })
+    expect(response.status).toBe(200)
+  }
+
+  it('turns an outage of /devices/list into UPSTREAM_UNAVAILABLE, for a workspace and for a session', async () => {
+    await simulateOutage(['/devices/list'])
+    try {
+      for (const headers of [bearer(API_KEY), bearer(JOHN_TOKEN)]) {
+        const { status, body, text } = await t.execute(DevicesDocument, {}, headers)
+        expect(status).toBe(200)
+        expect(body).toEqual(devicesError('UPSTREAM_UNAVAILABLE', 'Seam is unavailable', expect.any(String)))
+        expectNothingLeaked(text, [API_KEY, JOHN_TOKEN, t.gateway.sandbox!.url])
+      }
+      // Routes that are up keep working.
+      const viewer = await t.execute(ViewerDocument, {}, bearer(API_KEY))
+      expect(viewer.body).toEqual({
+        data: { viewer: { kind: 'WORKSPACE', workspaceId: 'seed_workspace_1', clientSession: null } },
+      })
+    } finally {
+      await simulateOutage([])
+    }
+    const recovered = await t.execute(DevicesDocument, {}, bearer(API_KEY))
+    expect(recovered.body.data?.devices.nodes.map((node) => node.deviceId)).toEqual(ALL_DEVICES)
+  })
+
+  it("turns Seam's invalid_input into BAD_USER_INPUT with Seam's own message", async () => {
+    // What Seam itself says about this input.
+    const direct = await fetch(`${t.gateway.sandbox!.url}/devices/list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(API_KEY) },
+      body: JSON.stringify({ device_types: ['not_a_device_type'] }),
+    })
+    expect(direct.status).toBe(400)
+    const seamError = ((await direct.json()) as { error: { type: string; message: string } }).error
+    expect(seamError.type).toBe('invalid_input')
+    expect(seamError.message).toBe('Invalid input for "device_types.0"')
+
+    const { status, body, text } = await t.execute(
+      DevicesDocument,
+      { deviceTypes: ['not_a_device_type'] },
+      bearer(API_KEY),
+    )
+    expect(status).toBe(200)
+    expect(body).toEqual(devicesError('BAD_USER_INPUT', seamError.message, expect.any(String)))
+    expectNothingLeaked(text, [API_KEY, t.gateway.sandbox!.url])
+  })
+
+  it("masks an unexpected exception as INTERNAL_SERVER_ERROR with Yoga's generic message", async () => {
+    // Seam's shape says a connected account has created_at; without it the resolver throws a plain Error.
+    const store = getFakeStore(t.gateway.sandbox!.fake)
+    store.setState({
+      connected_accounts: store
+        .getState()
+        .connected_accounts.map((account) =>
+          account.connected_account_id === 'jane_connected_account_id'
+            ? { ...account, created_at: undefined as unknown as string }
+            : account,
+        ),
+    })
+    const { status, body, text } = await t.execute(
+      ConnectedAccountDocument,
+      { connectedAccountId: 'jane_connected_account_id' },
+      bearer(API_KEY),
+    )
+    expect(status).toBe(200)
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Unexpected error.',
+          locations: [{ line: 7, column: 5 }],
+          path: ['connectedAccount', 'createdAt'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        },
+      ],
+      data: { connectedAccount: null },
+    })
+    expectNothingLeaked(text, [API_KEY, 'created_at', 'jane_connected_account_id'])
+  })
+})
+
+/** An answer a test scripts for one upstream request: an HTTP response, or no answer at all. */
+type Fault = { status: number; headers?: Record<string, string>; body?: string } | 'hang'
+
+/**
+ * A hand-made upstream for what the sandbox cannot do (answer late, rate-limit, fail once): it stands
+ * between the gateway and a real sandbox, forwards every request unchanged, and answers scripted
+ * faults instead for the routes a test names. Records every route it is asked for.
+ */
+async function startFaultyUpstream(target: string) {
+  const scripted = new Map<string, Fault[]>()
+  const always = new Map<string, Fault>()
+  const requests: string[] = []
+
+  const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) {
+        headers[name] = value
+      }
+    }
+    const answer = await fetch(`${target}${req.url}`, {
+      method: req.method ?? 'POST',
+      headers,
+      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
+    })
+    const payload = Buffer.from(await answer.arrayBuffer())
+    const out: Record<string, string> = {}
+    answer.headers.forEach((value, name) => {
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
+        out[name] = value
+    })
+    res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) })
+    res.end(payload)
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const route = (req.url ?? '/').split('?')[0]!
+      requests.push(route)
+      const fault = scripted.get(route)?.shift() ?? always.get(route)
+      if (fault === 'hang') return // Never answers; close() ends the connection.
+      if (fault !== undefined) {
+        res.writeHead(fault.status, fault.headers ?? {})
+        res.end(fault.body ?? '')
+        return
+      }
+      forward(req, res, Buffer.concat(chunks)).catch(() => res.destroy())
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Routes asked for, in order. */
+    requests,
+    /** The next requests of `route` get these answers, one each; later ones go through again. */
+    failNext(route: string, ...faults: Fault[]) {
+      scripted.set(route, [...(scripted.get(route) ?? []), ...faults])
+    },
+    /** Every request of `route` gets this answer until `reset`. */
+    failAlways(route: string, fault: Fault) {
+      always.set(route, fault)
+    },
+    reset() {
+      scripted.clear()
+      always.clear()
+      requests.length = 0
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+describe('on a faulty upstream', () => {
+  const TIMEOUT_MS = 300
+  let sandbox: Sandbox | undefined
+  let upstream: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
+  let gateway: Gateway | undefined
+  let url: string
+
+  beforeAll(async () => {
+    sandbox = await createSandbox({ port: 0 })
+    upstream = await startFaultyUpstream(sandbox.url)
+    gateway = createGateway(
+      loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        SEAM_ENDPOINT: upstream.url,
+        UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+      }),
+    )
+    url = await gateway.start()
+  })
+
+  afterEach(() => {
+    upstream?.reset()
+  })
+
+  afterAll(async () => {
+    await gateway?.stop()
+    await upstream?.close()
+    await sandbox?.stop()
+  })
+
+  async function execute<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+    headers: Record<string, string> = bearer(API_KEY),
+  ) {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...headers,
+      },
+      body: JSON.stringify({ query: print(document), variables }),
+    })
+    const text = await response.text()
+    return {
+      status: response.status,
+      body: JSON.parse(text) as { data?: TData | null; errors?: unknown[] },
+      text,
+    }
+  }
+
+  const count = (route: string) => upstream!.requests.filter((requested) => requested === route).length
+  const seamErrorBody = (type: string, message: string) =>
+    JSON.stringify({ error: { type, message }, ok: false })
+
+  it('serves through the faulty upstream when nothing fails', async () => {
+    const { body } = await execute(DevicesDocument, {})
+    expect(body).toEqual({
+      data: {
+        devices: {
+          edges: ALL_DEVICES.map((deviceId) => ({ cursor: expect.any(String), node: { deviceId } })),
+          nodes: ALL_DEVICES.map((deviceId) => ({ deviceId })),
+          pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+        },
+      },
+    })
+  })
+
+  it('turns an upstream that does not answer in time into UPSTREAM_TIMEOUT', async () => {
+    await execute(ViewerDocument, {}) // The API key is checked (and cached) before the fault starts.
+    upstream!.failAlways('/devices/list', 'hang')
+    const started = performance.now()
+    const { status, body, text } = await execute(DevicesDocument, {})
+    const elapsed = performance.now() - started
+    expect(status).toBe(200)
+    expect(body).toEqual(devicesError('UPSTREAM_TIMEOUT', `Seam did not answer within ${TIMEOUT_MS} ms`))
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 10)
+    expect(elapsed).toBeLessThan(5 * TIMEOUT_MS)
+    expectNothingLeaked(text, [API_KEY, upstream!.url, sandbox!.url])
+  })
+
+  it("turns a 429 into RATE_LIMITED with Seam's request id", async () => {
+    await execute(ViewerDocument, {})
+    upstream!.failAlways('/devices/list', {
+      status: 429,
+      headers: {
+        'content-type': 'application/json',
+        'seam-request-id': 'req_rate_limited',
+        'retry-after': '0',
+      },
+      body: seamErrorBody('rate_limit_exceeded', 'Too many requests'),
+    })
+    const { status, body, text } = await execute(DevicesDocument, {})
+    expect(status).toBe(200)
+    expect(body).toEqual(
+      devicesError('RATE_LIMITED', 'Seam rate limit reached; retry later', 'req_rate_limited'),
+    )
+    expectNothingLeaked(text, [API_KEY, upstream!.url])
+    // A read is retried at most twice.
+    expect(count('/devices/list')).toBeGreaterThanOrEqual(1)
+    expect(count('/devices/list')).toBeLessThanOrEqual(3)
+  })
+
+  it("turns a 5xx into UPSTREAM_UNAVAILABLE with Seam's request id, and hides Seam's message", async () => {
+    await execute(ViewerDocument, {})
+    upstream!.failAlways('/devices/list', {
+      status: 500,
+      headers: { 'content-type': 'application/json', 'seam-request-id': 'req_unavailable' },
+      body: seamErrorBody('internal_server_error', `Failed at ${sandbox!.url}/internal with ${API_KEY}`),
+    })
+    const { status, body, text } = await execute(DevicesDocument, {})
+    expect(status).toBe(200)
+    expect(body).toEqual(devicesError('UPSTREAM_UNAVAILABLE', 'Seam is unavailable', 'req_unavailable'))
+    expectNothingLeaked(text, [API_KEY, upstream!.url, sandbox!.url])
+    expect(count('/devices/list')).toBeLessThanOrEqual(3)
+  })
+
+  it('turns an answer that is not Seam JSON into UPSTREAM_UNAVAILABLE', async () => {
+    await execute(ViewerDocument, {})
+    upstream!.failAlways('/devices/list', {
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>proxy error page</html>',
+    })
+    const { status, body } = await execute(DevicesDocument, {})
+    expect(status).toBe(200)
+    expect(body).toEqual(devicesError('UPSTREAM_UNAVAILABLE', 'Seam is unavailable'))
+  })
+
+  it('turns an unreachable upstream, when checking a credential, into UPSTREAM_UNAVAILABLE, not UNAUTHENTICATED', async () => {
+    upstream!.failAlways('/workspaces/get', { status: 503 })
+    // Workspace 2's key has not been checked yet by this gateway.
+    const { body, text } = await execute(ViewerDocument, {}, bearer('seam_apikey2_token'))
+    expect(body).toEqual({
+      errors: [{ message: 'Seam is unavailable', extensions: { code: 'UPSTREAM_UNAVAILABLE' } }],
+    })
+    expectNothingLeaked(text, ['seam_apikey2_token', upstream!.url])
+  })
+
+  it('retries a read that fails once with a 503, and answers', async () => {
+    await execute(ViewerDocument, {})
+    upstream!.failNext('/devices/list', { status: 503 })
+    const { body } = await execute(DevicesDocument, {})
+    expect(body.errors).toBeUndefined()
+    expect((body.data as { devices: { nodes: unknown[] } } | null)?.devices.nodes).toEqual(
+      ALL_DEVICES.map((deviceId) => ({ deviceId })),
+    )
+    expect(count('/devices/list')).toBe(2)
+  })
+
+  it('retries a read after a 429 with Retry-After, and answers', async () => {
+    await execute(ViewerDocument, {})
+    upstream!.failNext('/devices/list', {
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '0' },
+      body: seamErrorBody('rate_limit_exceeded', 'Too many requests'),
+    })
+    const { body } = await execute(DevicesDocument, {})
+    expect(body.errors).toBeUndefined()
+    expect(count('/devices/list')).toBe(2)
+  })
+
+  it('never retries a write', async () => {
+    upstream!.failNext('/client_sessions/create', { status: 503 })
+    const { status, body } = await execute(CreateClientSessionDocument, {
+      input: { userIdentifierKey: 'never-retried', connectedAccountIds: ['john_connected_account_id'] },
+    })
+    expect(status).toBe(200)
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Seam is unavailable',
+          locations: [{ line: 2, column: 3 }],
+          path: ['createClientSession'],
+          extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+        },
+      ],
+      data: null,
+    })
+    expect(count('/client_sessions/create')).toBe(1)
+    expect(
+      getFakeStore(sandbox!.fake)
+        .getState()
+        .client_sessions.filter((session) => session.user_identifier_key === 'never-retried'),
+    ).toEqual([])
+  })
+})
