@@ -18,8 +18,10 @@ export interface Limits {
   maxTokens: number
   /** Directives in one operation. @default 20 */
   maxDirectives: number
-  /** Largest request body in bytes. @default 102400 */
+  /** Largest request body in bytes (and largest WebSocket message). @default 102400 */
   maxBodyBytes: number
+  /** Subscriptions open at once on one WebSocket. @default 20 */
+  maxSubscriptionsPerSocket: number
 }
 
 /** The gateway's whole configuration. */
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxTokens: integer(env, 'MAX_TOKENS', 2000, 10, 100_000),
       maxDirectives: integer(env, 'MAX_DIRECTIVES', 20, 0, 1000),
       maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
+      maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 1000),
     },
   }
 }

@@ -14,6 +14,8 @@ import type { Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import type { Config } from './config.js'
+import { gatewayError } from './errors.js'
+import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
@@ -21,6 +23,7 @@ import { createLoaders } from './loaders/index.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { maskError } from './schema/errors.js'
+import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { createUpstream } from './upstream/client.js'
 
@@ -36,6 +39,8 @@ export interface Gateway {
   readonly url: string
   /** The embedded sandbox, in sandbox mode, once started. */
   readonly sandbox: Sandbox | undefined
+  /** The `/events/list` poller, when SEAM_EVENTS_POLL_INTERVAL_MS is set, once started. */
+  readonly poller: ReturnType<typeof createEventsPoller> | undefined
   /** The configuration in force (the sandbox's endpoint filled in once started). */
   readonly config: Config
   /** The process's principal cache (the event path evicts from it). */
@@ -263,6 +268,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
     plugins: [
       useOperationsRoutes,
+      useFreshContextPerEvent((context) => buildContext(context.principal, context.socket)),
       // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
       EnvelopArmorPlugin({
         maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true },
@@ -289,6 +295,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   let server: Server | undefined
   let wsServer: WebSocketServer | undefined
   let sandbox: Sandbox | undefined
+  let poller: ReturnType<typeof createEventsPoller> | undefined
   let url = ''
   let stopping: Promise<void> | undefined
 
@@ -348,6 +355,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
         subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
         onSubscribe: async (ctx, _id, params) => {
+          if (Object.keys(ctx.subscriptions).length > config.limits.maxSubscriptionsPerSocket) {
+            return [
+              gatewayError(
+                'RATE_LIMITED',
+                `A socket may hold at most ${config.limits.maxSubscriptionsPerSocket} operations at once`,
+              ),
+            ]
+          }
           const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
             ...ctx,
             req: ctx.extra.request,
@@ -370,6 +385,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         },
       },
       wsServer,
+      // Keep-alive pings; a socket that stops answering them is closed.
+      12_000,
     )
 
     await new Promise<void>((resolve, reject) => {
@@ -396,12 +413,24 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         exampleQuery: EXAMPLE_QUERY,
       }
     }
-    logger.info({ url, sandbox: sandbox !== undefined }, 'gateway listening')
+    const pollKey = config.seamApiKey ?? sandbox?.apiKey
+    if (config.seamEventsPollIntervalMs > 0 && pollKey !== undefined) {
+      poller = createEventsPoller({
+        upstream: getUpstream(),
+        apiKey: pollKey,
+        intervalMs: config.seamEventsPollIntervalMs,
+        onSessionDeleted: (event) => events.sessionEnded(event),
+        logger,
+      })
+      poller.start()
+    }
+    logger.info({ url, sandbox: sandbox !== undefined, poller: poller !== undefined }, 'gateway listening')
     return url
   }
 
   const stop = () => {
     stopping ??= (async () => {
+      await poller?.stop()
       for (const socket of wsServer?.clients ?? []) socket.close(1001, 'Going away')
       await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()))
       if (server !== undefined) {
@@ -425,6 +454,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
     get sandbox() {
       return sandbox
+    },
+    get poller() {
+      return poller
     },
     get config() {
       return config

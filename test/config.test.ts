@@ -23,7 +23,14 @@ const DEFAULTS: Config = {
   logLevel: 'info',
   sandboxPort: 4010,
   sandbox: true,
-  limits: { maxDepth: 10, maxAliases: 30, maxTokens: 2000, maxDirectives: 20, maxBodyBytes: 102_400 },
+  limits: {
+    maxDepth: 10,
+    maxAliases: 30,
+    maxTokens: 2000,
+    maxDirectives: 20,
+    maxBodyBytes: 102_400,
+    maxSubscriptionsPerSocket: 20,
+  },
 }
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -92,6 +99,7 @@ describe('loadConfig', () => {
         MAX_TOKENS: '500',
         MAX_DIRECTIVES: '3',
         MAX_BODY_BYTES: '4096',
+        MAX_SUBSCRIPTIONS_PER_SOCKET: '4',
       }),
     ).toEqual({
       port: 8080,
@@ -109,7 +117,14 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       sandboxPort: 0,
       sandbox: false,
-      limits: { maxDepth: 7, maxAliases: 5, maxTokens: 500, maxDirectives: 3, maxBodyBytes: 4096 },
+      limits: {
+        maxDepth: 7,
+        maxAliases: 5,
+        maxTokens: 500,
+        maxDirectives: 3,
+        maxBodyBytes: 4096,
+        maxSubscriptionsPerSocket: 4,
+      },
     } satisfies Config)
   })
 

@@ -408,15 +408,26 @@ describe('clientSessionDeleted over graphql-ws', () => {
       'the subscription to be refused',
     )
 
-    // graphql-ws reports a refused subscription as its `error` message: the errors, nothing else.
-    const refusal = [
-      {
-        message: "A client session token may subscribe only to its own session's end",
-        extensions: { code: 'FORBIDDEN' },
-      },
-    ]
-    expect(forOther).toEqual({ results: [], errors: [refusal], completed: false })
-    expect(forOtherUser).toEqual({ results: [], errors: [refusal], completed: false })
+    // The refusal is a field error of the subscription's source stream (graphql-js `subscribe`
+    // semantics): one `next` carrying the located error, then `complete`, on every transport.
+    const refusal = {
+      results: [
+        {
+          errors: [
+            {
+              message: "A client session token may subscribe only to its own session's end",
+              locations: [{ line: 2, column: 3 }],
+              path: ['clientSessionDeleted'],
+              extensions: { code: 'FORBIDDEN' },
+            },
+          ],
+        },
+      ],
+      errors: [],
+      completed: true,
+    }
+    expect(forOther).toEqual(refusal)
+    expect(forOtherUser).toEqual(refusal)
     // A refused subscription does not cost the socket.
     expect(socket.closes).toEqual([])
     expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
@@ -478,7 +489,8 @@ describe('clientSessionDeleted over SSE', () => {
           errors: [
             {
               message: "A client session token may subscribe only to its own session's end",
-              locations: [{ line: 1, column: 1 }],
+              locations: [{ line: 2, column: 3 }],
+              path: ['clientSessionDeleted'],
               extensions: { code: 'FORBIDDEN' },
             },
           ],

@@ -1,5 +1,6 @@
 import { forbidden } from '../errors.js'
 import type { SessionEndedEvent } from '../events/session-events.js'
+import type { SessionSocket } from '../events/socket-registry.js'
 import { builder } from './builder.js'
 
 const ClientSessionEndReason = builder.enumType('ClientSessionEndReason', {
@@ -36,7 +37,8 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
       clientSessionId: t.arg.id({ description: 'Only this session.' }),
       userIdentifierKey: t.arg.string({ description: 'Only sessions of this user.' }),
     },
-    subscribe: async function* (_root, args, { principal, events, socket }) {
+    subscribe: (_root, args, { principal, events, socket }) => {
+      // Checked before any stream exists, so a refusal is an ordinary field error.
       if (principal.kind === 'clientSession') {
         if (
           (args.clientSessionId != null && args.clientSessionId !== principal.clientSessionId) ||
@@ -46,23 +48,35 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
         }
         // While this waits, an ended session's socket is kept open until the event is sent.
         socket?.watching()
-        try {
-          for await (const event of events.pubsub.subscribe(`session:${principal.clientSessionId}`)) {
-            yield event
-            // Resumed: the event has been handed to the transport. The session is over, so is the stream.
-            return
-          }
-        } finally {
-          socket?.settled()
-        }
-        return
+        return ownEnd(events.pubsub.subscribe(`session:${principal.clientSessionId}`), socket)
       }
-      for await (const event of events.pubsub.subscribe(`workspace:${principal.workspaceId}`)) {
-        if (args.clientSessionId != null && event.clientSessionId !== args.clientSessionId) continue
-        if (args.userIdentifierKey != null && event.userIdentifierKey !== args.userIdentifierKey) continue
-        yield event
-      }
+      return workspaceEnds(events.pubsub.subscribe(`workspace:${principal.workspaceId}`), args)
     },
     resolve: (event) => event,
   }),
 )
+
+/** A session's own end: one event, then the stream is over (and so is the session's socket). */
+async function* ownEnd(source: AsyncIterable<SessionEndedEvent>, socket: SessionSocket | undefined) {
+  try {
+    for await (const event of source) {
+      yield event
+      // Resumed: the event has been handed to the transport.
+      return
+    }
+  } finally {
+    socket?.settled()
+  }
+}
+
+/** A workspace's session ends, narrowed by the subscription's arguments. */
+async function* workspaceEnds(
+  source: AsyncIterable<SessionEndedEvent>,
+  args: { clientSessionId?: string | null; userIdentifierKey?: string | null },
+) {
+  for await (const event of source) {
+    if (args.clientSessionId != null && event.clientSessionId !== args.clientSessionId) continue
+    if (args.userIdentifierKey != null && event.userIdentifierKey !== args.userIdentifierKey) continue
+    yield event
+  }
+}
