@@ -216,6 +216,23 @@ describe.each(callers)('as %s', (caller) => {
   })
 })
 
+describe('cursors', () => {
+  it("a workspace's cursor cannot page a client session's list", async () => {
+    const first = await t.execute(DevicesDocument, { first: 1 }, headers.workspace)
+    const cursor = first.body.data!.devices.pageInfo.endCursor!
+    const replayed = await t.execute(DevicesDocument, { first: 50, after: cursor }, headers.clientSession)
+    expect(replayed.body).toEqual({
+      data: null,
+      errors: [
+        expect.objectContaining({
+          message: 'The after cursor is not a cursor of this connection with these arguments',
+          extensions: { code: 'BAD_USER_INPUT' },
+        }),
+      ],
+    })
+  })
+})
+
 describe('without a credential', () => {
   it.each([
     ['device', () => t.execute(DeviceDocument, { deviceId: 'august_device_1' })],

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
-import { ClientSessionDevicesScreenDocument, WorkspaceDashboardDocument } from './generated/graphql.js'
+import {
+  ClientSessionDevicesScreenDocument,
+  TwinDeviceListsDocument,
+  WorkspaceDashboardDocument,
+} from './generated/graphql.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 
@@ -95,5 +99,14 @@ describe('upstream budget', () => {
     }
     expect(proxy.counts()['/workspaces/get']).toBeUndefined()
     expect(proxy.counts()['/client_sessions/get']).toBeUndefined()
+  })
+
+  it('identical upstream reads of one request are made once', async () => {
+    await execute(url, TwinDeviceListsDocument, {}, API_KEY)
+    proxy.reset()
+    const { body } = await execute(url, TwinDeviceListsDocument, {}, API_KEY)
+    expect(body.errors).toBeUndefined()
+    expect(body.data!.a.nodes).toEqual(body.data!.b.nodes)
+    expect(proxy.counts()).toEqual({ '/devices/list': 1 })
   })
 })

@@ -1,10 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
-import { type FormattedExecutionResult, parse, print } from 'graphql'
-import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse'
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws'
+import { parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
@@ -12,6 +8,14 @@ import {
   RevokeClientSessionDocument,
   ViewerDocument,
 } from './generated/graphql.js'
+import {
+  connectedAndSubscribed,
+  createClientPool,
+  queryWs,
+  sleep,
+  subscribeWs,
+  waitFor,
+} from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
 const WORKSPACE_ID = 'seed_workspace_1'
@@ -32,135 +36,20 @@ afterAll(async () => {
 })
 
 // Every client a test opens is disposed after it, pass or fail.
-const wsClients: WsClient[] = []
-const sseClients: SseClient[] = []
+const clients = createClientPool()
 afterEach(async () => {
-  for (const client of sseClients.splice(0)) client.dispose()
-  await Promise.all(wsClients.splice(0).map((client) => client.dispose()))
+  await clients.disposeAll()
 })
 
-interface CloseRecord {
-  code: number
-  reason: string
-}
-
 /** A real graphql-ws client on the gateway; records how its socket closed. */
-function ws(connectionParams: Record<string, unknown> | undefined) {
-  const closes: CloseRecord[] = []
-  let connected = 0
-  const client = createWsClient({
-    url: `${gw.url.replace(/^http/, 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams,
-    lazy: false,
-    retryAttempts: 0,
-    onNonLazyError: () => {},
-    on: {
-      connected: () => {
-        connected++
-      },
-      closed: (event) => {
-        const { code, reason } = event as CloseRecord
-        closes.push({ code, reason })
-      },
-    },
-  })
-  wsClients.push(client)
-  return {
-    client,
-    closes,
-    get connected() {
-      return connected
-    },
-  }
-}
+const ws = (connectionParams: Record<string, unknown> | undefined) => clients.openWs(gw.url, connectionParams)
 
-/** What one subscription (or query) received, in order. */
-interface Recording<TData> {
-  results: FormattedExecutionResult<TData>[]
-  errors: unknown[]
-  completed: boolean
-}
-
-type Sink<TData> = {
-  next: (value: FormattedExecutionResult<TData>) => void
-  error: (error: unknown) => void
-  complete: () => void
-}
-
-function recorder<TData>(): { recording: Recording<TData>; sink: Sink<TData> } {
-  const recording: Recording<TData> = { results: [], errors: [], completed: false }
-  return {
-    recording,
-    sink: {
-      next: (value) => recording.results.push(value),
-      error: (error) => recording.errors.push(error),
-      complete: () => {
-        recording.completed = true
-      },
-    },
-  }
-}
-
-function subscribeWs<TData, TVariables>(
-  client: WsClient,
-  document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
-): Recording<TData> {
-  const { recording, sink } = recorder<TData>()
-  client.subscribe<TData>(
-    { query: print(document), variables: variables as Record<string, unknown> },
-    sink as Parameters<WsClient['subscribe']>[1],
-  )
-  return recording
-}
-
-function subscribeSse<TData, TVariables>(
+/** One subscription over SSE on the gateway, with these request headers. */
+const subscribeSse = <TData, TVariables>(
   headers: Record<string, string>,
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
-): Recording<TData> {
-  const client = createSseClient({
-    url: `${gw.url}/graphql`,
-    singleConnection: false,
-    headers,
-    retryAttempts: 0,
-  })
-  sseClients.push(client)
-  const { recording, sink } = recorder<TData>()
-  client.subscribe<TData>(
-    { query: print(document), variables: variables as Record<string, unknown> },
-    sink as Parameters<SseClient['subscribe']>[1],
-  )
-  return recording
-}
-
-/** Runs one query over graphql-ws and resolves with its only result. */
-async function queryWs<TData, TVariables>(
-  client: WsClient,
-  document: TypedDocumentNode<TData, TVariables>,
-  variables: TVariables,
-): Promise<FormattedExecutionResult<TData>> {
-  const recording = subscribeWs(client, document, variables)
-  await waitFor(() => recording.completed || recording.errors.length > 0, 'the query to complete')
-  expect(recording.errors).toEqual([])
-  expect(recording.results).toHaveLength(1)
-  return recording.results[0]!
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Expected ${what} within ${timeoutMs} ms`)
-    await sleep(10)
-  }
-}
-
-/** Waits for the socket's connection_ack, then for its subscriptions to reach the event bus. */
-async function connectedAndSubscribed(...sockets: Array<{ connected: number }>): Promise<void> {
-  await waitFor(() => sockets.every((socket) => socket.connected === 1), 'connection_ack on every socket')
-  await sleep(150)
-}
+) => clients.subscribeSse(gw.url, headers, document, variables)
 
 async function createSession(userIdentifierKey: string) {
   const { status, body } = await gw.execute(
