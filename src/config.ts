@@ -22,6 +22,10 @@ export interface Limits {
   maxBodyBytes: number
   /** Subscriptions open at once on one WebSocket. @default 20 */
   maxSubscriptionsPerSocket: number
+  /** Query cost (graphql-armor's cost model: objects 2, scalars 1, depth-weighted). @default 5000 */
+  maxCost: number
+  /** Operations per principal per minute; 0 turns the limit off. @default 600 */
+  rateLimitPerMinute: number
 }
 
 /** The gateway's whole configuration. */
@@ -61,6 +65,13 @@ export interface Config {
   sandbox: boolean
   /** Abuse limits. */
   limits: Limits
+  /**
+   * A JSON file mapping operation ids to documents; when set, only those operations run (clients
+   * send `extensions.persistedQuery.sha256Hash` or `documentId`). @default undefined (any operation)
+   */
+  persistedOperationsFile: string | undefined
+  /** How long SIGTERM waits for in-flight requests and streams before cutting them, in ms. @default 10000 */
+  shutdownGraceMs: number
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -195,6 +206,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     sandboxPort: integer(env, 'SANDBOX_PORT', 4010, 0, 65_535),
     sandbox: seamEndpoint === undefined,
+    persistedOperationsFile: present(env, 'PERSISTED_OPERATIONS_FILE'),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     limits: {
       maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 100),
       maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 1000),
@@ -202,6 +215,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxDirectives: integer(env, 'MAX_DIRECTIVES', 20, 0, 1000),
       maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 102_400, 1024, 10_485_760),
       maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 1000),
+      maxCost: integer(env, 'MAX_COST', 5000, 10, 1_000_000),
+      rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
     },
   }
 }

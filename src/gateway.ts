@@ -1,19 +1,23 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import { useServer } from 'graphql-ws/use/ws'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
-import { Counter, Gauge, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import type { Principal } from './auth/principal.js'
-import { createPrincipalCache } from './auth/principal-cache.js'
+import { createPrincipalCache, hashCredential } from './auth/principal-cache.js'
+import { createRateLimiter } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
-import type { Config } from './config.js'
+import { type Config, ConfigError } from './config.js'
 import { gatewayError } from './errors.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents } from './events/session-events.js'
@@ -22,7 +26,7 @@ import { createWebhookHandler } from './events/webhook.js'
 import { createLoaders } from './loaders/index.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
-import { maskError } from './schema/errors.js'
+import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { createUpstream } from './upstream/client.js'
@@ -122,6 +126,31 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     help: 'Webhook deliveries and events dropped as duplicates',
     registers: [registry],
   })
+  const errorsByCode = new Counter({
+    name: 'gateway_errors_total',
+    help: 'GraphQL errors returned, by extensions.code',
+    labelNames: ['code'],
+    registers: [registry],
+  })
+  const loaderBatchSize = new Histogram({
+    name: 'gateway_dataloader_batch_size',
+    help: 'Keys per DataLoader batch, by entity',
+    labelNames: ['entity'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [registry],
+  })
+  const upstreamLatency = new Histogram({
+    name: 'seam_upstream_request_duration_seconds',
+    help: 'Duration of calls to Seam by route',
+    labelNames: ['route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  })
+  const openSubscriptions = new Gauge({
+    name: 'gateway_open_subscriptions',
+    help: 'Subscriptions currently open (graphql-ws and SSE)',
+    registers: [registry],
+  })
   const openSockets = new Gauge({
     name: 'gateway_open_sockets',
     help: 'Open graphql-ws sockets',
@@ -136,7 +165,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       upstream = createUpstream({
         endpoint: config.seamEndpoint,
         timeoutMs: config.upstreamTimeoutMs,
-        observe: ({ route, status }) => upstreamCalls.inc({ route, status }),
+        observe: ({ route, status, durationMs }) => {
+          upstreamCalls.inc({ route, status })
+          upstreamLatency.observe({ route }, durationMs / 1000)
+        },
       })
     }
     return upstream
@@ -144,7 +176,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   const principalCache = createPrincipalCache({ ttlMs: config.principalCacheTtlMs })
   const resolvePrincipal = createPrincipalResolver(
-    { as: (credential) => getUpstream().as(credential) },
+    (credential) => getUpstream().as(credential),
     principalCache,
   )
   const socketsClosedBySessionEnd = new Counter({
@@ -170,14 +202,22 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   })
   let webhookSecret = config.seamWebhookSecret
 
-  const buildContext = (principal: Principal, socket?: SessionSocket): GatewayContext => {
+  const buildContext = (
+    principal: Principal,
+    socket?: SessionSocket,
+    signal?: AbortSignal,
+  ): GatewayContext => {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
       return { principal, seam: null, loaders: null, events, issuedSessionIds }
-    if (principal.kind === 'clientSession') events.remember(principal.session)
-    const seam = getUpstream().as(principal.credential)
+    // The caller's own credential, and its request's abort signal: a client that goes away
+    // abandons its upstream calls too.
+    const seam = getUpstream().as(principal.credential, { signal })
     // Loaders only serve principals that read: a publishable key only calls get_or_create.
-    const loaders = principal.kind === 'publishableKey' ? null : createLoaders(seam, principal)
+    const loaders =
+      principal.kind === 'publishableKey'
+        ? null
+        : createLoaders(seam, principal, (entity, size) => loaderBatchSize.observe({ entity }, size))
     return { principal, seam, loaders, events, socket, issuedSessionIds }
   }
 
@@ -199,7 +239,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         )
       if (url.pathname === '/health') return json(200, { ok: true })
       if (url.pathname === '/ready') {
-        const upstreamReady = await checkUpstream()
+        // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
+        const upstreamReady = getUpstream().circuit === 'closed' && (await checkUpstream())
         return json(upstreamReady ? 200 : 503, { ok: upstreamReady, upstream: upstreamReady })
       }
       if (url.pathname === '/webhooks/seam') return endResponse(await webhook(request))
@@ -219,7 +260,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
-  const yoga = createYoga<{ principal?: Principal; sessionSocket?: SessionSocket }, GatewayContext>({
+  const rateLimiter = createRateLimiter({ limit: config.limits.rateLimitPerMinute })
+  const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
+
+  const yoga = createYoga<
+    { principal?: Principal; sessionSocket?: SessionSocket; req?: IncomingMessage },
+    GatewayContext
+  >({
     schema,
     graphqlEndpoint: '/graphql',
     // Yoga's own health check answers every path ending in /health with an empty body; ours is JSON.
@@ -264,17 +311,44 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here.
       const principal =
         initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
-      return buildContext(principal, initial.sessionSocket)
+      // Every operation counts against its principal's rate limit, whatever the transport.
+      rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
+      if (principal.kind === 'clientSession') events.remember(principal.session)
+      return buildContext(principal, initial.sessionSocket, initial.request?.signal)
     },
     plugins: [
       useOperationsRoutes,
-      useFreshContextPerEvent((context) => buildContext(context.principal, context.socket)),
+      // A browser's "simple" request (text/plain, form, multipart, or a GET without a custom
+      // header) never executes; any credential header makes a request non-simple.
+      useCSRFPrevention({
+        requestHeaders: [
+          'x-graphql-csrf',
+          'authorization',
+          'client-session-token',
+          'seam-client-session-token',
+          'seam-publishable-key',
+        ],
+      }),
+      ...(persistedOperations === undefined
+        ? []
+        : [
+            usePersistedOperations({
+              getPersistedOperation: (id: string) => persistedOperations.get(id) ?? null,
+              allowArbitraryOperations: false,
+            }),
+          ]),
+      useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
+      useFreshContextPerEvent(
+        (context) => buildContext(context.principal, context.socket),
+        (delta) => openSubscriptions.inc(delta),
+      ),
       // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
       EnvelopArmorPlugin({
         maxDepth: { n: config.limits.maxDepth, ignoreIntrospection: true },
         maxAliases: { n: config.limits.maxAliases },
         maxTokens: { n: config.limits.maxTokens },
         maxDirectives: { n: config.limits.maxDirectives },
+        costLimit: { maxCost: config.limits.maxCost },
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -309,6 +383,25 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     }
 
     server = createServer((req, res) => {
+      // A request id for the logs and the caller (a sane incoming x-request-id is kept).
+      const incoming = req.headers['x-request-id']
+      const requestId =
+        typeof incoming === 'string' && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID()
+      res.setHeader('x-request-id', requestId)
+      const started = performance.now()
+      res.once('finish', () => {
+        // Never the query string or headers: they may carry credentials.
+        logger.info(
+          {
+            requestId,
+            method: req.method,
+            path: (req.url ?? '/').split('?')[0],
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
+          'request',
+        )
+      })
       readCappedBody(req, config.limits.maxBodyBytes).then(
         (body) => {
           // Yoga takes an already-read body as it is (whatwg-node reads `req.body` when present).
@@ -434,8 +527,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       for (const socket of wsServer?.clients ?? []) socket.close(1001, 'Going away')
       await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()))
       if (server !== undefined) {
+        // Stop accepting at once; let in-flight requests finish, then cut what is left (SSE
+        // streams never finish by themselves) after the grace period.
         await new Promise<void>((resolve) => {
-          server!.close(() => resolve())
+          const cut = setTimeout(() => server!.closeAllConnections(), config.shutdownGraceMs)
+          server!.close(() => {
+            clearTimeout(cut)
+            resolve()
+          })
           server!.closeIdleConnections()
         })
       }
@@ -499,4 +598,45 @@ function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | und
     req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)))
     req.once('error', reject)
   })
+}
+
+/** The rate-limit key of a principal: its workspace, its session, its key, or the caller's address. */
+function rateLimitKey(principal: Principal, address: string | undefined): string {
+  switch (principal.kind) {
+    case 'workspace':
+      return `workspace:${principal.workspaceId}`
+    case 'clientSession':
+      return `session:${principal.clientSessionId}`
+    case 'publishableKey':
+      return `publishable:${hashCredential(principal.credential.key)}`
+    default:
+      return `address:${address ?? 'unknown'}`
+  }
+}
+
+/**
+ * Reads the persisted-operations allow-list: a JSON object from operation id to document.
+ * @throws ConfigError naming PERSISTED_OPERATIONS_FILE when it cannot be used
+ */
+function loadPersistedOperations(path: string | undefined): Map<string, string> | undefined {
+  if (path === undefined) return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(
+      `PERSISTED_OPERATIONS_FILE must be a readable JSON file, got ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`,
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('PERSISTED_OPERATIONS_FILE must hold a JSON object from operation id to document')
+  }
+  const operations = new Map<string, string>()
+  for (const [id, document] of Object.entries(parsed)) {
+    if (typeof document !== 'string') {
+      throw new ConfigError(`PERSISTED_OPERATIONS_FILE: the operation ${JSON.stringify(id)} must be a string`)
+    }
+    operations.set(id, document)
+  }
+  return operations
 }

@@ -30,7 +30,11 @@ const DEFAULTS: Config = {
     maxDirectives: 20,
     maxBodyBytes: 102_400,
     maxSubscriptionsPerSocket: 20,
+    maxCost: 5000,
+    rateLimitPerMinute: 600,
   },
+  persistedOperationsFile: undefined,
+  shutdownGraceMs: 10_000,
 }
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -100,6 +104,10 @@ describe('loadConfig', () => {
         MAX_DIRECTIVES: '3',
         MAX_BODY_BYTES: '4096',
         MAX_SUBSCRIPTIONS_PER_SOCKET: '4',
+        MAX_COST: '900',
+        RATE_LIMIT_PER_MINUTE: '0',
+        PERSISTED_OPERATIONS_FILE: '/etc/gateway/operations.json',
+        SHUTDOWN_GRACE_MS: '2500',
       }),
     ).toEqual({
       port: 8080,
@@ -124,7 +132,11 @@ describe('loadConfig', () => {
         maxDirectives: 3,
         maxBodyBytes: 4096,
         maxSubscriptionsPerSocket: 4,
+        maxCost: 900,
+        rateLimitPerMinute: 0,
       },
+      persistedOperationsFile: '/etc/gateway/operations.json',
+      shutdownGraceMs: 2500,
     } satisfies Config)
   })
 

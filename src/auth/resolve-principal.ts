@@ -1,5 +1,5 @@
 import { unauthenticated } from '../errors.js'
-import type { Upstream, UpstreamCredential } from '../upstream/client.js'
+import type { SeamClient, UpstreamCredential } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'
 import type { Principal } from './principal.js'
@@ -18,19 +18,22 @@ const UNKNOWN_CREDENTIAL = 'The credential is unknown, expired or revoked'
  * A publishable key is not checked here: it can only call `getOrCreateClientSession`, where Seam
  * checks it.
  */
-export function createPrincipalResolver(upstream: Upstream, cache: PrincipalCache): PrincipalResolver {
+export function createPrincipalResolver(
+  clientFor: (credential: UpstreamCredential) => SeamClient,
+  cache: PrincipalCache,
+): PrincipalResolver {
   const inFlight = new Map<string, Promise<Principal>>()
 
   const lookup = async (credential: UpstreamCredential, hash: string): Promise<Principal> => {
     try {
       if (credential.kind === 'apiKey') {
-        const { workspace } = await upstream.as(credential).call('/workspaces/get', {})
+        const { workspace } = await clientFor(credential).call('/workspaces/get', {})
         const principal = { kind: 'workspace' as const, workspaceId: workspace.workspace_id, credential }
         cache.set(hash, principal)
         return principal
       }
       if (credential.kind === 'clientSessionToken') {
-        const { client_session: session } = await upstream.as(credential).call('/client_sessions/get', {})
+        const { client_session: session } = await clientFor(credential).call('/client_sessions/get', {})
         const expiresAt = new Date(session.expires_at)
         if (session.token !== credential.token || cache.hasEnded(session.client_session_id)) {
           throw unauthenticated(UNKNOWN_CREDENTIAL)

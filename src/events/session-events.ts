@@ -134,6 +134,7 @@ export function createSessionEvents({
      * has none) and a timer that ends it with reason EXPIRED at its `expires_at`.
      */
     remember(session: KnownSession) {
+      if (cache.hasEnded(session.client_session_id)) return
       const expiresAt = Date.parse(session.expires_at)
       const previous = known.get(session.client_session_id)
       known.delete(session.client_session_id)

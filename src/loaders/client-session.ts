@@ -18,8 +18,13 @@ export const mayReadClientSession = (principal: Principal, session: ClientSessio
  * `/client_sessions/list` (not paginated). Results are checked against the principal again:
  * Seam's fake answers `/client_sessions/get` across workspaces.
  */
-export function createClientSessionByIdLoader(seam: SeamClient, principal: Principal) {
+export function createClientSessionByIdLoader(
+  seam: SeamClient,
+  principal: Principal,
+  observeBatch: (size: number) => void = () => {},
+) {
   return new DataLoader<string, ClientSession>(async (ids) => {
+    observeBatch(ids.length)
     let sessions: ClientSession[] = []
     if (principal.kind === 'clientSession') {
       // The principal was resolved from `/client_sessions/get` with this very token, at most

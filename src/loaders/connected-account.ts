@@ -29,8 +29,13 @@ export const mayReadConnectedAccount = (principal: Principal, account: Connected
  * a client session token is scoped to anyway. Whatever Seam returns is checked against the
  * principal again: Seam's fake answers `/connected_accounts/get` for any account.
  */
-export function createConnectedAccountByIdLoader(seam: SeamClient, principal: Principal) {
+export function createConnectedAccountByIdLoader(
+  seam: SeamClient,
+  principal: Principal,
+  observeBatch: (size: number) => void = () => {},
+) {
   return new DataLoader<string, ConnectedAccount>(async (ids) => {
+    observeBatch(ids.length)
     let accounts: ConnectedAccount[]
     if (principal.kind === 'clientSession') {
       const own = ids.filter((id) => principal.connectedAccountIds.has(id))

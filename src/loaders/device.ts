@@ -21,8 +21,13 @@ export const mayReadDevice = (principal: Principal, device: Device): boolean => 
  * Devices by id, per request: all ids of one tick in one `/devices/list {device_ids}` call
  * (following pages). An id Seam does not return, or returns for someone else, is a NOT_FOUND error.
  */
-export function createDeviceByIdLoader(seam: SeamClient, principal: Principal) {
+export function createDeviceByIdLoader(
+  seam: SeamClient,
+  principal: Principal,
+  observeBatch: (size: number) => void = () => {},
+) {
   return new DataLoader<string, Device>(async (ids) => {
+    observeBatch(ids.length)
     const devices = await seam.all('/devices/list', 'devices', { device_ids: [...ids] })
     const byId = new Map(devices.filter((d) => mayReadDevice(principal, d)).map((d) => [d.device_id, d]))
     return ids.map((id) => byId.get(id) ?? notFound('Device', id))
@@ -34,8 +39,13 @@ export function createDeviceByIdLoader(seam: SeamClient, principal: Principal) {
  * `/devices/list {connected_account_ids}` call, following pages. Accounts the principal may not
  * see get an empty list (their existence is not revealed).
  */
-export function createDevicesByConnectedAccountIdLoader(seam: SeamClient, principal: Principal) {
+export function createDevicesByConnectedAccountIdLoader(
+  seam: SeamClient,
+  principal: Principal,
+  observeBatch: (size: number) => void = () => {},
+) {
   return new DataLoader<string, Device[]>(async (accountIds) => {
+    observeBatch(accountIds.length)
     const visible = accountIds.filter(
       (id) =>
         principal.kind === 'workspace' ||

@@ -8,12 +8,23 @@ import { createDeviceByIdLoader, createDevicesByConnectedAccountIdLoader } from 
  * The DataLoaders of one request (or one subscription event). Never shared across requests, so
  * never across principals: each is built on a client that calls Seam with this caller's credential.
  */
-export function createLoaders(seam: SeamClient, principal: Principal) {
+export function createLoaders(
+  seam: SeamClient,
+  principal: Principal,
+  /** Told the size of every batch (metrics). */
+  observeBatch: (entity: string, size: number) => void = () => {},
+) {
   return {
-    clientSessionById: createClientSessionByIdLoader(seam, principal),
-    connectedAccountById: createConnectedAccountByIdLoader(seam, principal),
-    deviceById: createDeviceByIdLoader(seam, principal),
-    devicesByConnectedAccountId: createDevicesByConnectedAccountIdLoader(seam, principal),
+    clientSessionById: createClientSessionByIdLoader(seam, principal, (n) =>
+      observeBatch('clientSession', n),
+    ),
+    connectedAccountById: createConnectedAccountByIdLoader(seam, principal, (n) =>
+      observeBatch('connectedAccount', n),
+    ),
+    deviceById: createDeviceByIdLoader(seam, principal, (n) => observeBatch('device', n)),
+    devicesByConnectedAccountId: createDevicesByConnectedAccountIdLoader(seam, principal, (n) =>
+      observeBatch('devicesOfConnectedAccount', n),
+    ),
   }
 }
 

@@ -246,8 +246,10 @@ builder.mutationFields((t) => ({
     type: ClientSessionPayload,
     description: 'Creates a client session (workspace API keys only).',
     args: { input: t.arg({ type: CreateClientSessionInput, required: true }) },
-    resolve: async (_root, { input }, { seam }) => {
+    resolve: async (_root, { input }, { seam, events }) => {
       const { client_session } = await seam.call('/client_sessions/create', toSeamBody(input))
+      // Known from birth: its expiry is timed and its end can name its user.
+      events.remember(client_session)
       return { clientSession: client_session }
     },
   }),
@@ -256,7 +258,7 @@ builder.mutationFields((t) => ({
     description:
       'Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser.',
     args: { input: t.arg({ type: GetOrCreateClientSessionInput, required: true }) },
-    resolve: async (_root, { input }, { seam, principal, issuedSessionIds }) => {
+    resolve: async (_root, { input }, { seam, principal, issuedSessionIds, events }) => {
       let userIdentifierKey = input.userIdentifierKey
       if (principal.kind === 'publishableKey') {
         const fromHeader = principal.userIdentifierKey
@@ -279,6 +281,7 @@ builder.mutationFields((t) => ({
           throw error
         })
       issuedSessionIds.add(client_session.client_session_id)
+      events.remember(client_session)
       return { clientSession: client_session }
     },
   }),
@@ -297,6 +300,7 @@ builder.mutationFields((t) => ({
         client_session_id: session.client_session_id,
       })
       ctx.events.sessionChanged(session.client_session_id)
+      ctx.events.remember(client_session)
       return { clientSession: client_session }
     },
   }),

@@ -10,13 +10,17 @@ import type { GatewayContext } from './context.js'
  *
  * @param refresh builds an event's context from the subscription's (same principal and socket)
  */
-export function useFreshContextPerEvent(refresh: (context: GatewayContext) => GatewayContext): Plugin {
+export function useFreshContextPerEvent(
+  refresh: (context: GatewayContext) => GatewayContext,
+  /** Told +1 when a subscription starts and -1 when it ends (metrics). */
+  count: (delta: number) => void = () => {},
+): Plugin {
   return {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
         const stream = await createSourceEventStream(args)
         if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult
-        return executeEach(stream, args, refresh)
+        return executeEach(stream, args, refresh, count)
       })
     },
   }
@@ -30,12 +34,18 @@ async function* executeEach(
   stream: AsyncIterable<unknown>,
   args: ExecutionArgs,
   refresh: (context: GatewayContext) => GatewayContext,
+  count: (delta: number) => void,
 ): AsyncGenerator<ExecutionResult> {
-  for await (const payload of stream) {
-    yield await execute({
-      ...args,
-      rootValue: payload,
-      contextValue: refresh(args.contextValue as GatewayContext),
-    })
+  count(1)
+  try {
+    for await (const payload of stream) {
+      yield await execute({
+        ...args,
+        rootValue: payload,
+        contextValue: refresh(args.contextValue as GatewayContext),
+      })
+    }
+  } finally {
+    count(-1)
   }
 }

@@ -1,6 +1,7 @@
 import { SeamHttp, type SeamHttpOptions } from '@seamapi/http/connect'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
 import axios, { type AxiosAdapter, type InternalAxiosRequestConfig, isAxiosError } from 'axios'
+import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
 import { statusLabel, toUpstreamError, UpstreamError } from './errors.js'
 
 /** A credential that Seam accepts, as the gateway forwards it. */
@@ -38,6 +39,14 @@ export interface UpstreamOptions {
   retryBaseMs?: number
   /** Longest `Retry-After` honoured; a longer one fails at once as RATE_LIMITED. @default 2000 */
   maxRetryAfterMs?: number
+  /** The circuit breaker's settings. */
+  breaker?: CircuitBreakerOptions
+}
+
+/** Per-request options of {@link Upstream.as}. */
+export interface CallOptions {
+  /** Aborted when the client goes away: the upstream call is abandoned too. */
+  signal?: AbortSignal | undefined
 }
 
 /** Per-call hook carried in axios' config (functions survive axios' config merging). */
@@ -77,7 +86,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  */
 export interface Upstream {
   /** A client for one request (or one subscription event), calling Seam with `credential`. */
-  as(credential: UpstreamCredential): SeamClient
+  as(credential: UpstreamCredential, options?: CallOptions): SeamClient
+  /** `open` while Seam is considered down and calls fail fast. */
+  readonly circuit: 'open' | 'closed'
 }
 
 /** Calls of one request with one credential. In-flight identical reads are made once. */
@@ -112,6 +123,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 2000
   // Insertion-ordered map as a small LRU: a hit moves the entry to the end.
   const clients = new Map<string, SeamHttp>()
+  const breaker = createCircuitBreaker(options.breaker)
 
   const sdkFor = (credential: UpstreamCredential): SeamHttp => {
     const secret = credential.kind === 'publishableKey' ? credential.key : credential.token
@@ -144,7 +156,10 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
 
   return {
-    as(credential) {
+    get circuit() {
+      return breaker.state
+    },
+    as(credential, callOptions = {}) {
       const sdk = sdkFor(credential)
       const inFlight = new Map<string, Promise<unknown>>()
 
@@ -153,12 +168,15 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         let retryAfterMs: number | undefined
         const hooks: CallHooks = { onRetryAfter: (ms) => (retryAfterMs = ms) }
         try {
-          const response = await sdk.client.request({
-            url: route,
-            method: 'POST',
-            data: body ?? {},
-            ...hooks,
-          })
+          const response = await breaker.run(route, () =>
+            sdk.client
+              .request({ url: route, method: 'POST', data: body ?? {}, signal: callOptions.signal, ...hooks })
+              .catch((error: unknown) => {
+                const mapped = toUpstreamError(error, route, timeoutMs)
+                if (retryAfterMs !== undefined) mapped.details.retryAfterMs = retryAfterMs
+                throw mapped
+              }),
+          )
           options.observe?.({
             route,
             status: String(response.status),
@@ -167,7 +185,6 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           return response.data
         } catch (error) {
           const mapped = toUpstreamError(error, route, timeoutMs)
-          if (retryAfterMs !== undefined) mapped.details.retryAfterMs = retryAfterMs
           options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
           throw mapped
         }

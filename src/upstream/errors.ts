@@ -3,7 +3,7 @@ import {
   isSeamHttpInvalidInputError,
   isSeamHttpUnauthorizedError,
 } from '@seamapi/http/connect'
-import { isAxiosError } from 'axios'
+import { isAxiosError, isCancel } from 'axios'
 
 /** The error codes of the public contract (SPEC §3), carried in `extensions.code`. */
 export type ErrorCode =
@@ -46,6 +46,7 @@ export class UpstreamError extends Error {
 /** Status label for metrics: the HTTP status, or why there was none. */
 export const statusLabel = (error: unknown): string => {
   if (error instanceof UpstreamError) {
+    if (error.details.seamType === 'aborted') return 'aborted'
     if (error.details.status !== undefined) return String(error.details.status)
     return error.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'network'
   }
@@ -61,6 +62,14 @@ export const statusLabel = (error: unknown): string => {
  */
 export function toUpstreamError(error: unknown, route: string, timeoutMs: number): UpstreamError {
   if (error instanceof UpstreamError) return error
+  if (isCancel(error)) {
+    // The caller went away and the call was abandoned: nobody reads this, and it says nothing
+    // about Seam's health (never retried, never counted by the circuit breaker).
+    return new UpstreamError('The request was abandoned by its client', 'INTERNAL_SERVER_ERROR', {
+      route,
+      seamType: 'aborted',
+    })
+  }
   if (isSeamHttpUnauthorizedError(error)) {
     return new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', {
       route,

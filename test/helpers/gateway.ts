@@ -32,7 +32,7 @@ export interface TestGateway {
  * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
  */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env })
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '1000', ...env })
   const gateway = createGateway(config)
   let url: string
   try {
