@@ -20,7 +20,7 @@ export interface Limits {
   maxDirectives: number
   /** Largest request body in bytes (and largest WebSocket message). @default 102400 */
   maxBodyBytes: number
-  /** Subscriptions open at once on one WebSocket. @default 20 */
+  /** Operations open at once on one WebSocket (subscriptions and queries in flight). @default 20 */
   maxSubscriptionsPerSocket: number
   /** Query cost (graphql-armor's cost model: objects 2, scalars 1, depth-weighted). @default 5000 */
   maxCost: number
