@@ -45,6 +45,8 @@ export interface Config {
   seamWebhookSecret: string | undefined
   /** Redis for the event bus, dedupe and rate limits across instances. @default undefined (in memory) */
   redisUrl: string | undefined
+  /** Prefix of every Redis key and channel, so several deployments can share a server. @default 'seam-gw:' */
+  redisKeyPrefix: string
   /** Interval of the `/events/list` poller in ms; 0 turns it off. @default 0 */
   seamEventsPollIntervalMs: number
   /** Longest life of a cached principal in ms (never past a session's `expires_at`). @default 30000 */
@@ -197,6 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     seamApiKey,
     seamWebhookSecret,
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    redisKeyPrefix: present(env, 'REDIS_KEY_PREFIX') ?? 'seam-gw:',
     seamEventsPollIntervalMs,
     principalCacheTtlMs: integer(env, 'PRINCIPAL_CACHE_TTL_MS', 30_000, 0, 86_400_000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),

@@ -19,8 +19,9 @@ import { createRateLimiter } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { type Config, ConfigError } from './config.js'
 import { gatewayError } from './errors.js'
+import { createMemoryBus, createRedisBus } from './events/bus.js'
 import { createEventsPoller } from './events/poller.js'
-import { createSessionEvents } from './events/session-events.js'
+import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
 import { createLoaders } from './loaders/index.js'
@@ -185,7 +186,21 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     registers: [registry],
   })
   const sockets = createSocketRegistry()
+  // Shared state of N instances (Redis), or of this one (memory).
+  const bus = config.redisUrl
+    ? createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger })
+    : createMemoryBus()
+  // Used when Redis is away, so that this instance still dedupes what it sees itself.
+  const localBus = createMemoryBus()
+  const claim = (key: string, ttlMs: number) =>
+    bus.claim(key, ttlMs).catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'claim failed; local only')
+      return localBus.claim(key, ttlMs)
+    })
+  const instanceId = randomUUID()
   const events = createSessionEvents({
+    bus,
+    logger,
     cache: principalCache,
     sockets: {
       ...sockets,
@@ -225,6 +240,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     secret: () => webhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
     onDuplicate: () => duplicatesDropped.inc(),
+    claim: (svixId) => claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
     logger,
   })
 
@@ -241,7 +257,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       if (url.pathname === '/ready') {
         // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
         const upstreamReady = getUpstream().circuit === 'closed' && (await checkUpstream())
-        return json(upstreamReady ? 200 : 503, { ok: upstreamReady, upstream: upstreamReady })
+        const redisReady = bus.ready
+        const ok = upstreamReady && redisReady
+        return json(ok ? 200 : 503, {
+          ok,
+          upstream: upstreamReady,
+          ...(bus.kind === 'redis' ? { redis: redisReady } : {}),
+        })
       }
       if (url.pathname === '/webhooks/seam') return endResponse(await webhook(request))
     },
@@ -260,7 +282,12 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
-  const rateLimiter = createRateLimiter({ limit: config.limits.rateLimitPerMinute })
+  const rateLimiter = createRateLimiter({
+    limit: config.limits.rateLimitPerMinute,
+    hit: (key, windowMs) => bus.hit(key, windowMs),
+    onError: (error) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limit not counted'),
+  })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
 
   const yoga = createYoga<
@@ -312,7 +339,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       const principal =
         initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
       // Every operation counts against its principal's rate limit, whatever the transport.
-      rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
+      await rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
       if (principal.kind === 'clientSession') events.remember(principal.session)
       return buildContext(principal, initial.sessionSocket, initial.request?.signal)
     },
@@ -514,6 +541,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         intervalMs: config.seamEventsPollIntervalMs,
         onSessionDeleted: (event) => events.sessionEnded(event),
         logger,
+        lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs).catch(() => false),
       })
       poller.start()
     }
@@ -539,6 +567,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         })
       }
       events.close()
+      await bus.close()
       await sandbox?.stop()
     })()
     return stopping

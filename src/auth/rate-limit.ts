@@ -6,37 +6,36 @@ export interface RateLimiterOptions {
   limit: number
   /** Window length in ms. @default 60000 */
   windowMs?: number
-  /** Clock, for tests. @default Date.now */
-  now?: () => number
+  /** Counts one hit of a key in the current window (the event bus: memory or Redis). */
+  hit: (key: string, windowMs: number) => Promise<number>
+  /** Told when counting fails (Redis away): the operation is let through. */
+  onError?: (error: unknown) => void
 }
 
 /**
- * Per-principal rate limits: a fixed window counter per key (a credential's hash, or the client's
- * address for anonymous callers). Per process; issue #5 moves the counters to Redis.
+ * Per-principal rate limits: a fixed window counter per key (a principal, or the client's address
+ * for anonymous callers), kept where the event bus keeps shared state, so that N instances share
+ * one limit. Per process.
  */
 export function createRateLimiter(options: RateLimiterOptions) {
   const windowMs = options.windowMs ?? 60_000
-  const now = options.now ?? Date.now
-  let windowStart = now()
-  let counts = new Map<string, number>()
-
   return {
     /**
      * Counts one operation of `key`.
      * @throws RATE_LIMITED (HTTP 429 with Retry-After) once the key is over its limit
      */
-    consume(key: string): void {
+    async consume(key: string): Promise<void> {
       if (options.limit === 0) return
-      const at = now()
-      if (at - windowStart >= windowMs) {
-        // A new window: old counts go at once, so memory follows the active principals only.
-        windowStart = at - ((at - windowStart) % windowMs)
-        counts = new Map()
+      let count: number
+      try {
+        count = await options.hit(key, windowMs)
+      } catch (error) {
+        // Availability over strictness: without the shared counter, nobody is limited.
+        options.onError?.(error)
+        return
       }
-      const count = (counts.get(key) ?? 0) + 1
-      counts.set(key, count)
       if (count > options.limit) {
-        const retryAfter = Math.ceil((windowStart + windowMs - at) / 1000)
+        const retryAfter = Math.max(1, Math.ceil((windowMs - (Date.now() % windowMs)) / 1000))
         throw gatewayError(
           'RATE_LIMITED',
           `Rate limit of ${options.limit} operations per ${windowMs / 1000} s reached; retry in ${retryAfter} s`,

@@ -14,6 +14,11 @@ export interface EventsPollerOptions {
   logger: Logger
   /** How far back the first poll looks, and how much each poll overlaps the last. @default 5000 */
   overlapMs?: number
+  /**
+   * Takes or renews the poller lock for `ttlMs`: only its holder polls, so N instances poll once.
+   * @default always true (one instance)
+   */
+  lock?: (ttlMs: number) => Promise<boolean>
 }
 
 /**
@@ -34,6 +39,9 @@ export function createEventsPoller(options: EventsPollerOptions) {
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let stopped = false
+
+  // Held for three intervals: a holder that dies loses it soon, and another instance takes over.
+  const lockTtlMs = Math.max(3 * options.intervalMs, 5000)
 
   const pollOnce = async () => {
     workspaceId ??= (await seam.call('/workspaces/get', {})).workspace.workspace_id
@@ -62,7 +70,8 @@ export function createEventsPoller(options: EventsPollerOptions) {
   }
 
   const tick = () => {
-    running = pollOnce()
+    running = (options.lock ?? (async () => true))(lockTtlMs)
+      .then((held) => (held ? pollOnce() : undefined))
       .catch((error: unknown) => {
         options.logger.warn(
           { err: error instanceof Error ? error.message : String(error) },

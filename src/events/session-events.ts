@@ -1,5 +1,7 @@
 import { createPubSub } from 'graphql-yoga'
+import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
+import type { EventBus } from './bus.js'
 import type { SocketRegistry } from './socket-registry.js'
 
 /** Why a client session ended. */
@@ -47,6 +49,9 @@ export interface KnownSession {
 export interface SessionEventsOptions {
   cache: PrincipalCache
   sockets: SocketRegistry
+  /** Carries ended sessions to every instance and claims each end once across them. */
+  bus: EventBus
+  logger: Logger
   /** Counts every report of an ended session: `fresh` false for a repeat that was dropped. */
   observe?: (report: { source: SessionEventSource; fresh: boolean }) => void
   /** Sessions remembered at most (oldest forgotten first). @default 50000 */
@@ -55,15 +60,21 @@ export interface SessionEventsOptions {
 
 // setTimeout's limit; later expiries are re-armed when this fires.
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** How long an ended session's claim lasts: Svix retries a webhook for about 3 days. */
+export const DEDUPE_TTL_MS = 3 * 24 * 3600 * 1000
 
 /**
- * The event path inside one process. An ended session, from whichever source and however often
- * reported, is handled once: its cached principal is evicted, its event goes to its session's and
- * its workspace's topics, and its sockets close with 4403 after their own event. Per process.
+ * The event path. An ended session, from whichever source, on whichever instance and however
+ * often reported, is claimed once on the bus and published to every instance; each instance then
+ * evicts its cached principal, delivers the event to its session's and its workspace's topics
+ * (local, so a delivery is a map lookup), and closes the session's sockets with 4403 after their
+ * own event. Per process.
  */
 export function createSessionEvents({
   cache,
   sockets,
+  bus,
+  logger,
   observe,
   maxKnownSessions = 50_000,
 }: SessionEventsOptions) {
@@ -102,15 +113,35 @@ export function createSessionEvents({
     known.delete(clientSessionId)
   }
 
+  /** Applies an ended session on this instance, once. */
+  function apply(event: SessionEndedEvent) {
+    if (cache.hasEnded(event.clientSessionId)) return
+    cache.evictClientSession(event.clientSessionId)
+    forget(event.clientSessionId)
+    pubsub.publish(`session:${event.clientSessionId}`, event)
+    pubsub.publish(`workspace:${event.workspaceId}`, event)
+    sockets.sessionEnded(event.clientSessionId)
+  }
+  bus.onSessionEnded(apply)
+
   async function sessionEnded(input: SessionEndedInput): Promise<boolean> {
-    // The cache's tombstone doubles as this process's dedupe: a session ends once.
-    if (cache.hasEnded(input.clientSessionId)) {
-      observe?.({ source: input.source, fresh: false })
-      return false
+    // This instance's tombstone answers repeats without a round trip; the bus's claim answers
+    // the repeats that other instances (or other sources) saw first.
+    let fresh = !cache.hasEnded(input.clientSessionId)
+    if (fresh) {
+      try {
+        fresh = await bus.claim(`ended:${input.clientSessionId}`, DEDUPE_TTL_MS)
+      } catch (error) {
+        // The shared store is away: handle it here rather than not at all.
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'event claim failed; local only',
+        )
+      }
     }
+    observe?.({ source: input.source, fresh })
+    if (!fresh) return false
     const seen = known.get(input.clientSessionId)
-    cache.evictClientSession(input.clientSessionId)
-    forget(input.clientSessionId)
     const event: SessionEndedEvent = {
       eventId: input.eventId ?? crypto.randomUUID(),
       occurredAt: input.occurredAt ?? new Date().toISOString(),
@@ -119,10 +150,16 @@ export function createSessionEvents({
       userIdentifierKey: input.userIdentifierKey ?? seen?.userIdentifierKey ?? null,
       reason: input.reason,
     }
-    observe?.({ source: input.source, fresh: true })
-    pubsub.publish(`session:${event.clientSessionId}`, event)
-    pubsub.publish(`workspace:${event.workspaceId}`, event)
-    sockets.sessionEnded(event.clientSessionId)
+    try {
+      await bus.publish(event)
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'event publish failed; local only',
+      )
+    }
+    // Applied here in any case (a no-op when the bus already brought it back).
+    apply(event)
     return true
   }
 

@@ -11,8 +11,11 @@ export interface WebhookHandlerOptions {
   /** Counts a delivery dropped as a repeat of an earlier `svix-id`. */
   onDuplicate: () => void
   logger: Logger
-  /** How long a `svix-id` is remembered: Svix retries for about 3 days. @default 3 days */
-  dedupeTtlMs?: number
+  /**
+   * Claims a `svix-id` across all instances for Svix's retry horizon (about 3 days); resolves
+   * false for a repeat.
+   */
+  claim: (svixId: string) => Promise<boolean>
 }
 
 const SVIX_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const
@@ -20,12 +23,9 @@ const SVIX_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const
 /**
  * `POST /webhooks/seam`: Seam's Svix-signed webhooks, verified with `@seamapi/webhook` over the raw
  * body. A bad or missing signature, or a timestamp more than 5 minutes off, is a 4xx with no side
- * effect; a repeated `svix-id` is a 2xx processed once. Per process (issue #5 moves dedupe to Redis).
+ * effect; a repeated `svix-id` is a 2xx processed once, whichever instance it reaches. Per process.
  */
 export function createWebhookHandler(options: WebhookHandlerOptions) {
-  const ttlMs = options.dedupeTtlMs ?? 3 * 24 * 3600 * 1000
-  const seen = new Map<string, number>()
-
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
@@ -54,17 +54,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       return json(401, { ok: false, error: `Webhook signature not verified: ${reason}` })
     }
 
-    const now = Date.now()
-    for (const [id, until] of seen) {
-      if (until > now) break
-      seen.delete(id)
-    }
-    const svixId = headers['svix-id']!
-    if (seen.has(svixId)) {
+    // Claimed only once verified: a rejected delivery does not use up its id.
+    if (!(await options.claim(headers['svix-id']!))) {
       options.onDuplicate()
       return json(200, { ok: true, duplicate: true })
     }
-    seen.set(svixId, now + ttlMs)
 
     if (event.event_type === 'client_session.deleted') {
       await options.onSessionDeleted({

@@ -1,0 +1,164 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+import type { SessionEndedEvent } from './session-events.js'
+
+/**
+ * What instances share: the ended-session channel, once-only claims (event and webhook dedupe),
+ * the events poller's lock and rate-limit counters. In memory for one instance; on Redis for
+ * several (`REDIS_URL`). Per process.
+ */
+export interface EventBus {
+  /** `memory` or `redis`. */
+  readonly kind: 'memory' | 'redis'
+  /** Claims `key` for `ttlMs`: true for the first claim across all instances, false for repeats. */
+  claim(key: string, ttlMs: number): Promise<boolean>
+  /** Sends an ended session to every instance, this one included. */
+  publish(event: SessionEndedEvent): Promise<void>
+  /** Receives every published ended session. */
+  onSessionEnded(handler: (event: SessionEndedEvent) => void): void
+  /** Counts one hit of `key` in the current window; resolves with the window's count. */
+  hit(key: string, windowMs: number): Promise<number>
+  /** Takes or renews the lock `name` for `owner` for `ttlMs`; true while `owner` holds it. */
+  lock(name: string, owner: string, ttlMs: number): Promise<boolean>
+  /** True while the shared store is reachable (always, in memory). */
+  readonly ready: boolean
+  close(): Promise<void>
+}
+
+const CHANNEL = 'session-ended'
+
+type BusEvent = CustomEvent<SessionEndedEvent>
+
+/** The bus of a single instance: everything in this process. */
+export function createMemoryBus(): EventBus {
+  const claims = new Map<string, number>()
+  const counters = new Map<string, { window: number; count: number }>()
+  const handlers = new Set<(event: SessionEndedEvent) => void>()
+  const sweep = (now: number) => {
+    // Claims are kept in insertion order with their expiry; expired ones at the front go.
+    for (const [key, until] of claims) {
+      if (until > now) break
+      claims.delete(key)
+    }
+  }
+  return {
+    kind: 'memory',
+    async claim(key, ttlMs) {
+      const now = Date.now()
+      sweep(now)
+      const until = claims.get(key)
+      if (until !== undefined && until > now) return false
+      claims.delete(key)
+      claims.set(key, now + ttlMs)
+      return true
+    },
+    async publish(event) {
+      for (const handler of handlers) handler(event)
+    },
+    onSessionEnded(handler) {
+      handlers.add(handler)
+    },
+    async hit(key, windowMs) {
+      const window = Math.floor(Date.now() / windowMs)
+      const counter = counters.get(key)
+      if (counter === undefined || counter.window !== window) {
+        // A new window: every old counter goes, so memory follows the active principals only.
+        if (counter === undefined && counters.size > 0) {
+          for (const [other, value] of counters) if (value.window !== window) counters.delete(other)
+        }
+        counters.set(key, { window, count: 1 })
+        return 1
+      }
+      counter.count++
+      return counter.count
+    },
+    async lock() {
+      return true
+    },
+    ready: true,
+    async close() {
+      handlers.clear()
+    },
+  }
+}
+
+/** Options of {@link createRedisBus}. */
+export interface RedisBusOptions {
+  url: string
+  /** Prefix of every key and channel, so that deployments (or tests) can share a server. */
+  prefix: string
+  logger: Logger
+}
+
+// Renews the poller lock only for its owner (compare-and-expire).
+const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
+
+/**
+ * The bus of N instances, on Redis. Two connections: one for commands and publishing (no offline
+ * queue: while Redis is away, calls fail at once and the caller falls back to this instance
+ * alone), one subscribed to the ended-session channel through `@graphql-yoga/redis-event-target`
+ * (its SUBSCRIBE waits for Redis, and ioredis subscribes again after every reconnect).
+ *
+ * Redis down at start is not fatal: the gateway starts, serves queries, reports not ready on
+ * `/ready`, and ioredis keeps reconnecting.
+ */
+export function createRedisBus(options: RedisBusOptions): EventBus {
+  const { prefix, logger } = options
+  let lastError = 0
+  const onError = (role: string) => (error: Error) => {
+    // ioredis reports every failed reconnect; one line per 10 s is enough.
+    if (Date.now() - lastError < 10_000) return
+    lastError = Date.now()
+    logger.warn({ role, err: error.message }, 'redis unavailable; retrying')
+  }
+  const common = { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }
+  const command = new Redis(options.url, { ...common, enableOfflineQueue: false })
+  const subscriber = new Redis(options.url, { ...common })
+  command.on('error', onError('command'))
+  subscriber.on('error', onError('subscriber'))
+  for (const client of [command, subscriber]) {
+    client.on('ready', () =>
+      logger.info({ role: client === command ? 'command' : 'subscriber' }, 'redis ready'),
+    )
+  }
+
+  const target = createRedisEventTarget<BusEvent>({ publishClient: command, subscribeClient: subscriber })
+  const channel = `${prefix}${CHANNEL}`
+
+  return {
+    kind: 'redis',
+    async claim(key, ttlMs) {
+      return (await command.set(`${prefix}${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK'
+    },
+    async publish(event) {
+      // Published directly (the event target would not wait): resolves once Redis has handed the
+      // event to every subscribed instance. The target's JSON serializer reads it back.
+      await command.publish(channel, JSON.stringify(event))
+    },
+    onSessionEnded(handler) {
+      target.addEventListener(channel, (event) => handler((event as BusEvent).detail))
+    },
+    async hit(key, windowMs) {
+      const window = Math.floor(Date.now() / windowMs)
+      const counter = `${prefix}rate:${key}:${window}`
+      const [[, count]] = (await command.multi().incr(counter).pexpire(counter, windowMs).exec()) as [
+        [unknown, number],
+      ]
+      return count
+    },
+    async lock(name, owner, ttlMs) {
+      const key = `${prefix}lock:${name}`
+      if ((await command.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
+      return (await command.eval(RENEW_LOCK, 1, key, owner, String(ttlMs))) === 1
+    },
+    get ready() {
+      return command.status === 'ready' && subscriber.status === 'ready'
+    },
+    async close() {
+      await Promise.allSettled([command.quit(), subscriber.quit()])
+      command.disconnect()
+      subscriber.disconnect()
+    },
+  }
+}
