@@ -152,6 +152,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     help: 'Subscriptions currently open (graphql-ws and SSE)',
     registers: [registry],
   })
+  const pollerHolder = new Gauge({
+    name: 'gateway_poller_holder',
+    help: '1 while this instance holds the events poller lock (one instance polls)',
+    registers: [registry],
+  })
   const openSockets = new Gauge({
     name: 'gateway_open_sockets',
     help: 'Open graphql-ws sockets',
@@ -542,6 +547,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         onSessionDeleted: (event) => events.sessionEnded(event),
         logger,
         lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs).catch(() => false),
+        unlock: () => bus.unlock('poller', instanceId),
+        onHolder: (held) => pollerHolder.set(held ? 1 : 0),
       })
       poller.start()
     }

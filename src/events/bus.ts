@@ -21,6 +21,8 @@ export interface EventBus {
   hit(key: string, windowMs: number): Promise<number>
   /** Takes or renews the lock `name` for `owner` for `ttlMs`; true while `owner` holds it. */
   lock(name: string, owner: string, ttlMs: number): Promise<boolean>
+  /** Releases the lock `name` if `owner` holds it. */
+  unlock(name: string, owner: string): Promise<void>
   /** True while the shared store is reachable (always, in memory). */
   readonly ready: boolean
   close(): Promise<void>
@@ -76,6 +78,7 @@ export function createMemoryBus(): EventBus {
     async lock() {
       return true
     },
+    async unlock() {},
     ready: true,
     async close() {
       handlers.clear()
@@ -91,8 +94,9 @@ export interface RedisBusOptions {
   logger: Logger
 }
 
-// Renews the poller lock only for its owner (compare-and-expire).
+// Renews, or releases, a lock only for its owner (compare-and-expire, compare-and-delete).
 const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 
 /**
  * The bus of N instances, on Redis. Two connections: one for commands and publishing (no offline
@@ -151,6 +155,9 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       const key = `${prefix}lock:${name}`
       if ((await command.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK') return true
       return (await command.eval(RENEW_LOCK, 1, key, owner, String(ttlMs))) === 1
+    },
+    async unlock(name, owner) {
+      await command.eval(RELEASE_LOCK, 1, `${prefix}lock:${name}`, owner)
     },
     get ready() {
       return command.status === 'ready' && subscriber.status === 'ready'

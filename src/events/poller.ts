@@ -19,6 +19,10 @@ export interface EventsPollerOptions {
    * @default always true (one instance)
    */
   lock?: (ttlMs: number) => Promise<boolean>
+  /** Releases the lock when this poller stops, so another instance takes over at once. */
+  unlock?: () => Promise<void>
+  /** Told after every attempt whether this instance holds the lock (metrics). */
+  onHolder?: (held: boolean) => void
 }
 
 /**
@@ -71,7 +75,10 @@ export function createEventsPoller(options: EventsPollerOptions) {
 
   const tick = () => {
     running = (options.lock ?? (async () => true))(lockTtlMs)
-      .then((held) => (held ? pollOnce() : undefined))
+      .then((held) => {
+        options.onHolder?.(held)
+        return held ? pollOnce() : undefined
+      })
       .catch((error: unknown) => {
         options.logger.warn(
           { err: error instanceof Error ? error.message : String(error) },
@@ -97,6 +104,8 @@ export function createEventsPoller(options: EventsPollerOptions) {
       stopped = true
       clearTimeout(timer)
       await running
+      options.onHolder?.(false)
+      await options.unlock?.().catch(() => {})
     },
   }
 }

@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto'
+import { Webhook } from 'svix'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { createGateway, type Gateway } from '../src/gateway.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import {
+  ClientSessionDeletedDocument,
+  CreateClientSessionDocument,
+  DeleteClientSessionDocument,
+  ViewerDocument,
+} from './generated/graphql.js'
+import {
+  connectedAndSubscribed,
+  createClientPool,
+  type Recording,
+  sleep,
+  subscribeWs,
+  waitFor,
+} from './helpers/clients.js'
+import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
+import { execute } from './helpers/execute.js'
+import { startTestRedis, type TestRedis } from './helpers/redis.js'
+
+/**
+ * SPEC §7: two gateway instances share one sandbox and one Redis (a redis-server of this test's
+ * own, since one test restarts it). Every guarantee must hold across them.
+ */
+const API_KEY = 'seam_apikey1_token'
+const SECRET = `whsec_${randomBytes(24).toString('base64')}`
+const PREFIX = `test-${randomBytes(4).toString('hex')}:`
+
+let redis: TestRedis
+let sandbox: Sandbox
+let proxy: CountingProxy
+const gateways: Gateway[] = []
+let a: string
+let b: string
+const pool = createClientPool()
+
+async function startInstance(env: Record<string, string> = {}): Promise<{ gateway: Gateway; url: string }> {
+  const gateway = createGateway(
+    loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEAM_ENDPOINT: proxy.url,
+      SEAM_API_KEY: API_KEY,
+      SEAM_WEBHOOK_SECRET: SECRET,
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: PREFIX,
+      SHUTDOWN_GRACE_MS: '500',
+      ...env,
+    }),
+  )
+  gateways.push(gateway)
+  const url = await gateway.start()
+  await waitFor(() => true, 'start')
+  return { gateway, url }
+}
+
+/** Waits until an instance reports Redis connected on /ready. */
+async function redisReady(url: string, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const body = (await (await fetch(`${url}/ready`)).json()) as { redis?: boolean }
+    if (body.redis === true) return
+    if (Date.now() > deadline) throw new Error(`${url} did not report Redis ready within ${timeoutMs} ms`)
+    await sleep(50)
+  }
+}
+
+beforeAll(async () => {
+  redis = await startTestRedis()
+  sandbox = await createSandbox()
+  proxy = await startCountingProxy(sandbox.url)
+  a = (await startInstance()).url
+  b = (await startInstance()).url
+  await Promise.all([redisReady(a), redisReady(b)])
+}, 30_000)
+
+afterEach(() => pool.disposeAll())
+
+afterAll(async () => {
+  await Promise.all(gateways.map((gateway) => gateway.stop()))
+  await proxy?.stop()
+  await sandbox?.stop()
+  await redis?.stop()
+})
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+async function createSession(url: string, key: string) {
+  const { body } = await execute(
+    url,
+    CreateClientSessionDocument,
+    { input: { userIdentifierKey: key, connectedAccountIds: ['john_connected_account_id'] } },
+    bearer(API_KEY),
+  )
+  return body.data!.createClientSession.clientSession as { clientSessionId: string; token: string }
+}
+
+const metric = async (url: string, name: string) => {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const line = new RegExp(`^${name.replace(/[{}"=]/g, (c) => `\\${c}`)} (\\d+)$`, 'm').exec(text)
+  return line === null ? 0 : Number(line[1])
+}
+
+const ids = (recording: Recording<unknown>) =>
+  recording.results.map(
+    (result) =>
+      (result.data as { clientSessionDeleted: { clientSessionId: string } }).clientSessionDeleted
+        .clientSessionId,
+  )
+
+describe('two instances over Redis', () => {
+  it('a session ended through instance B: its subscriber on A gets the event once, then 4403; A refuses the token', async () => {
+    const session = await createSession(b, `multi-${randomBytes(3).toString('hex')}`)
+    expect((await execute(a, ViewerDocument, {}, bearer(session.token))).status).toBe(200) // cached on A
+    const socket = pool.openWs(a, { clientSessionToken: session.token })
+    const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
+    const onA = subscribeWs(
+      pool.openWs(a, { authorization: `Bearer ${API_KEY}` }).client,
+      ClientSessionDeletedDocument,
+      {
+        clientSessionId: session.clientSessionId,
+      },
+    )
+    const onB = subscribeWs(
+      pool.openWs(b, { authorization: `Bearer ${API_KEY}` }).client,
+      ClientSessionDeletedDocument,
+      {
+        clientSessionId: session.clientSessionId,
+      },
+    )
+    await connectedAndSubscribed(socket)
+
+    const started = performance.now()
+    const deleted = await execute(
+      b,
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(API_KEY),
+    )
+    expect(deleted.body.errors).toBeUndefined()
+    await waitFor(() => socket.closes.length > 0, 'the socket on A to close')
+    const closeMs = performance.now() - started
+    console.log(`cross-instance close (delete on B → 4403 on A): ${closeMs.toFixed(1)} ms`)
+
+    expect(ids(own)).toEqual([session.clientSessionId])
+    expect(socket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
+    await waitFor(() => onA.results.length > 0 && onB.results.length > 0, 'both workspace subscribers')
+    await sleep(300)
+    expect(ids(onA)).toEqual([session.clientSessionId])
+    expect(ids(onB)).toEqual([session.clientSessionId])
+
+    const refused = await execute(a, ViewerDocument, {}, bearer(session.token))
+    expect(refused.status).toBe(401)
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('the same webhook delivered to both instances is processed once', async () => {
+    const session = await createSession(a, `multi-webhook-${randomBytes(3).toString('hex')}`)
+    const watchers = [a, b].map((url) =>
+      subscribeWs(
+        pool.openWs(url, { authorization: `Bearer ${API_KEY}` }).client,
+        ClientSessionDeletedDocument,
+        {
+          clientSessionId: session.clientSessionId,
+        },
+      ),
+    )
+    await sleep(200)
+    const fresh = async () =>
+      (await metric(a, 'gateway_session_events_total{source="webhook"}')) +
+      (await metric(b, 'gateway_session_events_total{source="webhook"}'))
+    const before = await fresh()
+    const body = JSON.stringify({
+      event_id: `evt_${randomBytes(6).toString('hex')}`,
+      event_type: 'client_session.deleted',
+      client_session_id: session.clientSessionId,
+      workspace_id: 'seed_workspace_1',
+      created_at: new Date().toISOString(),
+      occurred_at: new Date().toISOString(),
+    })
+    const id = `msg_${randomBytes(8).toString('hex')}`
+    const timestamp = new Date()
+    const signature = new Webhook(SECRET).sign(id, timestamp, body)
+    const headers = {
+      'content-type': 'application/json',
+      'svix-id': id,
+      'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'svix-signature': signature,
+    }
+    const answers = await Promise.all(
+      [a, b].map(async (url) => {
+        const response = await fetch(`${url}/webhooks/seam`, { method: 'POST', headers, body })
+        return { status: response.status, body: await response.json() }
+      }),
+    )
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200])
+    expect(
+      answers.filter((answer) => (answer.body as { duplicate?: boolean }).duplicate === true),
+    ).toHaveLength(1)
+    await waitFor(() => watchers.every((w) => w.results.length > 0), 'both subscribers')
+    await sleep(300)
+    for (const watcher of watchers) expect(ids(watcher)).toEqual([session.clientSessionId])
+    // One of the two deliveries reached the event path; the other was dropped by its svix-id.
+    expect((await fresh()) - before).toBe(1)
+  })
+
+  it('rate limits are counted across instances', async () => {
+    const one = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
+    const two = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
+    await Promise.all([redisReady(one.url), redisReady(two.url)])
+    const statuses: number[] = []
+    for (const url of [one.url, two.url, one.url, two.url, one.url]) {
+      statuses.push((await execute(url, ViewerDocument, {}, bearer(API_KEY))).status)
+    }
+    // Four operations in the window are allowed in all, not four per instance.
+    expect(statuses).toEqual([200, 200, 200, 200, 429])
+    await Promise.all([one.gateway.stop(), two.gateway.stop()])
+  })
+
+  it('only one instance polls /events/list; the other takes over when the holder stops', async () => {
+    const one = await startInstance({
+      SEAM_EVENTS_POLL_INTERVAL_MS: '1000',
+      REDIS_KEY_PREFIX: `${PREFIX}poll-`,
+    })
+    const two = await startInstance({
+      SEAM_EVENTS_POLL_INTERVAL_MS: '1000',
+      REDIS_KEY_PREFIX: `${PREFIX}poll-`,
+    })
+    await Promise.all([redisReady(one.url), redisReady(two.url)])
+    await sleep(300)
+    proxy.reset()
+    await sleep(3100)
+    const polls = proxy.counts()['/events/list'] ?? 0
+    // One poller at 1 s: about 3 polls in 3.1 s, where two pollers would make about 6.
+    expect(polls).toBeGreaterThanOrEqual(2)
+    expect(polls).toBeLessThanOrEqual(4)
+
+    const holder = (await metric(one.url, 'gateway_poller_holder')) === 1 ? one : two
+    const other = holder === one ? two : one
+    await holder.gateway.stop()
+    proxy.reset()
+    await sleep(2500)
+    expect(await metric(other.url, 'gateway_poller_holder')).toBe(1)
+    expect(proxy.counts()['/events/list'] ?? 0).toBeGreaterThanOrEqual(1)
+    await other.gateway.stop()
+  }, 20_000)
+
+  it('Redis restarted: instances keep serving, report it on /ready, reconnect and deliver again', async () => {
+    await redis.stop()
+    await waitFor(() => true, 'stop')
+    const down = (await (await fetch(`${a}/ready`)).json()) as { ok: boolean; redis: boolean }
+    expect(down).toMatchObject({ ok: false, redis: false })
+    // Queries still answer while Redis is away.
+    const served = await execute(a, ViewerDocument, {}, bearer(API_KEY))
+    expect(served.status).toBe(200)
+    expect(served.body.data?.viewer.kind).toBe('WORKSPACE')
+
+    await redis.restart()
+    await Promise.all([redisReady(a), redisReady(b)])
+    const session = await createSession(a, `multi-restart-${randomBytes(3).toString('hex')}`)
+    const watcher = subscribeWs(
+      pool.openWs(a, { authorization: `Bearer ${API_KEY}` }).client,
+      ClientSessionDeletedDocument,
+      {
+        clientSessionId: session.clientSessionId,
+      },
+    )
+    await sleep(300)
+    await execute(
+      b,
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(API_KEY),
+    )
+    await waitFor(() => watcher.results.length > 0, 'delivery across instances after the restart')
+    expect(ids(watcher)).toEqual([session.clientSessionId])
+  }, 30_000)
+})
