@@ -310,6 +310,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error(args.map(String).join(' ')),
     },
+    // GraphiQL from the bundled assets of @graphql-yoga/render-graphiql (no CDN: it works offline
+    // and behind strict CSPs). Loaded on first use: the bundle is large and most processes never
+    // render it.
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: () =>
       config.graphiql
         ? {
