@@ -7,6 +7,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
+import type { GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
@@ -461,13 +462,15 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       )
     })
     wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxBodyBytes })
-    wsServer.on('connection', () => openSockets.inc())
+    wsServer.on('connection', (socket) => {
+      openSockets.inc()
+      socket.once('close', () => openSockets.dec())
+    })
     wsServer.on('close', () => openSockets.set(0))
     useServer<Record<string, unknown> | undefined, { principal?: Principal; sessionSocket?: SessionSocket }>(
       {
         connectionInitWaitTimeout: 3000,
         onConnect: async (ctx) => {
-          ctx.extra.socket.once('close', () => openSockets.dec())
           try {
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
@@ -476,9 +479,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
               ctx.extra.sessionSocket = sockets.add(principal.clientSessionId, ctx.extra.socket)
             }
             return true
-          } catch {
-            // graphql-ws closes with 4403 Forbidden.
-            return false
+          } catch (error) {
+            // A refused credential: graphql-ws closes with 4403 Forbidden. Anything else (Seam
+            // unavailable) is not the caller's fault: 4500 with a message that leaks nothing.
+            if ((error as GraphQLError).extensions?.code === 'UNAUTHENTICATED') return false
+            throw new Error('The credential could not be checked now; try again')
           }
         },
         // Yoga's envelop pipeline (parse, validate, context, execute) serves sockets exactly as HTTP.
