@@ -1,15 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
-import type { GraphQLError } from 'graphql'
+import { GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
-import { createYoga, type Plugin } from 'graphql-yoga'
+import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
@@ -32,6 +33,7 @@ import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { createUpstream } from './upstream/client.js'
+import { UpstreamError } from './upstream/errors.js'
 
 /** A running (or ready to run) gateway. */
 export interface Gateway {
@@ -49,6 +51,8 @@ export interface Gateway {
   readonly poller: ReturnType<typeof createEventsPoller> | undefined
   /** The configuration in force (the sandbox's endpoint filled in once started). */
   readonly config: Config
+  /** The gateway's JSON logger (credentials redacted, request ids mixed in). */
+  readonly logger: Logger
   /** The process's principal cache (the event path evicts from it). */
   readonly principalCache: ReturnType<typeof createPrincipalCache>
   /** In sandbox mode, once started: the demo credentials GraphiQL and the banner show. */
@@ -101,13 +105,34 @@ export const REDACTED_PATHS = [
  */
 export function createGateway(initialConfig: Config, options: GatewayOptions = {}): Gateway {
   let config = initialConfig
+  // Every log line written while a request is handled carries its id (AsyncLocalStorage).
+  const requestContext = new AsyncLocalStorage<{ requestId: string }>()
   const logger =
     options.logger ??
     pino({
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { service: 'seam-graphql-gateway' },
+      mixin: () => requestContext.getStore() ?? {},
     })
+  /** Yoga's log calls, as structured lines: errors by name, code and message, never a stack or query. */
+  const yogaLog =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const error = args.find((arg): arg is Error => arg instanceof Error)
+      if (error === undefined) return logger[level](args.map(String).join(' '))
+      const original = (error as GraphQLError).originalError ?? error
+      const upstream = original instanceof UpstreamError ? original : undefined
+      logger[upstream ? 'warn' : level](
+        {
+          err: { name: original.name, message: original.message },
+          ...(upstream
+            ? { code: upstream.code, route: upstream.details.route, status: upstream.details.status }
+            : {}),
+        },
+        upstream ? 'upstream call failed' : 'unexpected error',
+      )
+    }
 
   // Metrics: one registry per gateway, so that several gateways can live in one process (tests).
   const registry = new Registry()
@@ -295,6 +320,21 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limit not counted'),
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
+  /**
+   * A socket's operation under the allow-list: graphql-ws always carries `query`, so the document
+   * is taken from the list by id when one is given, and otherwise must be one of the listed texts.
+   */
+  const allowListed = (params: { query: string; extensions?: Record<string, unknown> | null }): string => {
+    const id = operationIdOf({ extensions: params.extensions ?? undefined })
+    const listed = id === null ? undefined : persistedOperations?.get(id)
+    if (listed !== undefined) return listed
+    if (id === null && listedTexts.has(params.query)) return params.query
+    throw createGraphQLError(
+      'PersistedQueryOnly',
+      persistedError('PersistedQueryOnly', 'CANNOT_SEND_PQ_ID_AND_BODY'),
+    )
+  }
+  const listedTexts = new Set(persistedOperations?.values() ?? [])
 
   const yoga = createYoga<
     { principal?: Principal; sessionSocket?: SessionSocket; req?: IncomingMessage },
@@ -306,10 +346,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     healthCheckEndpoint: '/__yoga/health',
     landingPage: false,
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
+      debug: yogaLog('debug'),
+      info: yogaLog('info'),
+      warn: yogaLog('warn'),
+      error: yogaLog('error'),
     },
     // GraphiQL from the bundled assets of @graphql-yoga/render-graphiql (no CDN: it works offline
     // and behind strict CSPs). Loaded on first use: the bundle is large and most processes never
@@ -373,6 +413,16 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             usePersistedOperations({
               getPersistedOperation: (id: string) => persistedOperations.get(id) ?? null,
               allowArbitraryOperations: false,
+              // The GraphQL-over-HTTP `documentId`, or Apollo's `extensions.persistedQuery`.
+              extractPersistedOperationId: (params) =>
+                operationIdOf(params as { documentId?: unknown; extensions?: Record<string, unknown> }),
+              // The plugin's own messages and codes, with the 400 that a response without data must
+              // carry under application/graphql-response+json (GraphQL over HTTP).
+              customErrors: {
+                notFound: persistedError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_IN_LIST'),
+                persistedQueryOnly: persistedError('PersistedQueryOnly', 'CANNOT_SEND_PQ_ID_AND_BODY'),
+                keyNotFound: persistedError('PersistedQueryKeyNotFound', 'PERSISTED_QUERY_ID_REQUIRED'),
+              },
             }),
           ]),
       useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
@@ -440,27 +490,37 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           'request',
         )
       })
+      // One credential per request: Node keeps only the first of repeated Authorization lines.
+      if (distinctValues(req, 'authorization') > 1 || distinctValues(req, 'client-session-token') > 1) {
+        sendError(
+          res,
+          401,
+          'UNAUTHENTICATED',
+          'The request carries two different credentials; send exactly one',
+        )
+        return
+      }
+      requestContext.run({ requestId }, () => handle(req, res))
+    })
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       readCappedBody(req, config.limits.maxBodyBytes).then(
         (body) => {
           // Yoga takes an already-read body as it is (whatwg-node reads `req.body` when present).
           if (body !== undefined) (req as IncomingMessage & { body?: Buffer }).body = body
           yoga(req, res)
         },
-        () => {
-          res.writeHead(413, { 'content-type': 'application/json', connection: 'close' })
-          res.end(
-            JSON.stringify({
-              errors: [
-                {
-                  message: `Request body is larger than ${config.limits.maxBodyBytes} bytes`,
-                  extensions: { code: 'BAD_USER_INPUT' },
-                },
-              ],
-            }),
-          )
-        },
+        () =>
+          sendError(
+            res,
+            413,
+            'BAD_USER_INPUT',
+            `Request body is larger than ${config.limits.maxBodyBytes} bytes`,
+            {
+              connection: 'close',
+            },
+          ),
       )
-    })
+    }
     wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxBodyBytes })
     wsServer.on('connection', (socket) => {
       openSockets.inc()
@@ -498,26 +558,38 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
               ),
             ]
           }
-          const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-            ...ctx,
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
-            params,
-            principal: ctx.extra.principal,
-            sessionSocket: ctx.extra.sessionSocket,
-          })
-          const args = {
-            schema,
-            operationName: params.operationName,
-            document: parse(params.query),
-            variableValues: params.variables,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe },
+          // Every failure of an operation's setup (syntax, limits, rate limit, allow-list) is that
+          // operation's `error` message, as over HTTP; the socket stays open.
+          try {
+            const query = persistedOperations === undefined ? params.query : allowListed(params)
+            const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+              ...ctx,
+              req: ctx.extra.request,
+              socket: ctx.extra.socket,
+              params: { ...params, query },
+              principal: ctx.extra.principal,
+              sessionSocket: ctx.extra.sessionSocket,
+            })
+            const args = {
+              schema,
+              operationName: params.operationName,
+              document: parseOrExplain(parse, query),
+              variableValues: params.variables,
+              contextValue: await contextFactory(),
+              rootValue: { execute, subscribe },
+            }
+            const errors = validate(args.schema, args.document)
+            if (errors.length > 0) return errors.map(forSocket)
+            return args
+          } catch (error) {
+            return [forSocket(maskError(error, 'Unexpected error.') as GraphQLError)]
           }
-          const errors = validate(args.schema, args.document)
-          if (errors.length > 0) return errors
-          return args
         },
+        // Errors leave over the socket without the HTTP hints they carry for Yoga.
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors === undefined
+            ? undefined
+            : { ...result, errors: result.errors.map((e) => forSocket(e).toJSON()) },
       },
       wsServer,
       // Keep-alive pings; a socket that stops answering them is closed.
@@ -607,6 +679,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       return config
     },
     principalCache,
+    logger,
     get demo() {
       return demo
     },
@@ -643,6 +716,20 @@ function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | und
     })
     req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)))
     req.once('error', reject)
+  })
+}
+
+/** An error as a socket sends it: without `extensions.http`, which only HTTP responses use. */
+function forSocket(error: GraphQLError): GraphQLError {
+  if (error.extensions?.http === undefined) return error
+  const { http: _http, ...extensions } = error.extensions
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
   })
 }
 
@@ -685,4 +772,51 @@ function loadPersistedOperations(path: string | undefined): Map<string, string> 
     operations.set(id, document)
   }
   return operations
+}
+
+/** The persisted-operation id a request names: `documentId`, or `extensions.persistedQuery.sha256Hash`. */
+function operationIdOf(params: { documentId?: unknown; extensions?: Record<string, unknown> | undefined }) {
+  if (typeof params.documentId === 'string') return params.documentId
+  const persisted = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined
+  return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : null
+}
+
+/** How many different values a request header arrived with (repeated lines included). */
+function distinctValues(req: IncomingMessage, name: string): number {
+  return new Set(req.headersDistinct[name] ?? []).size
+}
+
+/** Answers a request the gateway refuses before GraphQL sees it, as a GraphQL error body. */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  })
+  res.end(body)
+}
+
+/** A persisted-operations refusal: a 400 that keeps the plugin's message and code. */
+const persistedError = (message: string, code: string) => ({
+  message,
+  extensions: { code, http: { spec: true, status: 400 } },
+})
+
+/** Parses a socket's document; a syntax error (the token limit among them) is GRAPHQL_PARSE_FAILED, as over HTTP. */
+function parseOrExplain<T>(parse: (source: string) => T, source: string): T {
+  try {
+    return parse(source)
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === undefined) {
+      ;(error.extensions as Record<string, unknown>).code = 'GRAPHQL_PARSE_FAILED'
+    }
+    throw error
+  }
 }

@@ -23,7 +23,7 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    process.stderr.write(`${signal}: stopping (finishing in-flight requests, closing sockets)\n`)
+    gateway.logger.info({ signal }, 'stopping: finishing in-flight requests, closing sockets')
     await gateway.stop()
     process.exit(0)
   }

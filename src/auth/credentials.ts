@@ -89,21 +89,19 @@ export function readCredentialFromHeaders(headers: Headers): CredentialRead {
 export function readCredentialFromConnectionParams(
   params: Readonly<Record<string, unknown>> | undefined,
 ): CredentialRead {
-  const headers = new Headers()
   const authorization = params?.authorization ?? params?.Authorization
   const clientSessionToken = params?.clientSessionToken
-  if (authorization !== undefined) {
-    if (typeof authorization !== 'string')
-      return { kind: 'refused', message: 'connectionParams.authorization must be a string' }
-    headers.set('authorization', authorization)
+  if (authorization !== undefined && typeof authorization !== 'string') {
+    return { kind: 'refused', message: 'connectionParams.authorization must be a string' }
   }
-  if (clientSessionToken !== undefined) {
-    if (typeof clientSessionToken !== 'string') {
-      return { kind: 'refused', message: 'connectionParams.clientSessionToken must be a string' }
-    }
-    headers.set('client-session-token', clientSessionToken)
+  if (clientSessionToken !== undefined && typeof clientSessionToken !== 'string') {
+    return { kind: 'refused', message: 'connectionParams.clientSessionToken must be a string' }
   }
   try {
+    // Headers refuses values no HTTP header could carry (CR/LF, NUL): so is the credential.
+    const headers = new Headers()
+    if (authorization !== undefined) headers.set('authorization', authorization)
+    if (clientSessionToken !== undefined) headers.set('client-session-token', clientSessionToken)
     return readCredentialFromHeaders(headers)
   } catch {
     return { kind: 'refused', message: 'The connection params hold an invalid credential' }

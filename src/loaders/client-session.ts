@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
+import { isPlausibleId } from './ids.js'
 
 /** True when `principal` may see `session`: its workspace's, or its own. */
 export const mayReadClientSession = (principal: Principal, session: ClientSession): boolean => {
@@ -23,20 +24,26 @@ export function createClientSessionByIdLoader(
   principal: Principal,
   observeBatch: (size: number) => void = () => {},
 ) {
-  return new DataLoader<string, ClientSession>(async (ids) => {
-    observeBatch(ids.length)
+  return new DataLoader<string, ClientSession>(async (keys) => {
+    observeBatch(keys.length)
+    const ids = keys.filter(isPlausibleId)
     let sessions: ClientSession[] = []
     if (principal.kind === 'clientSession') {
       // The principal was resolved from `/client_sessions/get` with this very token, at most
       // PRINCIPAL_CACHE_TTL_MS ago and never past a deletion event: no second call is needed.
       if (ids.includes(principal.clientSessionId)) sessions = [principal.session]
-    } else if (principal.kind === 'workspace') {
+    } else if (principal.kind === 'workspace' && ids.length > 0) {
       if (ids.length === 1) {
         sessions = await seam
           .call('/client_sessions/get', { client_session_id: ids[0]! })
           .then((response) => [response.client_session])
           .catch((error: unknown) => {
-            if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return []
+            // Seam's answer to an id it cannot parse (invalid_input) means the same: not there.
+            if (
+              error instanceof UpstreamError &&
+              (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT')
+            )
+              return []
             throw error
           })
       } else {
@@ -46,6 +53,6 @@ export function createClientSessionByIdLoader(
     const byId = new Map(
       sessions.filter((s) => mayReadClientSession(principal, s)).map((s) => [s.client_session_id, s]),
     )
-    return ids.map((id) => byId.get(id) ?? notFound('ClientSession', id))
+    return keys.map((id) => byId.get(id) ?? notFound('ClientSession', id))
   })
 }

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
+import { isPlausibleId } from './ids.js'
 
 /**
  * True when `principal` may see `account`: its workspace's, or one of its session's. Seam's
@@ -34,18 +35,26 @@ export function createConnectedAccountByIdLoader(
   principal: Principal,
   observeBatch: (size: number) => void = () => {},
 ) {
-  return new DataLoader<string, ConnectedAccount>(async (ids) => {
-    observeBatch(ids.length)
+  return new DataLoader<string, ConnectedAccount>(async (keys) => {
+    observeBatch(keys.length)
+    const ids = keys.filter(isPlausibleId)
     let accounts: ConnectedAccount[]
     if (principal.kind === 'clientSession') {
       const own = ids.filter((id) => principal.connectedAccountIds.has(id))
       accounts = own.length === 0 ? [] : await seam.all('/connected_accounts/list', 'connected_accounts', {})
+    } else if (ids.length === 0) {
+      accounts = []
     } else if (ids.length === 1) {
       accounts = await seam
         .call('/connected_accounts/get', { connected_account_id: ids[0]! })
         .then((response) => [response.connected_account])
         .catch((error: unknown) => {
-          if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return []
+          // Seam's answer to an id it cannot parse (invalid_input) means the same: not there.
+          if (
+            error instanceof UpstreamError &&
+            (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT')
+          )
+            return []
           throw error
         })
     } else {
@@ -54,6 +63,6 @@ export function createConnectedAccountByIdLoader(
     const byId = new Map(
       accounts.filter((a) => mayReadConnectedAccount(principal, a)).map((a) => [a.connected_account_id, a]),
     )
-    return ids.map((id) => byId.get(id) ?? notFound('ConnectedAccount', id))
+    return keys.map((id) => byId.get(id) ?? notFound('ConnectedAccount', id))
   })
 }

@@ -3,6 +3,7 @@ import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
 import type { SeamClient } from '../upstream/client.js'
+import { isPlausibleId } from './ids.js'
 
 /** True when `principal` may see `device`: its workspace's, or one of its session's accounts'. */
 export const mayReadDevice = (principal: Principal, device: Device): boolean => {
@@ -28,7 +29,9 @@ export function createDeviceByIdLoader(
 ) {
   return new DataLoader<string, Device>(async (ids) => {
     observeBatch(ids.length)
-    const devices = await seam.all('/devices/list', 'devices', { device_ids: [...ids] })
+    const asked = ids.filter(isPlausibleId)
+    const devices =
+      asked.length === 0 ? [] : await seam.all('/devices/list', 'devices', { device_ids: asked })
     const byId = new Map(devices.filter((d) => mayReadDevice(principal, d)).map((d) => [d.device_id, d]))
     return ids.map((id) => byId.get(id) ?? notFound('Device', id))
   })
@@ -48,8 +51,9 @@ export function createDevicesByConnectedAccountIdLoader(
     observeBatch(accountIds.length)
     const visible = accountIds.filter(
       (id) =>
-        principal.kind === 'workspace' ||
-        (principal.kind === 'clientSession' && principal.connectedAccountIds.has(id)),
+        isPlausibleId(id) &&
+        (principal.kind === 'workspace' ||
+          (principal.kind === 'clientSession' && principal.connectedAccountIds.has(id))),
     )
     const devices =
       visible.length === 0

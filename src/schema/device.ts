@@ -1,5 +1,6 @@
 import type { Device } from '@seamapi/types/connect'
 import { mayReadDevice } from '../loaders/device.js'
+import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
 import { connectionFromSeam, queryKey } from './pagination.js'
@@ -103,11 +104,17 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, { principal, seam }) => {
       const { first, after, ...filters } = args
-      if (
-        principal.kind === 'clientSession' &&
-        filters.connectedAccountId != null &&
-        !principal.connectedAccountIds.has(filters.connectedAccountId)
-      ) {
+      const deviceIds = filters.deviceIds?.filter(isPlausibleId)
+      // A filter that can match nothing answers an empty page without asking Seam: an account
+      // that is not the session's, or ids that no Seam object can have (an empty `device_ids`
+      // would mean "no filter" upstream).
+      const matchesNothing =
+        (filters.connectedAccountId != null &&
+          (!isPlausibleId(filters.connectedAccountId) ||
+            (principal.kind === 'clientSession' &&
+              !principal.connectedAccountIds.has(filters.connectedAccountId)))) ||
+        (deviceIds !== undefined && deviceIds.length === 0)
+      if (matchesNothing) {
         return connectionFromSeam({ first, after }, queryKey('devices', filters, principal), async () => ({
           items: [],
           nextPageCursor: null,
@@ -115,7 +122,7 @@ builder.queryFields((t) => ({
       }
       const body = {
         ...(filters.connectedAccountId != null ? { connected_account_id: filters.connectedAccountId } : {}),
-        ...(filters.deviceIds != null ? { device_ids: filters.deviceIds } : {}),
+        ...(deviceIds !== undefined ? { device_ids: deviceIds } : {}),
         ...(filters.deviceTypes != null ? { device_types: filters.deviceTypes as never } : {}),
         ...(filters.search != null ? { search: filters.search } : {}),
         ...(filters.userIdentifierKey != null ? { user_identifier_key: filters.userIdentifierKey } : {}),

@@ -41,9 +41,7 @@ export function createCircuitBreaker(options: CircuitBreakerOptions = {}) {
           throw new UpstreamError(
             'Seam is unavailable (failing fast while it recovers)',
             'UPSTREAM_UNAVAILABLE',
-            {
-              route,
-            },
+            { route, seamType: 'circuit_open' },
           )
         }
         probing = true

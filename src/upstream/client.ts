@@ -200,6 +200,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
             if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
             const { code, details } = error
             if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
+            // An open circuit fails fast: retrying it would only wait.
+            if (details.seamType === 'circuit_open') throw error
             if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
             const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
             await sleep(details.retryAfterMs ?? backoff)

@@ -1,0 +1,316 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { createGateway, type Gateway } from '../src/gateway.js'
+import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { sleep, waitFor } from './helpers/clients.js'
+import { bearer } from './helpers/gateway.js'
+
+// The gateway when Seam misbehaves, seen through the gateway and counted on the wire: the circuit
+// breaker opens after 8 consecutive failed upstream calls, fails fast while open, lets one probe
+// through after 5 s and closes when Seam is back; writes are sent once; a client that goes away
+// takes its upstream request with it.
+
+const API_KEY = 'seam_apikey1_token'
+const UPSTREAM_TIMEOUT_MS = 2000
+const DEVICES = '{ devices { nodes { deviceId } } }'
+const ALL_DEVICES = [
+  'august_device_1',
+  'august_device_2',
+  'ecobee_device_1',
+  'minut_device_1',
+  'schlage_device_id',
+]
+
+/** How the proxy answers: forward to the sandbox, answer 503 to everything, or never answer. */
+type Mode = 'pass' | 'unavailable' | 'hang'
+
+/**
+ * A proxy between the gateway and a real sandbox. It forwards every request unchanged (optionally
+ * late), or answers 503 to all of them, or never answers; it records each request's path and each
+ * request whose connection the gateway closed before an answer came.
+ */
+async function startFaultyProxy(target: string) {
+  let mode: Mode = 'pass'
+  let delayMs = 0
+  const failNext = new Map<string, number[]>()
+  const requests: string[] = []
+  const abandoned: Array<{ path: string; at: number }> = []
+
+  const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
+        headers[name] = value
+    }
+    const answer = await fetch(`${target}${req.url}`, {
+      method: req.method ?? 'POST',
+      headers,
+      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
+    })
+    const payload = Buffer.from(await answer.arrayBuffer())
+    const out: Record<string, string> = {}
+    answer.headers.forEach((value, name) => {
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
+        out[name] = value
+    })
+    if (delayMs > 0) await sleep(delayMs)
+    res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) })
+    res.end(payload)
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      requests.push(path)
+      res.once('close', () => {
+        if (!res.writableFinished) abandoned.push({ path, at: performance.now() })
+      })
+      const scripted = failNext.get(path)?.shift()
+      if (scripted !== undefined) {
+        res.writeHead(scripted, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: { type: 'service_unavailable', message: 'Seam is down' } }))
+        return
+      }
+      if (mode === 'hang') return
+      if (mode === 'unavailable') {
+        res.writeHead(503, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ error: { type: 'service_unavailable', message: 'Seam is down' } }))
+        return
+      }
+      forward(req, res, Buffer.concat(chunks)).catch(() => res.destroy())
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    /** Paths asked for, in order. */
+    requests,
+    /** Requests whose connection closed before the proxy answered, with when. */
+    abandoned,
+    /** Requests of `path` so far. */
+    count: (path: string) => requests.filter((requested) => requested === path).length,
+    setMode(next: Mode, nextDelayMs = 0) {
+      mode = next
+      delayMs = nextDelayMs
+    },
+    /** The next requests of `path` get these statuses, one each. */
+    failNext(path: string, ...statuses: number[]) {
+      failNext.set(path, [...(failNext.get(path) ?? []), ...statuses])
+    },
+    reset() {
+      mode = 'pass'
+      delayMs = 0
+      failNext.clear()
+      requests.length = 0
+      abandoned.length = 0
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
+
+let sandbox: Sandbox | undefined
+let proxy: Awaited<ReturnType<typeof startFaultyProxy>> | undefined
+let gateway: Gateway | undefined
+let url: string
+
+beforeAll(async () => {
+  sandbox = await createSandbox({ port: 0 })
+  proxy = await startFaultyProxy(sandbox.url)
+  gateway = createGateway(
+    loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEAM_ENDPOINT: proxy.url,
+      UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+      SHUTDOWN_GRACE_MS: '500',
+    }),
+  )
+  url = await gateway.start()
+})
+
+afterAll(async () => {
+  await gateway?.stop()
+  await proxy?.close()
+  await sandbox?.stop()
+})
+
+async function post(query: string, signal?: AbortSignal) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      ...bearer(API_KEY),
+    },
+    body: JSON.stringify({ query }),
+    ...(signal ? { signal } : {}),
+  })
+  return { status: response.status, body: (await response.json()) as unknown }
+}
+
+/** Runs `query` and measures how long the gateway took to answer. */
+async function timed(query: string) {
+  const started = performance.now()
+  const result = await post(query)
+  return { ...result, ms: performance.now() - started }
+}
+
+const devicesFailed = (message: string) => ({
+  errors: [
+    {
+      message,
+      locations: [{ line: 1, column: 3 }],
+      path: ['devices'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+    },
+  ],
+  data: null,
+})
+const DEVICES_DATA = { data: { devices: { nodes: ALL_DEVICES.map((deviceId) => ({ deviceId })) } } }
+const SEAM_UNAVAILABLE = 'Seam is unavailable'
+const FAILING_FAST = 'Seam is unavailable (failing fast while it recovers)'
+
+async function ready() {
+  const response = await fetch(`${url}/ready`)
+  return { status: response.status, body: await response.json() }
+}
+
+describe('writes', () => {
+  afterEach(() => {
+    proxy?.reset()
+  })
+
+  it('sends a createClientSession that meets a 503 exactly once, answers UPSTREAM_UNAVAILABLE, creates nothing', async () => {
+    await post('{ viewer { kind } }') // The API key is checked (and cached) before the fault.
+    proxy!.failNext('/client_sessions/create', 503)
+    const { status, body } = await post(
+      'mutation { createClientSession(input: { userIdentifierKey: "sent-once" }) { clientSession { clientSessionId } } }',
+    )
+    expect({ status, body }).toEqual({
+      status: 200,
+      body: {
+        errors: [
+          {
+            message: SEAM_UNAVAILABLE,
+            locations: [{ line: 1, column: 12 }],
+            path: ['createClientSession'],
+            extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+          },
+        ],
+        data: null,
+      },
+    })
+    // Give a retry, if there were one, time to reach the wire.
+    await sleep(500)
+    expect(proxy!.count('/client_sessions/create')).toBe(1)
+    expect(
+      getFakeStore(sandbox!.fake)
+        .getState()
+        .client_sessions.filter((session) => session.user_identifier_key === 'sent-once'),
+    ).toEqual([])
+  })
+})
+
+describe('a client that goes away', () => {
+  afterEach(() => {
+    proxy?.reset()
+  })
+
+  it('takes its upstream request with it: the gateway closes the hanging upstream call soon after', async () => {
+    await post('{ viewer { kind } }')
+    proxy!.setMode('hang')
+    const controller = new AbortController()
+    const pending = post(DEVICES, controller.signal).then(
+      () => 'answered',
+      (error: unknown) => (error instanceof Error ? error.name : String(error)),
+    )
+    await waitFor(() => proxy!.count('/devices/list') === 1, 'the upstream request to reach the proxy')
+    const abortedAt = performance.now()
+    controller.abort()
+    expect(await pending).toBe('AbortError')
+
+    // Well before UPSTREAM_TIMEOUT_MS would have ended it.
+    await waitFor(() => proxy!.abandoned.length > 0, 'the gateway to close the upstream request', 1000)
+    expect(proxy!.abandoned.map(({ path }) => path)).toEqual(['/devices/list'])
+    expect(proxy!.abandoned[0]!.at - abortedAt).toBeLessThan(500)
+    // And nothing retried it.
+    await sleep(300)
+    expect(proxy!.count('/devices/list')).toBe(1)
+  })
+})
+
+describe('circuit breaker', () => {
+  // One story told in order: each test starts where the previous one left the circuit.
+  let openedBy = 0
+
+  it('opens after 8 consecutive failed reads (3 queries, each read tried 3 times)', async () => {
+    // Healthy first: the API key is checked and any earlier failure count is reset.
+    expect(await post(DEVICES)).toEqual({ status: 200, body: DEVICES_DATA })
+    expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
+
+    proxy!.reset()
+    proxy!.setMode('unavailable')
+    // 3 + 3 + 2 calls reach Seam: the 8th failure opens the circuit, so the third query's last retry
+    // already fails fast.
+    const seen: number[] = []
+    for (const message of [SEAM_UNAVAILABLE, SEAM_UNAVAILABLE, FAILING_FAST]) {
+      expect(await post(DEVICES)).toEqual({ status: 200, body: devicesFailed(message) })
+      seen.push(proxy!.count('/devices/list'))
+    }
+    openedBy = performance.now()
+    expect(seen).toEqual([3, 6, 8])
+  })
+
+  it('while open, fails a read fast: UPSTREAM_UNAVAILABLE in under 50 ms, and Seam sees nothing', async () => {
+    const fast = await timed(DEVICES)
+    expect({ status: fast.status, body: fast.body }).toEqual({
+      status: 200,
+      body: devicesFailed(FAILING_FAST),
+    })
+    expect(proxy!.count('/devices/list')).toBe(8)
+    expect(fast.ms).toBeLessThan(50)
+  })
+
+  it('while open, answers /ready with 503 without asking Seam', async () => {
+    expect(await ready()).toEqual({ status: 503, body: { ok: false, upstream: false } })
+    expect(proxy!.requests.filter((path) => path !== '/devices/list')).toEqual([])
+  })
+
+  it('after 5 s lets exactly one probe through; a read during the probe still fails fast', async () => {
+    // Seam is back, answering a little late so that the probe is still in flight for a while.
+    proxy!.setMode('pass', 300)
+    await sleep(Math.max(0, openedBy + 5000 + 100 - performance.now()))
+    const probe = timed(DEVICES)
+    await waitFor(() => proxy!.count('/devices/list') === 9, 'the probe to reach Seam')
+    const during = await timed(DEVICES)
+    const probed = await probe
+    const reachedSeam = proxy!.count('/devices/list')
+
+    expect({ status: probed.status, body: probed.body }).toEqual({ status: 200, body: DEVICES_DATA })
+    expect({ status: during.status, body: during.body }).toEqual({
+      status: 200,
+      body: devicesFailed(FAILING_FAST),
+    })
+    expect(reachedSeam).toBe(9)
+    expect(during.ms).toBeLessThan(50)
+  })
+
+  it('closes once the probe succeeded: /ready answers 200 and reads go through again', async () => {
+    proxy!.setMode('pass')
+    const before = proxy!.count('/devices/list')
+    expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
+    expect(await post(DEVICES)).toEqual({ status: 200, body: DEVICES_DATA })
+    expect(proxy!.count('/devices/list')).toBe(before + 1)
+  })
+})
