@@ -68,14 +68,21 @@ export interface SandboxDemo {
 }
 
 /** The query GraphiQL opens with in sandbox mode. */
-export const EXAMPLE_QUERY = `# Run me: the demo client session token is already in the headers below.
+export const EXAMPLE_QUERY = `# Press run: the demo client session token
+# is already in the Headers pane below.
 query MyDevices {
   viewer {
     kind
     clientSession {
       userIdentifierKey
       devices {
-        nodes { deviceId displayName deviceType locked online }
+        nodes {
+          deviceId
+          displayName
+          deviceType
+          locked
+          online
+        }
       }
     }
   }
@@ -360,7 +367,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       config.graphiql
         ? {
             title: 'Seam GraphQL Gateway',
-            subscriptionsProtocol: 'WS',
+            // SSE: GraphiQL then sends the headers pane (the token) with subscriptions too; its
+            // graphql-ws client would send an empty connection_init and be refused.
+            subscriptionsProtocol: 'SSE',
             ...(demo && {
               defaultQuery: demo.exampleQuery,
               headers: JSON.stringify({ authorization: `Bearer ${demo.clientSessionToken}` }, null, 2),
@@ -521,7 +530,19 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           ),
       )
     }
-    wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.limits.maxBodyBytes })
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject)
+      server!.listen(config.port, config.host, () => resolve())
+    })
+    // Sockets are attached once the port is ours (a busy port fails start cleanly). A browser's
+    // socket must come from the gateway's own origin or one of CORS_ORIGINS, as its HTTP requests.
+    wsServer = new WebSocketServer({
+      server,
+      path: '/graphql',
+      maxPayload: config.limits.maxBodyBytes,
+      verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
+        originAllowed(origin, req.headers.host, config.corsOrigins),
+    })
     wsServer.on('connection', (socket) => {
       openSockets.inc()
       socket.once('close', () => openSockets.dec())
@@ -596,10 +617,6 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       12_000,
     )
 
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject)
-      server!.listen(config.port, config.host, () => resolve())
-    })
     const address = server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
@@ -818,5 +835,18 @@ function parseOrExplain<T>(parse: (source: string) => T, source: string): T {
       ;(error.extensions as Record<string, unknown>).code = 'GRAPHQL_PARSE_FAILED'
     }
     throw error
+  }
+}
+
+/**
+ * Whether a WebSocket upgrade may proceed: no Origin (not a browser), the gateway's own origin,
+ * or one allowed by CORS_ORIGINS.
+ */
+function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (origin === undefined || allowed.includes('*') || allowed.includes(origin)) return true
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
   }
 }

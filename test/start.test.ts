@@ -20,14 +20,21 @@ const JOHN_DEVICES = ['august_device_1', 'august_device_2', 'ecobee_device_1', '
 
 /** What a newcomer finds in GraphiQL's editor (SPEC §8). */
 const EXAMPLE_QUERY = [
-  '# Run me: the demo client session token is already in the headers below.',
+  '# Press run: the demo client session token',
+  '# is already in the Headers pane below.',
   'query MyDevices {',
   '  viewer {',
   '    kind',
   '    clientSession {',
   '      userIdentifierKey',
   '      devices {',
-  '        nodes { deviceId displayName deviceType locked online }',
+  '        nodes {',
+  '          deviceId',
+  '          displayName',
+  '          deviceType',
+  '          locked',
+  '          online',
+  '        }',
   '      }',
   '    }',
   '  }',

@@ -1,0 +1,418 @@
+/* eslint-disable */
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+};
+
+/** A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user. */
+export type ClientSession = Node & {
+  __typename?: 'ClientSession';
+  /** Seam id of the client session. */
+  clientSessionId: Scalars['ID']['output'];
+  /** Connect Webviews of the session. */
+  connectWebviewIds: Array<Scalars['ID']['output']>;
+  /** Connected accounts this session may reach. */
+  connectedAccountIds: Array<Scalars['ID']['output']>;
+  /** The session's connected accounts. */
+  connectedAccounts: Array<ConnectedAccount>;
+  /** When the session was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Customer key of the session. */
+  customerKey?: Maybe<Scalars['String']['output']>;
+  /** Number of devices the session can reach. */
+  deviceCount: Scalars['Int']['output'];
+  /** Devices of the session's connected accounts. */
+  devices: DeviceConnection;
+  /** When the session and its token expire. */
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  /** The client session token. For workspace API keys, and for a publishable key in the payload of its own getOrCreateClientSession; FORBIDDEN for a client session. */
+  token?: Maybe<Scalars['String']['output']>;
+  /** Your id for the user of this session. */
+  userIdentifierKey?: Maybe<Scalars['String']['output']>;
+  /** User identity of the session. */
+  userIdentityId?: Maybe<Scalars['ID']['output']>;
+  /** User identities of the session. */
+  userIdentityIds: Array<Scalars['ID']['output']>;
+  /** Workspace of the session. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+
+/** A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user. */
+export type ClientSessionDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A client session ended; its token no longer works. */
+export type ClientSessionDeletedEvent = {
+  __typename?: 'ClientSessionDeletedEvent';
+  clientSessionId: Scalars['ID']['output'];
+  /** Id of the event (Seam event id when Seam reported it). */
+  eventId: Scalars['ID']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  reason: ClientSessionEndReason;
+  userIdentifierKey?: Maybe<Scalars['String']['output']>;
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** Why a client session ended. */
+export type ClientSessionEndReason =
+  /** Deleted through Seam or this gateway. */
+  | 'DELETED'
+  /** Reached its expiresAt. */
+  | 'EXPIRED'
+  /** Revoked through this gateway. */
+  | 'REVOKED';
+
+/** The id of the client session a mutation ended. */
+export type ClientSessionEndedPayload = {
+  __typename?: 'ClientSessionEndedPayload';
+  clientSessionId: Scalars['ID']['output'];
+};
+
+/** The client session a mutation created or changed. */
+export type ClientSessionPayload = {
+  __typename?: 'ClientSessionPayload';
+  clientSession: ClientSession;
+};
+
+/** A user's account with a device provider (August, Schlage, …), connected to Seam. */
+export type ConnectedAccount = Node & {
+  __typename?: 'ConnectedAccount';
+  /** Provider of the account, such as `august`. */
+  accountType?: Maybe<Scalars['String']['output']>;
+  /** Whether new devices of the account are managed automatically. */
+  automaticallyManageNewDevices?: Maybe<Scalars['Boolean']['output']>;
+  /** Seam id of the connected account. */
+  connectedAccountId: Scalars['ID']['output'];
+  /** When the account was connected. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Your custom metadata. */
+  customMetadata?: Maybe<Scalars['JSON']['output']>;
+  /** Devices of this account. */
+  devices: DeviceConnection;
+  /** Name to show for the account. */
+  displayName?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** How the account identifies its user. */
+  userIdentifier?: Maybe<UserIdentifier>;
+};
+
+
+/** A user's account with a device provider (August, Schlage, …), connected to Seam. */
+export type ConnectedAccountDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of connected accounts. */
+export type ConnectedAccountConnection = {
+  __typename?: 'ConnectedAccountConnection';
+  edges: Array<ConnectedAccountEdge>;
+  nodes: Array<ConnectedAccount>;
+  pageInfo: PageInfo;
+};
+
+/** A connected account and its cursor. */
+export type ConnectedAccountEdge = {
+  __typename?: 'ConnectedAccountEdge';
+  cursor: Scalars['String']['output'];
+  node: ConnectedAccount;
+};
+
+/** A new client session. */
+export type CreateClientSessionInput = {
+  /** Connect Webviews of the session. */
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Connected accounts the session may reach. */
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Customer key of the session. */
+  customerKey?: InputMaybe<Scalars['String']['input']>;
+  /** When the session expires. @default Seam decides */
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Your id for the user. */
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  /** User identity of the session. */
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
+export type Device = Node & {
+  __typename?: 'Device';
+  /** Battery level from 0 to 1, when the device reports one. */
+  batteryLevel?: Maybe<Scalars['Float']['output']>;
+  /** Capabilities such as `lock`, `access_code`, `thermostat`. */
+  capabilitiesSupported: Array<Scalars['String']['output']>;
+  /** The connected account the device belongs to. */
+  connectedAccount?: Maybe<ConnectedAccount>;
+  /** When the device was added to Seam. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Your custom metadata. */
+  customMetadata?: Maybe<Scalars['JSON']['output']>;
+  /** Seam id of the device. */
+  deviceId: Scalars['ID']['output'];
+  /** Seam device type, such as `august_lock`. */
+  deviceType: Scalars['String']['output'];
+  /** Name to show for the device. */
+  displayName: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Whether Seam manages the device. */
+  isManaged: Scalars['Boolean']['output'];
+  /** Whether a lock is locked; null for devices that are not locks. */
+  locked?: Maybe<Scalars['Boolean']['output']>;
+  /** Manufacturer, such as `august`. */
+  manufacturer?: Maybe<Scalars['String']['output']>;
+  /** Whether the device is online, when Seam knows. */
+  online?: Maybe<Scalars['Boolean']['output']>;
+  /** All device properties as Seam returns them. */
+  properties?: Maybe<Scalars['JSON']['output']>;
+  /** Workspace the device belongs to. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** A page of devices. */
+export type DeviceConnection = {
+  __typename?: 'DeviceConnection';
+  edges: Array<DeviceEdge>;
+  nodes: Array<Device>;
+  pageInfo: PageInfo;
+};
+
+/** A device and its cursor. */
+export type DeviceEdge = {
+  __typename?: 'DeviceEdge';
+  cursor: Scalars['String']['output'];
+  node: Device;
+};
+
+/** The client session to find, or create, for a user; an existing one gets the new expiry and ids. */
+export type GetOrCreateClientSessionInput = {
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Your id for the user; with a publishable key it may come from the seam-user-identifier-key header instead. */
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Resources to add to a client session, found by id or by user identifier key. */
+export type GrantClientSessionAccessInput = {
+  clientSessionId?: InputMaybe<Scalars['ID']['input']>;
+  connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Creates a client session (workspace API keys only). */
+  createClientSession: ClientSessionPayload;
+  /** Deletes a client session: its token stops working and its sockets close (workspace API keys only). */
+  deleteClientSession: ClientSessionEndedPayload;
+  /** Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser. */
+  getOrCreateClientSession: ClientSessionPayload;
+  /** Adds connected accounts, Connect Webviews or a user identity to a client session (workspace API keys only). */
+  grantClientSessionAccess: ClientSessionPayload;
+  /** Revokes a client session: its token stops working and its sockets close (workspace API keys only). */
+  revokeClientSession: ClientSessionEndedPayload;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationCreateClientSessionArgs = {
+  input: CreateClientSessionInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationDeleteClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationGetOrCreateClientSessionArgs = {
+  input: GetOrCreateClientSessionInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationGrantClientSessionAccessArgs = {
+  input: GrantClientSessionAccessInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+export type MutationRevokeClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+export type Node = {
+  id: Scalars['ID']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type Query = {
+  __typename?: 'Query';
+  /** One client session by id; a client session token may read only its own. */
+  clientSession?: Maybe<ClientSession>;
+  /** The workspace's client sessions (workspace API keys only), optionally filtered. */
+  clientSessions: Array<ClientSession>;
+  /** One connected account by its Seam id; NOT_FOUND when it does not exist or is not yours. */
+  connectedAccount?: Maybe<ConnectedAccount>;
+  /** Connected accounts the caller may see; a client session sees only its own. */
+  connectedAccounts: ConnectedAccountConnection;
+  /** One device by its Seam id; NOT_FOUND when it does not exist or is not yours. */
+  device?: Maybe<Device>;
+  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. */
+  devices: DeviceConnection;
+  /** Any object by its global id; NOT_FOUND when it does not exist or is not yours. */
+  node?: Maybe<Node>;
+  /** Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error. */
+  nodes: Array<Maybe<Node>>;
+  /** Who the caller is. */
+  viewer: Viewer;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryClientSessionArgs = {
+  clientSessionId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryClientSessionsArgs = {
+  connectWebviewId?: InputMaybe<Scalars['ID']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+  userIdentityId?: InputMaybe<Scalars['ID']['input']>;
+  withoutUserIdentifierKey?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryConnectedAccountArgs = {
+  connectedAccountId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryConnectedAccountsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryDeviceArgs = {
+  deviceId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryDevicesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  connectedAccountId?: InputMaybe<Scalars['ID']['input']>;
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  deviceTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryNodesArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+/** Real-time events over graphql-ws or SSE. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered. */
+  clientSessionDeleted: ClientSessionDeletedEvent;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionClientSessionDeletedArgs = {
+  clientSessionId?: InputMaybe<Scalars['ID']['input']>;
+  userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** How a connected account identifies its user with the provider. */
+export type UserIdentifier = {
+  __typename?: 'UserIdentifier';
+  apiUrl?: Maybe<Scalars['String']['output']>;
+  email?: Maybe<Scalars['String']['output']>;
+  exclusive?: Maybe<Scalars['Boolean']['output']>;
+  phone?: Maybe<Scalars['String']['output']>;
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** The caller. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The caller's own client session; null for a workspace API key. */
+  clientSession?: Maybe<ClientSession>;
+  kind: ViewerKind;
+  /** The caller's workspace. */
+  workspaceId: Scalars['ID']['output'];
+};
+
+/** What kind of credential the caller holds. */
+export type ViewerKind =
+  /** A client session token. */
+  | 'CLIENT_SESSION'
+  /** A workspace API key. */
+  | 'WORKSPACE';
+
+export type SignedInDevicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SignedInDevicesQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', clientSession?: { __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, expiresAt: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string, displayName: string, deviceType: string, manufacturer?: string | null, online?: boolean | null, locked?: boolean | null, batteryLevel?: number | null }> } } | null } };
+
+export type SessionEndedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SessionEndedSubscription = { __typename?: 'Subscription', clientSessionDeleted: { __typename?: 'ClientSessionDeletedEvent', clientSessionId: string, reason: ClientSessionEndReason, occurredAt: string } };
+
+
+export const SignedInDevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SignedInDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"deviceType"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SignedInDevicesQuery, SignedInDevicesQueryVariables>;
+export const SessionEndedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"SessionEnded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionDeleted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]} as unknown as DocumentNode<SessionEndedSubscription, SessionEndedSubscriptionVariables>;
