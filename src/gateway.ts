@@ -26,13 +26,13 @@ import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
-import { createLoaders } from './loaders/index.js'
+import { createLoaders, type Loaders } from './loaders/index.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
-import { createUpstream } from './upstream/client.js'
+import { createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
 
 /** A running (or ready to run) gateway. */
@@ -263,15 +263,32 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
       return { principal, seam: null, loaders: null, events, issuedSessionIds }
+    // The Seam client and the loaders are made on first use: most subscription events (and
+    // every idle subscription) never touch them, and 10,000 of them should cost nothing.
+    let seam: SeamClient | undefined
+    let loaders: Loaders | null | undefined
     // The caller's own credential, and its request's abort signal: a client that goes away
     // abandons its upstream calls too.
-    const seam = getUpstream().as(principal.credential, { signal })
-    // Loaders only serve principals that read: a publishable key only calls get_or_create.
-    const loaders =
-      principal.kind === 'publishableKey'
-        ? null
-        : createLoaders(seam, principal, (entity, size) => loaderBatchSize.observe({ entity }, size))
-    return { principal, seam, loaders, events, socket, issuedSessionIds }
+    const seamClient = () => (seam ??= getUpstream().as(principal.credential, { signal }))
+    return {
+      principal,
+      events,
+      socket,
+      issuedSessionIds,
+      get seam() {
+        return seamClient()
+      },
+      get loaders() {
+        // Loaders only serve principals that read: a publishable key only calls get_or_create.
+        loaders ??=
+          principal.kind === 'publishableKey'
+            ? null
+            : createLoaders(seamClient(), principal, (entity, size) =>
+                loaderBatchSize.observe({ entity }, size),
+              )
+        return loaders
+      },
+    }
   }
 
   const webhook = createWebhookHandler({

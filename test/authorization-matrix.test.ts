@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import {
+  ClientSessionDeletedDocument,
   ClientSessionDocument,
   ClientSessionWithoutTokenDocument,
   ConnectedAccountDocument,
   CreateClientSessionDocument,
+  DeleteClientSessionDocument,
   DeviceDocument,
   DevicesDocument,
   DeviceWithAccountDocument,
@@ -12,6 +14,7 @@ import {
   NodesDocument,
   SessionWithRelationsDocument,
 } from './generated/graphql.js'
+import { connectedAndSubscribed, createClientPool, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
 /**
@@ -213,6 +216,37 @@ describe.each(callers)('as %s', (caller) => {
       expect(body.errors).toBeUndefined()
       expect(body.data!.devices.nodes).toEqual([])
     }
+  })
+})
+
+describe('events', () => {
+  const pool = createClientPool()
+  afterAll(() => pool.disposeAll())
+
+  it("another workspace's subscriber, filtered to this session, hears nothing of its end", async () => {
+    const { body } = await t.execute(
+      CreateClientSessionDocument,
+      { input: { userIdentifierKey: 'matrix-event', connectedAccountIds: ['john_connected_account_id'] } },
+      headers.workspace,
+    )
+    const session = body.data!.createClientSession.clientSession
+    const spy = pool.openWs(t.url, { authorization: 'Bearer seam_apikey2_token' })
+    const own = pool.openWs(t.url, { authorization: `Bearer ${t.apiKey}` })
+    const foreign = subscribeWs(spy.client, ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
+    const mine = subscribeWs(own.client, ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
+    await connectedAndSubscribed(spy, own)
+    await t.execute(
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      headers.workspace,
+    )
+    await waitFor(() => mine.results.length > 0, "the session's workspace subscriber")
+    await sleep(300)
+    expect(foreign).toEqual({ results: [], errors: [], completed: false })
   })
 })
 

@@ -29,8 +29,11 @@ export type SessionEndedInput = Omit<SessionEndedEvent, 'eventId' | 'occurredAt'
 }
 
 /**
- * Topics are per session and per workspace, so delivering an event costs one lookup per topic,
- * never a scan of all subscribers.
+ * Topics are per session, per user of a workspace, and per workspace, so delivering an event
+ * costs one lookup per topic and wakes only the subscribers it is for, never a scan of all:
+ * `session:<id>` (the session's own subscribers, and workspace subscribers filtered to it),
+ * `workspace:<id>:user:<key>` (workspace subscribers filtered to a user), `workspace:<id>` (the
+ * unfiltered ones).
  */
 export type SessionTopics = {
   [key: `session:${string}`]: [SessionEndedEvent]
@@ -120,6 +123,9 @@ export function createSessionEvents({
     forget(event.clientSessionId)
     pubsub.publish(`session:${event.clientSessionId}`, event)
     pubsub.publish(`workspace:${event.workspaceId}`, event)
+    if (event.userIdentifierKey !== null) {
+      pubsub.publish(`workspace:${event.workspaceId}:user:${event.userIdentifierKey}`, event)
+    }
     sockets.sessionEnded(event.clientSessionId)
   }
   bus.onSessionEnded(apply)

@@ -50,7 +50,15 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
         socket?.watching()
         return ownEnd(events.pubsub.subscribe(`session:${principal.clientSessionId}`), socket)
       }
-      return workspaceEnds(events.pubsub.subscribe(`workspace:${principal.workspaceId}`), args)
+      // The narrowest topic that holds every matching event: a filtered subscriber is not woken
+      // by the workspace's other sessions.
+      const topic =
+        args.clientSessionId != null
+          ? (`session:${args.clientSessionId}` as const)
+          : args.userIdentifierKey != null
+            ? (`workspace:${principal.workspaceId}:user:${args.userIdentifierKey}` as const)
+            : (`workspace:${principal.workspaceId}` as const)
+      return workspaceEnds(events.pubsub.subscribe(topic), principal.workspaceId, args)
     },
     resolve: (event) => event,
   }),
@@ -72,9 +80,12 @@ async function* ownEnd(source: AsyncIterable<SessionEndedEvent>, socket: Session
 /** A workspace's session ends, narrowed by the subscription's arguments. */
 async function* workspaceEnds(
   source: AsyncIterable<SessionEndedEvent>,
+  workspaceId: string,
   args: { clientSessionId?: string | null; userIdentifierKey?: string | null },
 ) {
   for await (const event of source) {
+    // A session topic is not a workspace's: only this workspace's sessions pass.
+    if (event.workspaceId !== workspaceId) continue
     if (args.clientSessionId != null && event.clientSessionId !== args.clientSessionId) continue
     if (args.userIdentifierKey != null && event.userIdentifierKey !== args.userIdentifierKey) continue
     yield event
