@@ -427,3 +427,29 @@ describe('clientSessionDeleted over SSE', () => {
     })
   })
 })
+
+describe('resources of closed sockets', () => {
+  it('releases the subscriptions of a socket that closes, filtered ones included, without any event', async () => {
+    const local = await startTestGateway()
+    const pool = createClientPool()
+    const open = async () => {
+      const text = await (await fetch(`${local.url}/metrics`)).text()
+      return Number(/^gateway_open_subscriptions (\d+)$/m.exec(text)?.[1] ?? 'NaN')
+    }
+    try {
+      const socket = pool.openWs(local.url, { authorization: `Bearer ${local.apiKey}` })
+      subscribeWs(socket.client, ClientSessionDeletedDocument, { clientSessionId: 'cs_that_never_ends' })
+      subscribeWs(socket.client, ClientSessionDeletedDocument, { userIdentifierKey: 'nobody' })
+      subscribeWs(socket.client, ClientSessionDeletedDocument, {})
+      await connectedAndSubscribed(socket)
+      expect(await open()).toBe(3)
+      await pool.disposeAll()
+      const deadline = Date.now() + 2000
+      while ((await open()) !== 0 && Date.now() < deadline) await sleep(20)
+      expect(await open()).toBe(0)
+    } finally {
+      await pool.disposeAll()
+      await local.stop()
+    }
+  })
+})

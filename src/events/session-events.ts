@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { createPubSub } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
@@ -81,7 +82,11 @@ export function createSessionEvents({
   observe,
   maxKnownSessions = 50_000,
 }: SessionEventsOptions) {
-  const pubsub = createPubSub<SessionTopics>()
+  // One listener per subscriber on a topic: thousands are expected, so Node's "possible leak"
+  // warning (at 11) is turned off for this target.
+  const eventTarget = new EventTarget()
+  setMaxListeners(0, eventTarget)
+  const pubsub = createPubSub<SessionTopics>({ eventTarget: eventTarget as never })
   const known = new Map<
     string,
     { workspaceId: string; userIdentifierKey: string | null; expiresAt: number }

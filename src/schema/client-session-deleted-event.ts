@@ -2,6 +2,7 @@ import { forbidden } from '../errors.js'
 import type { SessionEndedEvent } from '../events/session-events.js'
 import type { SessionSocket } from '../events/socket-registry.js'
 import { builder } from './builder.js'
+import { filterAsync, firstAsync } from './iterators.js'
 
 const ClientSessionEndReason = builder.enumType('ClientSessionEndReason', {
   description: 'Why a client session ended.',
@@ -65,29 +66,21 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
 )
 
 /** A session's own end: one event, then the stream is over (and so is the session's socket). */
-async function* ownEnd(source: AsyncIterable<SessionEndedEvent>, socket: SessionSocket | undefined) {
-  try {
-    for await (const event of source) {
-      yield event
-      // Resumed: the event has been handed to the transport.
-      return
-    }
-  } finally {
-    socket?.settled()
-  }
-}
+const ownEnd = (source: AsyncIterable<SessionEndedEvent>, socket: SessionSocket | undefined) =>
+  // Settled once the event has been handed on (or the subscription stopped first).
+  firstAsync(source, () => socket?.settled())
 
 /** A workspace's session ends, narrowed by the subscription's arguments. */
-async function* workspaceEnds(
+const workspaceEnds = (
   source: AsyncIterable<SessionEndedEvent>,
   workspaceId: string,
   args: { clientSessionId?: string | null; userIdentifierKey?: string | null },
-) {
-  for await (const event of source) {
-    // A session topic is not a workspace's: only this workspace's sessions pass.
-    if (event.workspaceId !== workspaceId) continue
-    if (args.clientSessionId != null && event.clientSessionId !== args.clientSessionId) continue
-    if (args.userIdentifierKey != null && event.userIdentifierKey !== args.userIdentifierKey) continue
-    yield event
-  }
-}
+) =>
+  filterAsync(
+    source,
+    (event) =>
+      // A session topic is not a workspace's: only this workspace's sessions pass.
+      event.workspaceId === workspaceId &&
+      (args.clientSessionId == null || event.clientSessionId === args.clientSessionId) &&
+      (args.userIdentifierKey == null || event.userIdentifierKey === args.userIdentifierKey),
+  )

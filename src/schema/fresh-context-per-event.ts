@@ -1,6 +1,7 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { GatewayContext } from './context.js'
+import { mapAsync } from './iterators.js'
 
 /**
  * Executes every event of a subscription with a context of its own: fresh DataLoaders and a fresh
@@ -28,24 +29,24 @@ export function useFreshContextPerEvent(
 
 /**
  * Maps each event to its execution result. Pull-based: the source is asked for the next event only
- * after the previous result was taken, and returning this iterator returns the source.
+ * after the previous result was taken; returning this iterator returns the source at once (a
+ * closed socket releases its subscriptions even while they wait).
  */
-async function* executeEach(
+function executeEach(
   stream: AsyncIterable<unknown>,
   args: ExecutionArgs,
   refresh: (context: GatewayContext) => GatewayContext,
   count: (delta: number) => void,
-): AsyncGenerator<ExecutionResult> {
+): AsyncIterableIterator<ExecutionResult> {
   count(1)
-  try {
-    for await (const payload of stream) {
-      yield await execute({
+  return mapAsync(
+    stream,
+    (payload) =>
+      execute({
         ...args,
         rootValue: payload,
         contextValue: refresh(args.contextValue as GatewayContext),
-      })
-    }
-  } finally {
-    count(-1)
-  }
+      }) as ExecutionResult | Promise<ExecutionResult>,
+    () => count(-1),
+  )
 }
