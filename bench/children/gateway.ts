@@ -1,0 +1,46 @@
+/**
+ * A gateway process for the benchmarks: `createGateway(loadConfig(process.env))`, exactly as
+ * `src/main.ts` builds it, plus IPC answers the benchmarks need from inside the process (heap and
+ * CPU time), so that nothing in src/ has to expose them.
+ *
+ * Run with `--expose-gc` to make `heap` collect garbage before it measures.
+ */
+import { loadConfig } from '../../src/config.js'
+import { createGateway } from '../../src/gateway.js'
+import { serveParent } from '../lib/child.js'
+
+/** What the gateway child reports once listening. */
+export interface GatewayInfo {
+  url: string
+}
+
+/** The `heap` answer: `process.memoryUsage()` after full garbage collections. */
+export type HeapAnswer = NodeJS.MemoryUsage
+
+/** Runs every collection there is, a few times, so that what is left is what is held. */
+async function collect(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('Expected the gateway child to run with --expose-gc, got no gc()')
+  for (let i = 0; i < 4; i++) {
+    gc()
+    // Lets finalizers and weak callbacks run between collections.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+await serveParent<GatewayInfo>(async () => {
+  const gateway = createGateway(loadConfig(process.env))
+  const url = await gateway.start()
+  return {
+    info: { url },
+    handlers: {
+      heap: async (): Promise<HeapAnswer> => {
+        await collect()
+        return process.memoryUsage()
+      },
+      cpu: () => process.cpuUsage(),
+      rss: () => process.memoryUsage().rss,
+    },
+    dispose: () => gateway.stop(),
+  }
+})
