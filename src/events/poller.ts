@@ -27,7 +27,7 @@ export interface EventsPollerOptions {
 
 /**
  * Polls Seam's `/events/list` for `client_session.deleted`, for deployments that cannot receive
- * webhooks. Per process (one instance polls when several run: issue #5).
+ * webhooks. Per process; with several instances, only the holder of the poller lock polls.
  *
  * Each poll asks for events since the newest one seen, minus an overlap so that events Seam
  * records late are not missed; event ids already handled are skipped, and the event path drops a

@@ -1,5 +1,4 @@
 import type {
-  AnonymousPrincipal,
   ClientSessionPrincipal,
   Principal,
   PublishableKeyPrincipal,
@@ -46,4 +45,3 @@ export type AuthenticatedContext = GatewayContext & {
   seam: SeamClient
   loaders: Loaders
 }
-export type { AnonymousPrincipal }
