@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
@@ -8,7 +7,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
-import { GraphQLError } from 'graphql'
+import type { GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
@@ -16,22 +15,25 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import type { Principal } from './auth/principal.js'
-import { createPrincipalCache, hashCredential } from './auth/principal-cache.js'
-import { createRateLimiter } from './auth/rate-limit.js'
+import { createPrincipalCache } from './auth/principal-cache.js'
+import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
-import { type Config, ConfigError } from './config.js'
+import type { Config } from './config.js'
 import { gatewayError } from './errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
+import { distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
 import { createLoaders, type Loaders } from './loaders/index.js'
+import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
+import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.js'
 import { createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
 
@@ -717,153 +719,5 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     get demo() {
       return demo
     },
-  }
-}
-
-type EnvelopedRoot = { execute: (args: unknown) => never; subscribe: (args: unknown) => never }
-
-/**
- * Reads a request body up to `max` bytes, whether or not it declares a content-length (a chunked
- * upload is counted as it arrives). Resolves `undefined` for requests without a body; rejects when
- * the body is larger than `max`.
- */
-function readCappedBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS')
-    return Promise.resolve(undefined)
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (Number.isFinite(declared) && declared > max) {
-    req.resume()
-    return Promise.reject(new Error('too large'))
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > max) {
-        req.removeAllListeners('data')
-        req.resume()
-        reject(new Error('too large'))
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.once('end', () => resolve(size === 0 ? undefined : Buffer.concat(chunks)))
-    req.once('error', reject)
-  })
-}
-
-/** An error as a socket sends it: without `extensions.http`, which only HTTP responses use. */
-function forSocket(error: GraphQLError): GraphQLError {
-  if (error.extensions?.http === undefined) return error
-  const { http: _http, ...extensions } = error.extensions
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions,
-  })
-}
-
-/** The rate-limit key of a principal: its workspace, its session, its key, or the caller's address. */
-function rateLimitKey(principal: Principal, address: string | undefined): string {
-  switch (principal.kind) {
-    case 'workspace':
-      return `workspace:${principal.workspaceId}`
-    case 'clientSession':
-      return `session:${principal.clientSessionId}`
-    case 'publishableKey':
-      return `publishable:${hashCredential(principal.credential.key)}`
-    default:
-      return `address:${address ?? 'unknown'}`
-  }
-}
-
-/**
- * Reads the persisted-operations allow-list: a JSON object from operation id to document.
- * @throws ConfigError naming PERSISTED_OPERATIONS_FILE when it cannot be used
- */
-function loadPersistedOperations(path: string | undefined): Map<string, string> | undefined {
-  if (path === undefined) return undefined
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'))
-  } catch (error) {
-    throw new ConfigError(
-      `PERSISTED_OPERATIONS_FILE must be a readable JSON file, got ${JSON.stringify(path)}: ${error instanceof Error ? error.message : String(error)}`,
-    )
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('PERSISTED_OPERATIONS_FILE must hold a JSON object from operation id to document')
-  }
-  const operations = new Map<string, string>()
-  for (const [id, document] of Object.entries(parsed)) {
-    if (typeof document !== 'string') {
-      throw new ConfigError(`PERSISTED_OPERATIONS_FILE: the operation ${JSON.stringify(id)} must be a string`)
-    }
-    operations.set(id, document)
-  }
-  return operations
-}
-
-/** The persisted-operation id a request names: `documentId`, or `extensions.persistedQuery.sha256Hash`. */
-function operationIdOf(params: { documentId?: unknown; extensions?: Record<string, unknown> | undefined }) {
-  if (typeof params.documentId === 'string') return params.documentId
-  const persisted = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined
-  return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : null
-}
-
-/** How many different values a request header arrived with (repeated lines included). */
-function distinctValues(req: IncomingMessage, name: string): number {
-  return new Set(req.headersDistinct[name] ?? []).size
-}
-
-/** Answers a request the gateway refuses before GraphQL sees it, as a GraphQL error body. */
-function sendError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-) {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] })
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-    ...headers,
-  })
-  res.end(body)
-}
-
-/** A persisted-operations refusal: a 400 that keeps the plugin's message and code. */
-const persistedError = (message: string, code: string) => ({
-  message,
-  extensions: { code, http: { spec: true, status: 400 } },
-})
-
-/** Parses a socket's document; a syntax error (the token limit among them) is GRAPHQL_PARSE_FAILED, as over HTTP. */
-function parseOrExplain<T>(parse: (source: string) => T, source: string): T {
-  try {
-    return parse(source)
-  } catch (error) {
-    if (error instanceof GraphQLError && error.extensions.code === undefined) {
-      ;(error.extensions as Record<string, unknown>).code = 'GRAPHQL_PARSE_FAILED'
-    }
-    throw error
-  }
-}
-
-/**
- * Whether a WebSocket upgrade may proceed: no Origin (not a browser), the gateway's own origin,
- * or one allowed by CORS_ORIGINS.
- */
-function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
-  if (origin === undefined || allowed.includes('*') || allowed.includes(origin)) return true
-  try {
-    return new URL(origin).host === host
-  } catch {
-    return false
   }
 }

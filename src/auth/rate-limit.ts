@@ -1,4 +1,6 @@
 import { gatewayError } from '../errors.js'
+import type { Principal } from './principal.js'
+import { hashCredential } from './principal-cache.js'
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
@@ -43,5 +45,18 @@ export function createRateLimiter(options: RateLimiterOptions) {
         )
       }
     },
+  }
+}
+
+export function rateLimitKey(principal: Principal, address: string | undefined): string {
+  switch (principal.kind) {
+    case 'workspace':
+      return `workspace:${principal.workspaceId}`
+    case 'clientSession':
+      return `session:${principal.clientSessionId}`
+    case 'publishableKey':
+      return `publishable:${hashCredential(principal.credential.key)}`
+    default:
+      return `address:${address ?? 'unknown'}`
   }
 }
