@@ -3,8 +3,7 @@ import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
 import type { SeamClient } from '../upstream/client.js'
-import { UpstreamError } from '../upstream/errors.js'
-import { isPlausibleId } from './ids.js'
+import { foundOrNone, isPlausibleId } from './ids.js'
 
 /** True when `principal` may see `session`: its workspace's, or its own. */
 export const mayReadClientSession = (principal: Principal, session: ClientSession): boolean => {
@@ -34,18 +33,11 @@ export function createClientSessionByIdLoader(
       if (ids.includes(principal.clientSessionId)) sessions = [principal.session]
     } else if (principal.kind === 'workspace' && ids.length > 0) {
       if (ids.length === 1) {
-        sessions = await seam
-          .call('/client_sessions/get', { client_session_id: ids[0]! })
-          .then((response) => [response.client_session])
-          .catch((error: unknown) => {
-            // Seam's answer to an id it cannot parse (invalid_input) means the same: not there.
-            if (
-              error instanceof UpstreamError &&
-              (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT')
-            )
-              return []
-            throw error
-          })
+        sessions = await foundOrNone(
+          seam
+            .call('/client_sessions/get', { client_session_id: ids[0]! })
+            .then((response) => response.client_session),
+        )
       } else {
         sessions = (await seam.call('/client_sessions/list', {})).client_sessions
       }

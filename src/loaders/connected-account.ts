@@ -3,8 +3,7 @@ import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
 import { notFound } from '../errors.js'
 import type { SeamClient } from '../upstream/client.js'
-import { UpstreamError } from '../upstream/errors.js'
-import { isPlausibleId } from './ids.js'
+import { foundOrNone, isPlausibleId } from './ids.js'
 
 /**
  * True when `principal` may see `account`: its workspace's, or one of its session's. Seam's
@@ -45,18 +44,11 @@ export function createConnectedAccountByIdLoader(
     } else if (ids.length === 0) {
       accounts = []
     } else if (ids.length === 1) {
-      accounts = await seam
-        .call('/connected_accounts/get', { connected_account_id: ids[0]! })
-        .then((response) => [response.connected_account])
-        .catch((error: unknown) => {
-          // Seam's answer to an id it cannot parse (invalid_input) means the same: not there.
-          if (
-            error instanceof UpstreamError &&
-            (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT')
-          )
-            return []
-          throw error
-        })
+      accounts = await foundOrNone(
+        seam
+          .call('/connected_accounts/get', { connected_account_id: ids[0]! })
+          .then((response) => response.connected_account),
+      )
     } else {
       accounts = await seam.all('/connected_accounts/list', 'connected_accounts', {})
     }
