@@ -1,5 +1,6 @@
 import type { ClientSession } from '@seamapi/types/connect'
 import { badUserInput, notFound, unauthenticated } from '../errors.js'
+import { foundOrNone } from '../loaders/ids.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
@@ -210,14 +211,12 @@ async function findSession(
   if (input.clientSessionId != null) return ctx.loaders.clientSessionById.load(input.clientSessionId)
   const key = input.userIdentifierKey
   if (key == null) throw badUserInput('input needs clientSessionId or userIdentifierKey, got neither')
-  const session = await ctx.seam
-    .call('/client_sessions/get', { user_identifier_key: key })
-    .then((response) => response.client_session)
-    .catch((error: unknown) => {
-      if (error instanceof UpstreamError && error.code === 'NOT_FOUND') return null
-      throw error
-    })
-  if (session === null || session.workspace_id !== ctx.principal.workspaceId)
+  const [session] = await foundOrNone(
+    ctx.seam
+      .call('/client_sessions/get', { user_identifier_key: key })
+      .then((response) => response.client_session),
+  )
+  if (session === undefined || session.workspace_id !== ctx.principal.workspaceId)
     throw notFound('ClientSession', key)
   return session
 }
