@@ -1,6 +1,6 @@
 /**
  * What one upstream call costs the caller's CPU, by HTTP client: the gateway's own upstream module
- * (`src/upstream/client.ts`: `@seamapi/http` on axios' fetch adapter, with its breaker and retries),
+ * (`src/upstream/client.ts`: `node:http` with a keep-alive agent, with its breaker and retries),
  * `@seamapi/http` as shipped, `@seamapi/http` on axios' `http` adapter, Node's global `fetch`
  * (undici), and `node:http` with a keep-alive agent. Each makes the gateway's `/devices/list` call
  * of the CPU benchmark against the fast upstream, in this process only, so that its CPU time is the

@@ -1,10 +1,3 @@
-import {
-  isSeamHttpApiError,
-  isSeamHttpInvalidInputError,
-  isSeamHttpUnauthorizedError,
-} from '@seamapi/http/connect'
-import { isAxiosError, isCancel } from 'axios'
-
 /** The error codes of the public contract (SPEC §3), carried in `extensions.code`. */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -53,72 +46,84 @@ export const statusLabel = (error: unknown): string => {
   return 'error'
 }
 
+/** Seam's error body: `{ error: { type, message, ... } }`. */
+interface SeamErrorBody {
+  error: { type: string; message: string }
+}
+
+const isSeamErrorBody = (body: unknown): body is SeamErrorBody => {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return false
+  const { error } = body as { error: unknown }
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  )
+}
+
 /**
- * Classifies whatever `@seamapi/http` (axios underneath) threw into an {@link UpstreamError}.
+ * Classifies a Seam answer with a non-2xx status into an {@link UpstreamError}, the way
+ * `@seamapi/http` classifies it (its `SeamHttpApiError` family).
  *
  * 401 → UNAUTHENTICATED, 403 → FORBIDDEN, 404 or `*_not_found` → NOT_FOUND, `invalid_input` and
- * other 4xx → BAD_USER_INPUT with Seam's own message, 429 → RATE_LIMITED, 5xx and network errors →
- * UPSTREAM_UNAVAILABLE, timeouts → UPSTREAM_TIMEOUT.
+ * other 4xx → BAD_USER_INPUT with Seam's own message, 429 → RATE_LIMITED, 5xx → UPSTREAM_UNAVAILABLE.
+ * `body` is the parsed JSON body, or `undefined` when Seam's answer was not JSON.
  */
-export function toUpstreamError(error: unknown, route: string, timeoutMs: number): UpstreamError {
-  if (error instanceof UpstreamError) return error
-  if (isCancel(error)) {
-    // The caller went away and the call was abandoned: nobody reads this, and it says nothing
-    // about Seam's health (never retried, never counted by the circuit breaker).
+export function fromSeamResponse(
+  route: string,
+  status: number,
+  body: unknown,
+  requestId: string | undefined,
+): UpstreamError {
+  if (status === 401) {
+    return new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', {
+      route,
+      status,
+      requestId,
+      seamType: 'unauthorized',
+    })
+  }
+  if (isSeamErrorBody(body)) {
+    const { type, message } = body.error
+    const details = { route, status, requestId, seamType: type }
+    if (type === 'invalid_input') return new UpstreamError(message, 'BAD_USER_INPUT', details)
+    if (status === 404 || type.endsWith('_not_found'))
+      return new UpstreamError('Not found', 'NOT_FOUND', details)
+    if (status === 403) return new UpstreamError('Seam refused this operation', 'FORBIDDEN', details)
+    if (status === 429) return new UpstreamError(RATE_LIMITED_MESSAGE, 'RATE_LIMITED', details)
+    if (status >= 500) return new UpstreamError(UNAVAILABLE_MESSAGE, 'UPSTREAM_UNAVAILABLE', details)
+    return new UpstreamError(message, 'BAD_USER_INPUT', details)
+  }
+  const details = { route, status, requestId }
+  if (status === 404) return new UpstreamError('Not found', 'NOT_FOUND', details)
+  if (status === 429) return new UpstreamError(RATE_LIMITED_MESSAGE, 'RATE_LIMITED', details)
+  if (status >= 400 && status < 500) {
+    return new UpstreamError(`Seam rejected the request with status ${status}`, 'BAD_USER_INPUT', details)
+  }
+  return new UpstreamError(UNAVAILABLE_MESSAGE, 'UPSTREAM_UNAVAILABLE', details)
+}
+
+/** Why a call got no answer from Seam. */
+export type CallFailure = 'timeout' | 'aborted' | 'network'
+
+/**
+ * Classifies a call that got no usable answer: the timeout → UPSTREAM_TIMEOUT, the caller going
+ * away → an `aborted` error nobody reads (never retried, never counted by the circuit breaker),
+ * anything else (refused, reset, unparsable body) → UPSTREAM_UNAVAILABLE.
+ */
+export function fromCallFailure(failure: CallFailure, route: string, timeoutMs: number): UpstreamError {
+  if (failure === 'timeout') {
+    return new UpstreamError(`Seam did not answer within ${timeoutMs} ms`, 'UPSTREAM_TIMEOUT', { route })
+  }
+  if (failure === 'aborted') {
     return new UpstreamError('The request was abandoned by its client', 'INTERNAL_SERVER_ERROR', {
       route,
       seamType: 'aborted',
     })
   }
-  if (isSeamHttpUnauthorizedError(error)) {
-    return new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', {
-      route,
-      status: 401,
-      requestId: error.requestId || undefined,
-      seamType: 'unauthorized',
-    })
-  }
-  if (isSeamHttpApiError(error)) {
-    const details = {
-      route,
-      status: error.statusCode,
-      requestId: error.requestId || undefined,
-      seamType: error.code,
-    }
-    if (isSeamHttpInvalidInputError(error)) return new UpstreamError(error.message, 'BAD_USER_INPUT', details)
-    if (error.statusCode === 404 || error.code.endsWith('_not_found')) {
-      return new UpstreamError('Not found', 'NOT_FOUND', details)
-    }
-    if (error.statusCode === 403)
-      return new UpstreamError('Seam refused this operation', 'FORBIDDEN', details)
-    if (error.statusCode === 429)
-      return new UpstreamError('Seam rate limit reached; retry later', 'RATE_LIMITED', details)
-    if (error.statusCode >= 500)
-      return new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', details)
-    return new UpstreamError(error.message, 'BAD_USER_INPUT', details)
-  }
-  if (isAxiosError(error)) {
-    const status = error.response?.status
-    const requestId = headerValue(error.response?.headers?.['seam-request-id'])
-    const details = { route, status, requestId }
-    if (status === 401)
-      return new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', details)
-    if (status === 404) return new UpstreamError('Not found', 'NOT_FOUND', details)
-    if (status === 429)
-      return new UpstreamError('Seam rate limit reached; retry later', 'RATE_LIMITED', details)
-    if (status !== undefined && status >= 400 && status < 500) {
-      return new UpstreamError(`Seam rejected the request with status ${status}`, 'BAD_USER_INPUT', details)
-    }
-    if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' || /timeout/i.test(error.message)) {
-      return new UpstreamError(`Seam did not answer within ${timeoutMs} ms`, 'UPSTREAM_TIMEOUT', details)
-    }
-    return new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', details)
-  }
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new UpstreamError(`Seam did not answer within ${timeoutMs} ms`, 'UPSTREAM_TIMEOUT', { route })
-  }
-  return new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', { route })
+  return new UpstreamError(UNAVAILABLE_MESSAGE, 'UPSTREAM_UNAVAILABLE', { route })
 }
 
-const headerValue = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined
+const UNAVAILABLE_MESSAGE = 'Seam is unavailable'
+const RATE_LIMITED_MESSAGE = 'Seam rate limit reached; retry later'
