@@ -7,7 +7,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
-import type { GraphQLError } from 'graphql'
+import { type GraphQLError, getOperationAST } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
@@ -31,9 +31,10 @@ import { loadPersistedOperations, operationIdOf, persistedError } from './persis
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { maskError, useErrorCodeMetrics } from './schema/errors.js'
-import { useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
+import { createEventExecution, useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.js'
+import { corkPerTurn } from './socket-writes.js'
 import { createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
 
@@ -293,6 +294,30 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     }
   }
 
+  /** A subscription event's context: the subscription's principal and socket, the rest fresh. */
+  const eventContext = (context: Pick<GatewayContext, 'principal' | 'socket'>) =>
+    buildContext(context.principal, context.socket)
+
+  /**
+   * graphql-ws subscriptions skip envelop's subscribe: its per-subscription wrappers (error and
+   * result hooks of every plugin) held about 5 KiB per idle subscription, and nothing in them is
+   * needed once the operation was parsed, validated, limited and rate-counted in `onSubscribe`.
+   * Errors are masked here as Yoga masks them.
+   */
+  const socketSubscription = {
+    subscribe: createEventExecution({
+      refresh: eventContext,
+      count: (delta) => openSubscriptions.inc(delta),
+      finish: (result) =>
+        result.errors === undefined
+          ? result
+          : {
+              ...result,
+              errors: result.errors.map((e) => maskError(e, 'Unexpected error.') as GraphQLError),
+            },
+    }),
+  }
+
   const webhook = createWebhookHandler({
     secret: () => webhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
@@ -420,7 +445,12 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // Every operation counts against its principal's rate limit, whatever the transport.
       await rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
       if (principal.kind === 'clientSession') events.remember(principal.session)
-      return buildContext(principal, initial.sessionSocket, initial.request?.signal)
+      // Defined on Yoga's own context rather than returned: envelop merges a returned object with
+      // Object.assign, which would call the lazy `seam` and `loaders` getters and build a Seam
+      // client and four DataLoaders for every operation, whether it reads Seam or not.
+      const context = buildContext(principal, initial.sessionSocket, initial.request?.signal)
+      Object.defineProperties(initial, Object.getOwnPropertyDescriptors(context))
+      return {} as GatewayContext
     },
     plugins: [
       useOperationsRoutes,
@@ -455,8 +485,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           ]),
       useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
       useFreshContextPerEvent(
-        (context) => buildContext(context.principal, context.socket),
-        (delta) => openSubscriptions.inc(delta),
+        createEventExecution({ refresh: eventContext, count: (delta) => openSubscriptions.inc(delta) }),
       ),
       // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
       EnvelopArmorPlugin({
@@ -562,7 +591,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
         originAllowed(origin, req.headers.host, config.corsOrigins),
     })
-    wsServer.on('connection', (socket) => {
+    wsServer.on('connection', (socket, req) => {
+      corkPerTurn(socket, req.socket)
       openSockets.inc()
       socket.once('close', () => openSockets.dec())
     })
@@ -620,6 +650,12 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             }
             const errors = validate(args.schema, args.document)
             if (errors.length > 0) return errors.map(forSocket)
+            if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+              // An idle subscription keeps only its principal and socket; every event gets a
+              // context of its own (see socketSubscription).
+              const { principal, socket } = args.contextValue as GatewayContext
+              return { ...args, contextValue: { principal, socket }, rootValue: socketSubscription }
+            }
             return args
           } catch (error) {
             return [forSocket(maskError(error, 'Unexpected error.') as GraphQLError)]

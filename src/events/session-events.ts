@@ -1,9 +1,8 @@
-import { setMaxListeners } from 'node:events'
-import { createPubSub } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
 import type { EventBus } from './bus.js'
 import type { SocketRegistry } from './socket-registry.js'
+import { Topics } from './topics.js'
 
 /** Why a client session ended. */
 export type SessionEndReason = 'DELETED' | 'REVOKED' | 'EXPIRED'
@@ -36,10 +35,7 @@ export type SessionEndedInput = Omit<SessionEndedEvent, 'eventId' | 'occurredAt'
  * `workspace:<id>:user:<key>` (workspace subscribers filtered to a user), `workspace:<id>` (the
  * unfiltered ones).
  */
-export type SessionTopics = {
-  [key: `session:${string}`]: [SessionEndedEvent]
-  [key: `workspace:${string}`]: [SessionEndedEvent]
-}
+export type SessionTopic = `session:${string}` | `workspace:${string}`
 
 /** A session as the gateway saw it: enough to describe its end and to time its expiry. */
 export interface KnownSession {
@@ -82,11 +78,7 @@ export function createSessionEvents({
   observe,
   maxKnownSessions = 50_000,
 }: SessionEventsOptions) {
-  // One listener per subscriber on a topic: thousands are expected, so Node's "possible leak"
-  // warning (at 11) is turned off for this target.
-  const eventTarget = new EventTarget()
-  setMaxListeners(0, eventTarget)
-  const pubsub = createPubSub<SessionTopics>({ eventTarget: eventTarget as never })
+  const topics = new Topics<SessionEndedEvent>()
   const known = new Map<
     string,
     { workspaceId: string; userIdentifierKey: string | null; expiresAt: number }
@@ -126,10 +118,10 @@ export function createSessionEvents({
     if (cache.hasEnded(event.clientSessionId)) return
     cache.evictClientSession(event.clientSessionId)
     forget(event.clientSessionId)
-    pubsub.publish(`session:${event.clientSessionId}`, event)
-    pubsub.publish(`workspace:${event.workspaceId}`, event)
+    topics.publish(`session:${event.clientSessionId}`, event)
+    topics.publish(`workspace:${event.workspaceId}`, event)
     if (event.userIdentifierKey !== null) {
-      pubsub.publish(`workspace:${event.workspaceId}:user:${event.userIdentifierKey}`, event)
+      topics.publish(`workspace:${event.workspaceId}:user:${event.userIdentifierKey}`, event)
     }
     sockets.sessionEnded(event.clientSessionId)
   }
@@ -175,7 +167,11 @@ export function createSessionEvents({
   }
 
   return {
-    pubsub,
+    /** Subscribe here; see {@link SessionTopic} for the topics. */
+    subscribe: (
+      topic: SessionTopic,
+      options?: Parameters<Topics<SessionEndedEvent>['subscribe']>[1],
+    ): AsyncIterableIterator<SessionEndedEvent> => topics.subscribe(topic, options),
     sockets,
     /**
      * Remembers a live session: its user identifier key for events that lack it (Seam's webhook

@@ -2,7 +2,6 @@ import { forbidden } from '../errors.js'
 import type { SessionEndedEvent } from '../events/session-events.js'
 import type { SessionSocket } from '../events/socket-registry.js'
 import { builder } from './builder.js'
-import { filterAsync, firstAsync } from './iterators.js'
 
 const ClientSessionEndReason = builder.enumType('ClientSessionEndReason', {
   description: 'Why a client session ended.',
@@ -49,7 +48,12 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
         }
         // While this waits, an ended session's socket is kept open until the event is sent.
         socket?.watching()
-        return ownEnd(events.pubsub.subscribe(`session:${principal.clientSessionId}`), socket)
+        // One event, then the stream is over (and so is the session's socket): settled once the
+        // event has been handed on, or when the subscription stopped first.
+        return events.subscribe(`session:${principal.clientSessionId}`, {
+          once: true,
+          onEnd: socket === undefined ? undefined : () => socket.settled(),
+        })
       }
       // The narrowest topic that holds every matching event: a filtered subscriber is not woken
       // by the workspace's other sessions.
@@ -59,28 +63,17 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
           : args.userIdentifierKey != null
             ? (`workspace:${principal.workspaceId}:user:${args.userIdentifierKey}` as const)
             : (`workspace:${principal.workspaceId}` as const)
-      return workspaceEnds(events.pubsub.subscribe(topic), principal.workspaceId, args)
+      const { workspaceId } = principal
+      const clientSessionId = args.clientSessionId ?? null
+      const userIdentifierKey = args.userIdentifierKey ?? null
+      return events.subscribe(topic, {
+        keep: (event) =>
+          // A session topic is not a workspace's: only this workspace's sessions pass.
+          event.workspaceId === workspaceId &&
+          (clientSessionId === null || event.clientSessionId === clientSessionId) &&
+          (userIdentifierKey === null || event.userIdentifierKey === userIdentifierKey),
+      })
     },
     resolve: (event) => event,
   }),
 )
-
-/** A session's own end: one event, then the stream is over (and so is the session's socket). */
-const ownEnd = (source: AsyncIterable<SessionEndedEvent>, socket: SessionSocket | undefined) =>
-  // Settled once the event has been handed on (or the subscription stopped first).
-  firstAsync(source, () => socket?.settled())
-
-/** A workspace's session ends, narrowed by the subscription's arguments. */
-const workspaceEnds = (
-  source: AsyncIterable<SessionEndedEvent>,
-  workspaceId: string,
-  args: { clientSessionId?: string | null; userIdentifierKey?: string | null },
-) =>
-  filterAsync(
-    source,
-    (event) =>
-      // A session topic is not a workspace's: only this workspace's sessions pass.
-      event.workspaceId === workspaceId &&
-      (args.clientSessionId == null || event.clientSessionId === args.clientSessionId) &&
-      (args.userIdentifierKey == null || event.userIdentifierKey === args.userIdentifierKey),
-  )

@@ -1,52 +1,105 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { GatewayContext } from './context.js'
-import { mapAsync } from './iterators.js'
+import { MappedIterator } from './iterators.js'
+
+/** Options of {@link createEventExecution}. */
+export interface EventExecutionOptions {
+  /** Builds an event's context from its subscription's (same principal, same socket). */
+  refresh: (context: Pick<GatewayContext, 'principal' | 'socket'>) => GatewayContext
+  /** Told +1 when a subscription starts and -1 when it ends (metrics). */
+  count?: (delta: number) => void
+  /** Applied to every result before it leaves (error masking, where nothing else masks). */
+  finish?: (result: ExecutionResult) => ExecutionResult
+}
 
 /**
- * Executes every event of a subscription with a context of its own: fresh DataLoaders and a fresh
- * scope-auth cache (Pothos keys its auth cache by the context object), so that nothing authorised
- * or loaded for one event is reused by a later one of a long-lived subscription. graphql-js would
- * otherwise run every event with the one context made when the subscription started.
+ * graphql-js `subscribe`, with two differences:
  *
- * @param refresh builds an event's context from the subscription's (same principal and socket)
+ * - **A context per event.** Every event runs with fresh DataLoaders and a fresh scope-auth cache
+ *   (Pothos keys its auth cache by the context object), so that nothing authorised or loaded for
+ *   one event is reused by a later one of a long-lived subscription. graphql-js would otherwise
+ *   run every event with the one context made when the subscription started.
+ * - **One execution per audience.** Subscribers that would compute the same result for an event
+ *   (same event object, same principal object, same socket, same parsed document, operation name
+ *   and variables) share one execution of it, made with a fresh context of its own. A workspace
+ *   broadcast to 10,000 subscriptions of one API key and one document is executed once, not
+ *   10,000 times. Principals are never mixed: the key holds the principal object itself.
+ *
+ * The stream is pull-based: the source is asked for the next event only after the previous result
+ * was taken, and returning the stream returns its source at once (a closed socket releases its
+ * subscriptions even while they wait).
  */
-export function useFreshContextPerEvent(
-  refresh: (context: GatewayContext) => GatewayContext,
-  /** Told +1 when a subscription starts and -1 when it ends (metrics). */
-  count: (delta: number) => void = () => {},
-): Plugin {
-  return {
-    onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(async (args: ExecutionArgs) => {
-        const stream = await createSourceEventStream(args)
-        if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult
-        return executeEach(stream, args, refresh, count)
-      })
-    },
+export function createEventExecution({ refresh, count = () => {}, finish }: EventExecutionOptions) {
+  // Per event: audience key → its result. Gone with the event once every subscriber has it.
+  const shared = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>()
+  const ids = new WeakMap<object, number>()
+  let lastId = 0
+  const idOf = (value: object | undefined) => {
+    if (value === undefined) return 0
+    let id = ids.get(value)
+    if (id === undefined) {
+      id = ++lastId
+      ids.set(value, id)
+    }
+    return id
+  }
+
+  return async function subscribe(
+    args: ExecutionArgs,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    // The subscription keeps only what `refresh` needs (principal and socket); even its setup
+    // runs with a context of its own, so that no scope-auth cache outlives it.
+    const context = args.contextValue as Pick<GatewayContext, 'principal' | 'socket'>
+    const stream = await createSourceEventStream({ ...args, contextValue: refresh(context) })
+    if (!(Symbol.asyncIterator in stream)) return finish === undefined ? stream : finish(stream)
+    const { schema, document, operationName, variableValues } = args
+    const { principal, socket } = context
+    const audience = `${idOf(document)}|${idOf(principal)}|${idOf(socket)}|${operationName ?? ''}|${
+      variableValues == null ? '' : JSON.stringify(variableValues)
+    }`
+    const run = (event: unknown): ExecutionResult | Promise<ExecutionResult> => {
+      const result = execute({
+        schema,
+        document,
+        operationName,
+        variableValues,
+        rootValue: event,
+        contextValue: refresh(context),
+      }) as ExecutionResult | Promise<ExecutionResult>
+      if (finish === undefined) return result
+      return result instanceof Promise ? result.then(finish) : finish(result)
+    }
+    count(1)
+    return new MappedIterator(
+      stream as AsyncIterable<unknown>,
+      (event) => {
+        if (typeof event !== 'object' || event === null) return run(event)
+        let results = shared.get(event)
+        if (results === undefined) {
+          results = new Map()
+          shared.set(event, results)
+        }
+        let result = results.get(audience)
+        if (result === undefined) {
+          result = run(event)
+          results.set(audience, result)
+        }
+        return result
+      },
+      () => count(-1),
+    )
   }
 }
 
 /**
- * Maps each event to its execution result. Pull-based: the source is asked for the next event only
- * after the previous result was taken; returning this iterator returns the source at once (a
- * closed socket releases its subscriptions even while they wait).
+ * The envelop plugin for subscriptions that Yoga serves itself (SSE): `subscribe` is
+ * {@link createEventExecution}'s. graphql-ws subscriptions call it directly (see `gateway.ts`).
  */
-function executeEach(
-  stream: AsyncIterable<unknown>,
-  args: ExecutionArgs,
-  refresh: (context: GatewayContext) => GatewayContext,
-  count: (delta: number) => void,
-): AsyncIterableIterator<ExecutionResult> {
-  count(1)
-  return mapAsync(
-    stream,
-    (payload) =>
-      execute({
-        ...args,
-        rootValue: payload,
-        contextValue: refresh(args.contextValue as GatewayContext),
-      }) as ExecutionResult | Promise<ExecutionResult>,
-    () => count(-1),
-  )
+export function useFreshContextPerEvent(subscribe: ReturnType<typeof createEventExecution>): Plugin {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribe)
+    },
+  }
 }

@@ -1,99 +1,61 @@
 /**
- * Async iterator combinators whose `return()` reaches their source at once.
+ * Maps each item of an async iterable; `return()` reaches the source at once.
  *
  * An async generator that is awaiting its source cannot be returned until the source yields, so a
  * subscription whose socket closed would wait, and hold its memory, until an event happened to
- * pass its filter (maybe never). These iterators forward `return()` straight to the source, whose
- * pending `next()` then resolves as done.
+ * pass (maybe never). This iterator forwards `return()` straight to the source, whose pending
+ * `next()` then resolves as done. It is one object with prototype methods, no async frame and no
+ * closure of its own: one exists per live subscription.
  */
+export class MappedIterator<T, U> implements AsyncIterableIterator<U> {
+  readonly #source: AsyncIterator<T>
+  readonly #map: (item: T) => U | Promise<U>
+  #onEnd: (() => void) | undefined
+  #ended = false
 
-/** Maps each item; `onEnd` runs once when the iterator finishes, however it finishes. */
-export function mapAsync<T, U>(
-  source: AsyncIterable<T>,
-  map: (item: T) => U | Promise<U>,
-  onEnd: () => void = () => {},
-): AsyncIterableIterator<U> {
-  return wrap(
-    source,
-    async (iterator, finish) => {
-      const next = await iterator.next()
-      if (next.done) return finish()
-      return { done: false, value: await map(next.value) }
-    },
-    onEnd,
-  )
-}
+  /** @param onEnd runs once when the iterator finishes, however it finishes */
+  constructor(source: AsyncIterable<T>, map: (item: T) => U | Promise<U>, onEnd?: () => void) {
+    this.#source = source[Symbol.asyncIterator]()
+    this.#map = map
+    this.#onEnd = onEnd
+  }
 
-/** Passes the items that match `keep`. */
-export function filterAsync<T>(
-  source: AsyncIterable<T>,
-  keep: (item: T) => boolean,
-): AsyncIterableIterator<T> {
-  return wrap(source, async (iterator, finish) => {
-    for (;;) {
-      const next = await iterator.next()
-      if (next.done) return finish()
-      if (keep(next.value)) return { done: false, value: next.value }
-    }
-  })
-}
+  next(): Promise<IteratorResult<U>> {
+    if (this.#ended) return Promise.resolve(this.#finish())
+    return this.#source.next().then((next) => this.#step(next))
+  }
 
-/**
- * Passes the first item only. `onEnd` runs when the consumer asks for more after it (the item
- * has been handed on by then) or returns early.
- */
-export function firstAsync<T>(
-  source: AsyncIterable<T>,
-  onEnd: () => void = () => {},
-): AsyncIterableIterator<T> {
-  let taken = false
-  return wrap(
-    source,
-    async (iterator, finish) => {
-      if (taken) {
-        await iterator.return?.()
-        return finish()
-      }
-      const next = await iterator.next()
-      if (next.done) return finish()
-      taken = true
-      return { done: false, value: next.value }
-    },
-    onEnd,
-  )
-}
+  return(): Promise<IteratorResult<U>> {
+    const result = this.#finish()
+    const returned = this.#source.return?.()
+    return returned === undefined ? Promise.resolve(result) : returned.then(() => result)
+  }
 
-function wrap<T, U>(
-  source: AsyncIterable<T>,
-  step: (
-    iterator: AsyncIterator<T>,
-    finish: () => IteratorReturnResult<undefined>,
-  ) => Promise<IteratorResult<U>>,
-  onEnd: () => void = () => {},
-): AsyncIterableIterator<U> {
-  const iterator = source[Symbol.asyncIterator]()
-  let ended = false
-  const finish = (): IteratorReturnResult<undefined> => {
-    if (!ended) {
-      ended = true
-      onEnd()
+  throw(error: unknown): Promise<IteratorResult<U>> {
+    this.#finish()
+    const returned = this.#source.return?.()
+    return returned === undefined ? Promise.reject(error) : returned.then(() => Promise.reject(error))
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  #step(next: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> {
+    if (next.done) return this.#finish()
+    const mapped = this.#map(next.value)
+    return mapped instanceof Promise ? mapped.then(asValue) : { done: false, value: mapped }
+  }
+
+  #finish(): IteratorReturnResult<undefined> {
+    if (!this.#ended) {
+      this.#ended = true
+      const onEnd = this.#onEnd
+      this.#onEnd = undefined
+      onEnd?.()
     }
     return { done: true, value: undefined }
   }
-  return {
-    [Symbol.asyncIterator]() {
-      return this
-    },
-    next: () => (ended ? Promise.resolve(finish()) : step(iterator, finish)),
-    async return() {
-      const result = finish()
-      await iterator.return?.()
-      return result
-    },
-    async throw(error: unknown) {
-      finish()
-      await iterator.return?.()
-      throw error
-    },
-  }
 }
+
+const asValue = <U>(value: U): IteratorResult<U> => ({ done: false, value })
