@@ -28,8 +28,18 @@ export function readCappedBody(req: IncomingMessage, max: number): Promise<Buffe
   })
 }
 
+/** How many different values the header `name` (lower case) has: 0, 1, or 2 for two or more. */
 export function distinctValues(req: IncomingMessage, name: string): number {
-  return new Set(req.headersDistinct[name] ?? []).size
+  // From rawHeaders: `req.headersDistinct` would build arrays for every header of every request.
+  const raw = req.rawHeaders
+  let first: string | undefined
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length !== name.length || raw[i]!.toLowerCase() !== name) continue
+    const value = raw[i + 1]!
+    if (first === undefined) first = value
+    else if (value !== first) return 2
+  }
+  return first === undefined ? 0 : 1
 }
 
 export function sendError(
