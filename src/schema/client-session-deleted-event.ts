@@ -1,6 +1,5 @@
 import { forbidden } from '../errors.js'
 import type { SessionEndedEvent } from '../events/session-events.js'
-import type { SessionSocket } from '../events/socket-registry.js'
 import { builder } from './builder.js'
 
 const ClientSessionEndReason = builder.enumType('ClientSessionEndReason', {
