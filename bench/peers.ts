@@ -171,30 +171,55 @@ export async function runPeers(): Promise<Section> {
     }
 
     const peers: Peer[] = []
-
-    // 1. Composition on the client.
-    {
-      await loop(async () => void (await composeOnClient()), CONCURRENCY, WARMUP_MS)
-      const one = await countOne(composeOnClient)
-      const latency = await sequential(async () => void (await composeOnClient()), SEQUENTIAL_RUNS)
-      const load = await countLoad(
-        () => loop(async () => void (await composeOnClient()), CONCURRENCY, LOAD_SECONDS * 1000),
-        async () => process.cpuUsage(),
-      )
-      peers.push({
-        name: 'client composition with @seamapi/http',
+    /**
+     * Measures one way of getting the screen, after a warm-up under the same load: the upstream
+     * requests of one screen, sequential latency, then `load` with the CPU read by `cpu`.
+     */
+    const measure = async (
+      name: string,
+      screen: () => Promise<unknown>,
+      load: () => Promise<LoadResult>,
+      cpu: () => Promise<CpuUsage>,
+      rss: () => Promise<number | undefined>,
+    ): Promise<Peer> => {
+      await loop(async () => void (await screen()), CONCURRENCY, WARMUP_MS)
+      const one = await countOne(screen)
+      const latency = await sequential(async () => void (await screen()), SEQUENTIAL_RUNS)
+      const loaded = await countLoad(load, cpu)
+      return {
+        name,
         requestsPerScreen: one.requests,
         byPath: one.byPath,
         latency,
-        load: load.result,
-        requestsPerScreenUnderLoad: load.perScreen,
-        cpuPerScreen: load.cpuPerScreen,
-        sandboxCpuPerScreen: load.sandboxCpuPerScreen,
-        rss: undefined,
-      })
+        load: loaded.result,
+        requestsPerScreenUnderLoad: loaded.perScreen,
+        cpuPerScreen: loaded.cpuPerScreen,
+        sandboxCpuPerScreen: loaded.sandboxCpuPerScreen,
+        rss: await rss(),
+      }
     }
+    /** autocannon posting `query` to a GraphQL server at `url`. */
+    const cannonAt = (url: string, query: string) => () =>
+      cannon({
+        url: `${url}/graphql`,
+        request: graphqlRequest(query, bearer(token)),
+        connections: CONCURRENCY,
+        durationSeconds: LOAD_SECONDS,
+      })
+
+    // 1. Composition on the client.
+    peers.push(
+      await measure(
+        'client composition with @seamapi/http',
+        composeOnClient,
+        () => loop(async () => void (await composeOnClient()), CONCURRENCY, LOAD_SECONDS * 1000),
+        async () => process.cpuUsage(),
+        async () => undefined,
+      ),
+    )
 
     // 2. GraphQL Mesh generated from Seam's OpenAPI.
+    const MESH = 'GraphQL Mesh from Seam OpenAPI (@omnigraph/openapi + Yoga)'
     let meshBuildMs: number | undefined
     try {
       const mesh = await startChild<MeshInfo>('mesh', {
@@ -214,33 +239,18 @@ export async function runPeers(): Promise<Section> {
       if (meshed !== expected) {
         throw new Error(`Expected the Mesh screen to equal the gateway's ${expected}, got ${meshed}`)
       }
-      await loop(async () => void (await meshScreen()), CONCURRENCY, WARMUP_MS)
-      const one = await countOne(meshScreen)
-      const latency = await sequential(async () => void (await meshScreen()), SEQUENTIAL_RUNS)
-      const load = await countLoad(
-        () =>
-          cannon({
-            url: `${mesh.info.url}/graphql`,
-            request: graphqlRequest(MESH_CLIENT_SESSION_SCREEN, bearer(token)),
-            connections: CONCURRENCY,
-            durationSeconds: LOAD_SECONDS,
-          }),
-        () => mesh.request<CpuUsage>('cpu'),
+      peers.push(
+        await measure(
+          MESH,
+          meshScreen,
+          cannonAt(mesh.info.url, MESH_CLIENT_SESSION_SCREEN),
+          () => mesh.request<CpuUsage>('cpu'),
+          () => mesh.request<number>('rss'),
+        ),
       )
-      peers.push({
-        name: 'GraphQL Mesh from Seam OpenAPI (@omnigraph/openapi + Yoga)',
-        requestsPerScreen: one.requests,
-        byPath: one.byPath,
-        latency,
-        load: load.result,
-        requestsPerScreenUnderLoad: load.perScreen,
-        cpuPerScreen: load.cpuPerScreen,
-        sandboxCpuPerScreen: load.sandboxCpuPerScreen,
-        rss: await mesh.request<number>('rss'),
-      })
     } catch (error) {
       peers.push({
-        name: 'GraphQL Mesh from Seam OpenAPI (@omnigraph/openapi + Yoga)',
+        name: MESH,
         requestsPerScreen: undefined,
         byPath: {},
         latency: undefined,
@@ -254,32 +264,15 @@ export async function runPeers(): Promise<Section> {
     }
 
     // 3. This gateway (its principal cache is warm from the equality check above).
-    {
-      await loop(async () => void (await gatewayScreen()), CONCURRENCY, WARMUP_MS)
-      const one = await countOne(gatewayScreen)
-      const latency = await sequential(async () => void (await gatewayScreen()), SEQUENTIAL_RUNS)
-      const load = await countLoad(
-        () =>
-          cannon({
-            url: `${gateway.info.url}/graphql`,
-            request: graphqlRequest(CLIENT_SESSION_SCREEN, bearer(token)),
-            connections: CONCURRENCY,
-            durationSeconds: LOAD_SECONDS,
-          }),
+    peers.push(
+      await measure(
+        'this gateway',
+        gatewayScreen,
+        cannonAt(gateway.info.url, CLIENT_SESSION_SCREEN),
         () => gateway.request<CpuUsage>('cpu'),
-      )
-      peers.push({
-        name: 'this gateway',
-        requestsPerScreen: one.requests,
-        byPath: one.byPath,
-        latency,
-        load: load.result,
-        requestsPerScreenUnderLoad: load.perScreen,
-        cpuPerScreen: load.cpuPerScreen,
-        sandboxCpuPerScreen: load.sandboxCpuPerScreen,
-        rss: await gateway.request<number>('rss'),
-      })
-    }
+        () => gateway.request<number>('rss'),
+      ),
+    )
 
     const ours = peers[peers.length - 1]!
     const notMeasured = 'not measured'
