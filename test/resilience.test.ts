@@ -1,11 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { sleep, waitFor } from './helpers/clients.js'
+import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer } from './helpers/gateway.js'
 
 // The gateway when Seam misbehaves, seen through the gateway and counted on the wire: the circuit
@@ -24,109 +23,14 @@ const ALL_DEVICES = [
   'schlage_device_id',
 ]
 
-/** How the proxy answers: forward to the sandbox, answer 503 to everything, or never answer. */
-type Mode = 'pass' | 'unavailable' | 'hang'
-
-/**
- * A proxy between the gateway and a real sandbox. It forwards every request unchanged (optionally
- * late), or answers 503 to all of them, or never answers; it records each request's path and each
- * request whose connection the gateway closed before an answer came.
- */
-async function startFaultyProxy(target: string) {
-  let mode: Mode = 'pass'
-  let delayMs = 0
-  const failNext = new Map<string, number[]>()
-  const requests: string[] = []
-  const abandoned: Array<{ path: string; at: number }> = []
-
-  const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
-        headers[name] = value
-    }
-    const answer = await fetch(`${target}${req.url}`, {
-      method: req.method ?? 'POST',
-      headers,
-      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
-    })
-    const payload = Buffer.from(await answer.arrayBuffer())
-    const out: Record<string, string> = {}
-    answer.headers.forEach((value, name) => {
-      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
-        out[name] = value
-    })
-    if (delayMs > 0) await sleep(delayMs)
-    res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) })
-    res.end(payload)
-  }
-
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      requests.push(path)
-      res.once('close', () => {
-        if (!res.writableFinished) abandoned.push({ path, at: performance.now() })
-      })
-      const scripted = failNext.get(path)?.shift()
-      if (scripted !== undefined) {
-        res.writeHead(scripted, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ error: { type: 'service_unavailable', message: 'Seam is down' } }))
-        return
-      }
-      if (mode === 'hang') return
-      if (mode === 'unavailable') {
-        res.writeHead(503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ error: { type: 'service_unavailable', message: 'Seam is down' } }))
-        return
-      }
-      forward(req, res, Buffer.concat(chunks)).catch(() => res.destroy())
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    /** Paths asked for, in order. */
-    requests,
-    /** Requests whose connection closed before the proxy answered, with when. */
-    abandoned,
-    /** Requests of `path` so far. */
-    count: (path: string) => requests.filter((requested) => requested === path).length,
-    setMode(next: Mode, nextDelayMs = 0) {
-      mode = next
-      delayMs = nextDelayMs
-    },
-    /** The next requests of `path` get these statuses, one each. */
-    failNext(path: string, ...statuses: number[]) {
-      failNext.set(path, [...(failNext.get(path) ?? []), ...statuses])
-    },
-    reset() {
-      mode = 'pass'
-      delayMs = 0
-      failNext.clear()
-      requests.length = 0
-      abandoned.length = 0
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
-
 let sandbox: Sandbox | undefined
-let proxy: Awaited<ReturnType<typeof startFaultyProxy>> | undefined
+let proxy: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
 let gateway: Gateway | undefined
 let url: string
 
 beforeAll(async () => {
   sandbox = await createSandbox({ port: 0 })
-  proxy = await startFaultyProxy(sandbox.url)
+  proxy = await startFaultyUpstream(sandbox.url)
   gateway = createGateway(
     loadConfig({
       PORT: '0',
@@ -193,7 +97,7 @@ describe('writes', () => {
 
   it('sends a createClientSession that meets a 503 exactly once, answers UPSTREAM_UNAVAILABLE, creates nothing', async () => {
     await post('{ viewer { kind } }') // The API key is checked (and cached) before the fault.
-    proxy!.failNext('/client_sessions/create', 503)
+    proxy!.failNext('/client_sessions/create', SEAM_DOWN)
     const { status, body } = await post(
       'mutation { createClientSession(input: { userIdentifierKey: "sent-once" }) { clientSession { clientSessionId } } }',
     )
@@ -229,7 +133,7 @@ describe('a client that goes away', () => {
 
   it('takes its upstream request with it: the gateway closes the hanging upstream call soon after', async () => {
     await post('{ viewer { kind } }')
-    proxy!.setMode('hang')
+    proxy!.failEverything('hang')
     const controller = new AbortController()
     const pending = post(DEVICES, controller.signal).then(
       () => 'answered',
@@ -260,7 +164,7 @@ describe('circuit breaker', () => {
     expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
 
     proxy!.reset()
-    proxy!.setMode('unavailable')
+    proxy!.failEverything(SEAM_DOWN)
     // 3 + 3 + 2 calls reach Seam: the 8th failure opens the circuit, so the third query's last retry
     // already fails fast.
     const seen: number[] = []
@@ -289,7 +193,8 @@ describe('circuit breaker', () => {
 
   it('after 5 s lets exactly one probe through; a read during the probe still fails fast', async () => {
     // Seam is back, answering a little late so that the probe is still in flight for a while.
-    proxy!.setMode('pass', 300)
+    proxy!.failEverything(undefined)
+    proxy!.delay(300)
     await sleep(Math.max(0, openedBy + 5000 + 100 - performance.now()))
     const probe = timed(DEVICES)
     await waitFor(() => proxy!.count('/devices/list') === 9, 'the probe to reach Seam')
@@ -307,7 +212,7 @@ describe('circuit breaker', () => {
   })
 
   it('closes once the probe succeeded: /ready answers 200 and reads go through again', async () => {
-    proxy!.setMode('pass')
+    proxy!.delay(0)
     const before = proxy!.count('/devices/list')
     expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
     expect(await post(DEVICES)).toEqual({ status: 200, body: DEVICES_DATA })

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +11,7 @@ import {
   DevicesDocument,
   ViewerDocument,
 } from './generated/graphql.js'
+import { startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
 // Seam failures as a client of the gateway sees them: each becomes its contract code, with a message
@@ -144,85 +143,6 @@ describe('on the embedded sandbox', () => {
     expectNothingLeaked(text, [API_KEY, 'created_at', 'jane_connected_account_id'])
   })
 })
-
-/** An answer a test scripts for one upstream request: an HTTP response, or no answer at all. */
-type Fault = { status: number; headers?: Record<string, string>; body?: string } | 'hang'
-
-/**
- * A hand-made upstream for what the sandbox cannot do (answer late, rate-limit, fail once): it stands
- * between the gateway and a real sandbox, forwards every request unchanged, and answers scripted
- * faults instead for the routes a test names. Records every route it is asked for.
- */
-async function startFaultyUpstream(target: string) {
-  const scripted = new Map<string, Fault[]>()
-  const always = new Map<string, Fault>()
-  const requests: string[] = []
-
-  const forward = async (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) {
-        headers[name] = value
-      }
-    }
-    const answer = await fetch(`${target}${req.url}`, {
-      method: req.method ?? 'POST',
-      headers,
-      ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
-    })
-    const payload = Buffer.from(await answer.arrayBuffer())
-    const out: Record<string, string> = {}
-    answer.headers.forEach((value, name) => {
-      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
-        out[name] = value
-    })
-    res.writeHead(answer.status, { ...out, 'content-length': String(payload.length) })
-    res.end(payload)
-  }
-
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const route = (req.url ?? '/').split('?')[0]!
-      requests.push(route)
-      const fault = scripted.get(route)?.shift() ?? always.get(route)
-      if (fault === 'hang') return // Never answers; close() ends the connection.
-      if (fault !== undefined) {
-        res.writeHead(fault.status, fault.headers ?? {})
-        res.end(fault.body ?? '')
-        return
-      }
-      forward(req, res, Buffer.concat(chunks)).catch(() => res.destroy())
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    /** Routes asked for, in order. */
-    requests,
-    /** The next requests of `route` get these answers, one each; later ones go through again. */
-    failNext(route: string, ...faults: Fault[]) {
-      scripted.set(route, [...(scripted.get(route) ?? []), ...faults])
-    },
-    /** Every request of `route` gets this answer until `reset`. */
-    failAlways(route: string, fault: Fault) {
-      always.set(route, fault)
-    },
-    reset() {
-      scripted.clear()
-      always.clear()
-      requests.length = 0
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
 
 describe('on a faulty upstream', () => {
   const TIMEOUT_MS = 300
