@@ -21,6 +21,7 @@ import { createPrincipalResolver } from './auth/resolve-principal.js'
 import type { Config } from './config.js'
 import { gatewayError } from './errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
+import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
@@ -243,6 +244,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     bus,
     logger,
     cache: principalCache,
+    // Before EXPIRED, Seam is asked whether the session was extended.
+    confirmExpiry: createExpiryCheck({
+      upstream: getUpstream,
+      apiKey: () => config.seamApiKey ?? sandbox?.apiKey,
+    }),
     sockets: {
       ...sockets,
       sessionEnded: (clientSessionId) => {

@@ -35,7 +35,12 @@ export function createPrincipalResolver(
       if (credential.kind === 'clientSessionToken') {
         const { client_session: session } = await clientFor(credential).call('/client_sessions/get', {})
         const expiresAt = new Date(session.expires_at)
-        if (session.token !== credential.token || cache.hasEnded(session.client_session_id)) {
+        // An ended session's tombstone outranks Seam's answer (which may lag a deletion), except for
+        // a later lease than the one that expired.
+        if (
+          session.token !== credential.token ||
+          cache.hasEnded(session.client_session_id, expiresAt.getTime())
+        ) {
           throw unauthenticated(UNKNOWN_CREDENTIAL)
         }
         if (expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
@@ -72,7 +77,10 @@ export function createPrincipalResolver(
     const hash = hashCredential(`${credential.kind}:${credential.token}`)
     const cached = cache.get(hash)
     if (cached !== undefined) {
-      if (cached.kind === 'clientSession' && cache.hasEnded(cached.clientSessionId)) {
+      if (
+        cached.kind === 'clientSession' &&
+        cache.hasEnded(cached.clientSessionId, cached.expiresAt.getTime())
+      ) {
         throw unauthenticated(UNKNOWN_CREDENTIAL)
       }
       return cached
