@@ -37,6 +37,8 @@ export interface PrincipalCache {
   get(credentialHash: string): Resolved | undefined
   /** Caches a principal unless its session has ended. */
   set(credentialHash: string, principal: Resolved): void
+  /** Drops one credential's entry (Seam refused it). */
+  delete(credentialHash: string): void
   /** Drops a live session's entries so its next request sees its new grants; returns how many. */
   forgetClientSession(clientSessionId: string): number
   /**
@@ -117,6 +119,9 @@ export function createPrincipalCache(options: PrincipalCacheOptions = {}): Princ
       forget(hash)
       entries.set(hash, { principal, expiresAt })
       if (entries.size > maxEntries) forget(entries.keys().next().value as string)
+    },
+    delete(hash) {
+      forget(hash)
     },
     forgetClientSession(clientSessionId) {
       const hashes = [...(bySession.get(clientSessionId) ?? [])]
