@@ -18,9 +18,11 @@ import type { Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
 import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
+import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import type { Config } from './config.js'
 import { gatewayError } from './errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
+import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
@@ -239,10 +241,25 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       return localBus.claim(key, ttlMs)
     })
   const instanceId = randomUUID()
+  // Open sockets and SSE streams ask Seam about their credential again every period (SPEC §4).
+  const revalidator = createConnectionRevalidator({
+    periodMs: revalidationPeriodMs(config.principalCacheTtlMs),
+    recheck: (credential) => resolvePrincipal({ kind: 'credential', credential }, { fresh: true }),
+    onConfirmed: (principal) => {
+      if (principal.kind === 'clientSession') events.remember(principal.session)
+    },
+    logger,
+  })
   const events = createSessionEvents({
     bus,
     logger,
     cache: principalCache,
+    // Before EXPIRED, Seam is asked whether the session was extended.
+    confirmExpiry: createExpiryCheck({
+      upstream: getUpstream,
+      apiKey: () => config.seamApiKey ?? sandbox?.apiKey,
+    }),
+    isLive: (clientSessionId) => revalidator.holds(clientSessionId),
     sockets: {
       ...sockets,
       sessionEnded: (clientSessionId) => {
@@ -485,7 +502,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           ]),
       useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
       useFreshContextPerEvent(
-        createEventExecution({ refresh: eventContext, count: (delta) => openSubscriptions.inc(delta) }),
+        createEventExecution({
+          refresh: eventContext,
+          count: (delta) => openSubscriptions.inc(delta),
+          watch: { start: revalidator.watchStream, end: revalidator.unwatchStream },
+        }),
       ),
       // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
       EnvelopArmorPlugin({
@@ -617,6 +638,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
             ctx.extra.principal = principal
+            revalidator.watchSocket(principal, ctx.extra.socket)
             if (principal.kind === 'clientSession') {
               ctx.extra.sessionSocket = sockets.add(principal.clientSessionId, ctx.extra.socket)
             }
@@ -739,6 +761,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           server!.closeIdleConnections()
         })
       }
+      revalidator.close()
       events.close()
       await bus.close()
       await sandbox?.stop()

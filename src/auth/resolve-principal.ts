@@ -5,12 +5,24 @@ import type { CredentialRead } from './credentials.js'
 import type { Principal } from './principal.js'
 import { hashCredential, type PrincipalCache } from './principal-cache.js'
 
+/** Options of one resolution. */
+export interface ResolveOptions {
+  /**
+   * Asks Seam even when the cache holds the credential (re-validation of open connections); the
+   * answer refreshes the cache, and a refusal drops the cached entry.
+   */
+  fresh?: boolean
+}
+
 /** Turns a credential into a principal. Per process; shares lookups already in flight. */
-export type PrincipalResolver = (read: CredentialRead) => Promise<Principal>
+export type PrincipalResolver = (read: CredentialRead, options?: ResolveOptions) => Promise<Principal>
 
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND'])
 
 const UNKNOWN_CREDENTIAL = 'The credential is unknown, expired or revoked'
+
+const isUnauthenticated = (error: unknown): boolean =>
+  (error as { extensions?: { code?: unknown } } | null)?.extensions?.code === 'UNAUTHENTICATED'
 
 /**
  * Creates the resolver: a client session token is checked with `/client_sessions/get` (its own
@@ -35,7 +47,12 @@ export function createPrincipalResolver(
       if (credential.kind === 'clientSessionToken') {
         const { client_session: session } = await clientFor(credential).call('/client_sessions/get', {})
         const expiresAt = new Date(session.expires_at)
-        if (session.token !== credential.token || cache.hasEnded(session.client_session_id)) {
+        // An ended session's tombstone outranks Seam's answer (which may lag a deletion), except for
+        // a later lease than the one that expired.
+        if (
+          session.token !== credential.token ||
+          cache.hasEnded(session.client_session_id, expiresAt.getTime())
+        ) {
           throw unauthenticated(UNKNOWN_CREDENTIAL)
         }
         if (expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
@@ -56,13 +73,15 @@ export function createPrincipalResolver(
       // Any refusal of the credential itself (Seam answers some malformed keys with a 400) means the
       // caller is not authenticated; an unavailable Seam stays UPSTREAM_UNAVAILABLE.
       if (error instanceof UpstreamError && REFUSALS.has(error.code)) {
+        cache.delete(hash)
         throw unauthenticated(UNKNOWN_CREDENTIAL)
       }
+      if (isUnauthenticated(error)) cache.delete(hash)
       throw error
     }
   }
 
-  return async (read) => {
+  return async (read, options) => {
     if (read.kind === 'none') return { kind: 'anonymous' }
     if (read.kind === 'refused') throw unauthenticated(read.message)
     const { credential } = read
@@ -70,9 +89,12 @@ export function createPrincipalResolver(
       return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
     }
     const hash = hashCredential(`${credential.kind}:${credential.token}`)
-    const cached = cache.get(hash)
+    const cached = options?.fresh === true ? undefined : cache.get(hash)
     if (cached !== undefined) {
-      if (cached.kind === 'clientSession' && cache.hasEnded(cached.clientSessionId)) {
+      if (
+        cached.kind === 'clientSession' &&
+        cache.hasEnded(cached.clientSessionId, cached.expiresAt.getTime())
+      ) {
         throw unauthenticated(UNKNOWN_CREDENTIAL)
       }
       return cached

@@ -1,11 +1,11 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
-import type { SessionEndedEvent } from './session-events.js'
+import type { SessionEndedEvent, SessionExpiryChange } from './session-events.js'
 
 /**
- * What instances share: the ended-session channel, once-only claims (event and webhook dedupe),
- * the events poller's lock and rate-limit counters. In memory for one instance; on Redis for
+ * What instances share: the ended-session and session-expiry channels, once-only claims (event and
+ * webhook dedupe), the events poller's lock and rate-limit counters. In memory for one instance; on Redis for
  * several (`REDIS_URL`). Per process.
  */
 export interface EventBus {
@@ -17,6 +17,10 @@ export interface EventBus {
   publish(event: SessionEndedEvent): Promise<void>
   /** Receives every published ended session. */
   onSessionEnded(handler: (event: SessionEndedEvent) => void): void
+  /** Sends a live session's new `expires_at` to every instance, this one included. */
+  publishExpiry(change: SessionExpiryChange): Promise<void>
+  /** Receives every published expiry change. */
+  onExpiryChanged(handler: (change: SessionExpiryChange) => void): void
   /** Counts one hit of `key` in the current window; resolves with the window's count. */
   hit(key: string, windowMs: number): Promise<number>
   /** Takes or renews the lock `name` for `owner` for `ttlMs`; true while `owner` holds it. */
@@ -29,14 +33,16 @@ export interface EventBus {
 }
 
 const CHANNEL = 'session-ended'
+const EXPIRY_CHANNEL = 'session-expiry'
 
-type BusEvent = CustomEvent<SessionEndedEvent>
+type BusEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
 
 /** The bus of a single instance: everything in this process. */
 export function createMemoryBus(): EventBus {
   const claims = new Map<string, number>()
   const counters = new Map<string, { window: number; count: number }>()
   const handlers = new Set<(event: SessionEndedEvent) => void>()
+  const expiryHandlers = new Set<(change: SessionExpiryChange) => void>()
   const sweep = (now: number) => {
     // Claims are kept in insertion order with their expiry; expired ones at the front go.
     for (const [key, until] of claims) {
@@ -61,6 +67,12 @@ export function createMemoryBus(): EventBus {
     onSessionEnded(handler) {
       handlers.add(handler)
     },
+    async publishExpiry(change) {
+      for (const handler of expiryHandlers) handler(change)
+    },
+    onExpiryChanged(handler) {
+      expiryHandlers.add(handler)
+    },
     async hit(key, windowMs) {
       const window = Math.floor(Date.now() / windowMs)
       const counter = counters.get(key)
@@ -82,6 +94,7 @@ export function createMemoryBus(): EventBus {
     ready: true,
     async close() {
       handlers.clear()
+      expiryHandlers.clear()
     },
   }
 }
@@ -101,7 +114,7 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 /**
  * The bus of N instances, on Redis. Two connections: one for commands and publishing (no offline
  * queue: while Redis is away, calls fail at once and the caller falls back to this instance
- * alone), one subscribed to the ended-session channel through `@graphql-yoga/redis-event-target`
+ * alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
  * (its SUBSCRIBE waits for Redis, and ioredis subscribes again after every reconnect).
  *
  * Redis down at start is not fatal: the gateway starts, serves queries, reports not ready on
@@ -129,6 +142,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
 
   const target = createRedisEventTarget<BusEvent>({ publishClient: command, subscribeClient: subscriber })
   const channel = `${prefix}${CHANNEL}`
+  const expiryChannel = `${prefix}${EXPIRY_CHANNEL}`
 
   return {
     kind: 'redis',
@@ -141,7 +155,15 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       await command.publish(channel, JSON.stringify(event))
     },
     onSessionEnded(handler) {
-      target.addEventListener(channel, (event) => handler((event as BusEvent).detail))
+      target.addEventListener(channel, (event) => handler((event as BusEvent).detail as SessionEndedEvent))
+    },
+    async publishExpiry(change) {
+      await command.publish(expiryChannel, JSON.stringify(change))
+    },
+    onExpiryChanged(handler) {
+      target.addEventListener(expiryChannel, (event) =>
+        handler((event as BusEvent).detail as SessionExpiryChange),
+      )
     },
     async hit(key, windowMs) {
       const window = Math.floor(Date.now() / windowMs)

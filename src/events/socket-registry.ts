@@ -23,7 +23,6 @@ export interface SessionSocket {
 export function createSocketRegistry(options: { graceMs?: number } = {}) {
   const graceMs = options.graceMs ?? 1000
   const bySession = new Map<string, Set<Entry>>()
-  const ended = new Set<string>()
 
   interface Entry {
     socket: WebSocket
@@ -44,15 +43,7 @@ export function createSocketRegistry(options: { graceMs?: number } = {}) {
     /** Registers a socket of a session; it leaves the registry when it closes. */
     add(clientSessionId: string, socket: WebSocket): SessionSocket {
       const entry: Entry = { socket, waiting: 0, ending: false }
-      const entries = bySession.get(clientSessionId) ?? new Set()
-      entries.add(entry)
-      bySession.set(clientSessionId, entries)
-      socket.once('close', () => {
-        entries.delete(entry)
-        if (entries.size === 0 && bySession.get(clientSessionId) === entries)
-          bySession.delete(clientSessionId)
-      })
-      return {
+      const handle: SessionSocket = {
         watching: () => {
           entry.waiting++
         },
@@ -63,10 +54,20 @@ export function createSocketRegistry(options: { graceMs?: number } = {}) {
           if (entry.ending && entry.waiting === 0) setImmediate(() => close(entry))
         },
       }
+      // A socket that closed while its credential was looked up will not say so again.
+      if (socket.readyState !== socket.OPEN) return handle
+      const entries = bySession.get(clientSessionId) ?? new Set()
+      entries.add(entry)
+      bySession.set(clientSessionId, entries)
+      socket.once('close', () => {
+        entries.delete(entry)
+        if (entries.size === 0 && bySession.get(clientSessionId) === entries)
+          bySession.delete(clientSessionId)
+      })
+      return handle
     },
     /** Closes an ended session's sockets (after their own event); returns how many there were. */
     sessionEnded(clientSessionId: string): number {
-      ended.add(clientSessionId)
       const entries = [...(bySession.get(clientSessionId) ?? [])]
       for (const entry of entries) {
         entry.ending = true

@@ -280,7 +280,8 @@ builder.mutationFields((t) => ({
           throw error
         })
       issuedSessionIds.add(client_session.client_session_id)
-      events.remember(client_session)
+      // An existing session took the new expiresAt: every instance re-arms its expiry.
+      events.remember(client_session, { expiryChanged: input.expiresAt != null })
       return { clientSession: client_session }
     },
   }),

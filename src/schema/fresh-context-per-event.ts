@@ -1,5 +1,7 @@
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
+import type { Principal } from '../auth/principal.js'
+import type { EndableStream } from '../auth/revalidate-connections.js'
 import type { GatewayContext } from './context.js'
 import { MappedIterator } from './iterators.js'
 
@@ -11,6 +13,14 @@ export interface EventExecutionOptions {
   count?: (delta: number) => void
   /** Applied to every result before it leaves (error masking, where nothing else masks). */
   finish?: (result: ExecutionResult) => ExecutionResult
+  /**
+   * Told when a stream starts and when it ends, with its subscription's principal: SSE streams are
+   * re-validated one by one (a graphql-ws socket is watched as a whole instead).
+   */
+  watch?: {
+    start: (principal: Principal, stream: EndableStream) => void
+    end: (stream: EndableStream) => void
+  }
 }
 
 /**
@@ -30,7 +40,7 @@ export interface EventExecutionOptions {
  * was taken, and returning the stream returns its source at once (a closed socket releases its
  * subscriptions even while they wait).
  */
-export function createEventExecution({ refresh, count = () => {}, finish }: EventExecutionOptions) {
+export function createEventExecution({ refresh, count = () => {}, finish, watch }: EventExecutionOptions) {
   // Per event: audience key → its result. Gone with the event once every subscriber has it.
   const shared = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>()
   const ids = new WeakMap<object, number>()
@@ -71,7 +81,7 @@ export function createEventExecution({ refresh, count = () => {}, finish }: Even
       return result instanceof Promise ? result.then(finish) : finish(result)
     }
     count(1)
-    return new MappedIterator(
+    const iterator: MappedIterator<unknown, ExecutionResult> = new MappedIterator(
       stream as AsyncIterable<unknown>,
       (event) => {
         if (typeof event !== 'object' || event === null) return run(event)
@@ -87,8 +97,15 @@ export function createEventExecution({ refresh, count = () => {}, finish }: Even
         }
         return result
       },
-      () => count(-1),
+      watch === undefined
+        ? () => count(-1)
+        : () => {
+            count(-1)
+            watch.end(iterator)
+          },
     )
+    watch?.start(principal, iterator)
+    return iterator
   }
 }
 

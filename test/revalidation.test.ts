@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import {
+  ClientSessionDeletedDocument,
+  CreateClientSessionDocument,
+  DeleteClientSessionDocument,
+  ViewerDocument,
+} from './generated/graphql.js'
+import {
+  connectedAndSubscribed,
+  createClientPool,
+  queryWs,
+  type Recording,
+  sleep,
+  subscribeWs,
+  waitFor,
+} from './helpers/clients.js'
+import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
+import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+
+// SPEC §4, long-lived connections: every open socket and SSE stream re-checks its principal with Seam
+// at least every PRINCIPAL_CACHE_TTL_MS; a credential Seam no longer accepts closes them (4403 / the
+// stream ends), an unavailable Seam does not.
+
+const TTL_MS = 300
+const WORKSPACE_ID = 'seed_workspace_1'
+const MAIN_KEY = 'seam_apikey1_token'
+const JOHN_ACCOUNT = 'john_connected_account_id'
+const FORBIDDEN_CLOSE = { code: 4403, reason: 'Forbidden' }
+const UNKNOWN_CREDENTIAL = {
+  errors: [
+    { message: 'The credential is unknown, expired or revoked', extensions: { code: 'UNAUTHENTICATED' } },
+  ],
+}
+
+const clients = createClientPool()
+afterEach(async () => {
+  await clients.disposeAll()
+})
+
+const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
+
+/** A new API key of workspace 1, added to the fake's store as Seam would issue one. */
+function issueApiKey(sandbox: Sandbox): string {
+  const token = `seam_revalidation_${randomBytes(8).toString('hex')}`
+  getFakeStore(sandbox.fake).getState().addApiKey({ workspace_id: WORKSPACE_ID, token, name: token })
+  return token
+}
+
+/** Revokes an API key at Seam directly: gone from the store, nobody tells the gateway. */
+function revokeApiKey(sandbox: Sandbox, token: string): void {
+  const store = getFakeStore(sandbox.fake)
+  store.setState({ api_keys: store.getState().api_keys.filter((key) => key.token !== token) })
+}
+
+/** Deletes a client session at Seam directly: no event, no webhook. */
+function forgetSession(sandbox: Sandbox, clientSessionId: string): void {
+  const store = getFakeStore(sandbox.fake)
+  store.setState({
+    client_sessions: store
+      .getState()
+      .client_sessions.filter((session) => session.client_session_id !== clientSessionId),
+  })
+}
+
+async function simulateOutage(sandbox: Sandbox, routes: string[]): Promise<void> {
+  const response = await fetch(`${sandbox.url}/_fake/simulate_workspace_outage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspace_id: WORKSPACE_ID, routes }),
+  })
+  expect(response.status).toBe(200)
+}
+
+async function createSession(gw: TestGateway, prefix: string) {
+  const { status, body } = await gw.execute(
+    CreateClientSessionDocument,
+    { input: { userIdentifierKey: unique(prefix), connectedAccountIds: [JOHN_ACCOUNT] } },
+    bearer(MAIN_KEY),
+  )
+  expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined })
+  const session = body.data!.createClientSession.clientSession
+  return {
+    clientSessionId: session.clientSessionId,
+    token: session.token!,
+    userIdentifierKey: session.userIdentifierKey!,
+  }
+}
+
+async function deleteSession(gw: TestGateway, clientSessionId: string) {
+  const deleted = await gw.execute(DeleteClientSessionDocument, { clientSessionId }, bearer(MAIN_KEY))
+  expect({ status: deleted.status, errors: deleted.body.errors }).toEqual({ status: 200, errors: undefined })
+}
+
+const endedIds = (recording: Recording<unknown>) =>
+  recording.results.map(
+    (result) =>
+      (result.data as { clientSessionDeleted: { clientSessionId: string } } | undefined)?.clientSessionDeleted
+        .clientSessionId,
+  )
+
+describe('a credential revoked at Seam while its connections are open', () => {
+  let gw: TestGateway
+  beforeAll(async () => {
+    gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: String(TTL_MS) })
+  })
+  afterAll(async () => {
+    await gw?.stop()
+  })
+
+  it('closes the revoked API key’s socket with 4403 and ends its SSE stream within 2×TTL; another key’s stay', async () => {
+    const sandbox = gw.gateway.sandbox!
+    const revoked = issueApiKey(sandbox)
+    const healthy = issueApiKey(sandbox)
+    const revokedSocket = clients.openWs(gw.url, { authorization: `Bearer ${revoked}` })
+    const healthySocket = clients.openWs(gw.url, { authorization: `Bearer ${healthy}` })
+    const overWs = subscribeWs(revokedSocket.client, ClientSessionDeletedDocument, {})
+    const healthyWs = subscribeWs(healthySocket.client, ClientSessionDeletedDocument, {})
+    const overSse = clients.subscribeSse(gw.url, bearer(revoked), ClientSessionDeletedDocument, {})
+    await connectedAndSubscribed(revokedSocket, healthySocket)
+    await sleep(150)
+
+    // Both keys stream their workspace's events while Seam accepts them.
+    const first = await createSession(gw, 'revalidation-first')
+    await deleteSession(gw, first.clientSessionId)
+    await waitFor(
+      () => overWs.results.length === 1 && overSse.results.length === 1 && healthyWs.results.length === 1,
+      'the first event on every stream',
+    )
+
+    const revokedAt = performance.now()
+    revokeApiKey(sandbox, revoked)
+    await waitFor(
+      () => revokedSocket.closes.length > 0 && overSse.completed,
+      'the revoked key’s socket and stream to end',
+      2 * TTL_MS + 400,
+    )
+    const endedAfterMs = performance.now() - revokedAt
+    console.log(`revoked API key → 4403 and SSE end: ${endedAfterMs.toFixed(0)} ms (TTL ${TTL_MS} ms)`)
+
+    // Events after the revocation reach the healthy key only.
+    const second = await createSession(gw, 'revalidation-second')
+    await deleteSession(gw, second.clientSessionId)
+    await waitFor(() => healthyWs.results.length === 2, 'the second event on the healthy socket')
+    await sandbox.drainWebhooks()
+    await sleep(200)
+
+    expect(revokedSocket.closes).toEqual([FORBIDDEN_CLOSE])
+    expect(endedIds(overWs)).toEqual([first.clientSessionId])
+    expect(overSse).toEqual({ results: [overSse.results[0]], errors: [], completed: true })
+    expect(endedIds(overSse)).toEqual([first.clientSessionId])
+    expect(healthySocket.closes).toEqual([])
+    expect(endedIds(healthyWs)).toEqual([first.clientSessionId, second.clientSessionId])
+    // HTTP agrees: the revoked key is refused, the healthy one served.
+    expect(await gw.execute(ViewerDocument, {}, bearer(revoked))).toMatchObject({
+      status: 401,
+      body: UNKNOWN_CREDENTIAL,
+    })
+    expect((await gw.execute(ViewerDocument, {}, bearer(healthy))).status).toBe(200)
+  })
+
+  it('closes the socket of a session deleted at Seam without any event with 4403, and ends its SSE stream', async () => {
+    const sandbox = gw.gateway.sandbox!
+    const session = await createSession(gw, 'revalidation-forgotten')
+    const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+    const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
+    const ownSse = clients.subscribeSse(gw.url, bearer(session.token), ClientSessionDeletedDocument, {})
+    await connectedAndSubscribed(socket)
+    await sleep(150)
+    expect((await queryWs(socket.client, ViewerDocument, {})).data?.viewer.clientSession).toEqual({
+      clientSessionId: session.clientSessionId,
+    })
+
+    forgetSession(sandbox, session.clientSessionId)
+    await waitFor(
+      () => socket.closes.length > 0 && ownSse.completed,
+      'the forgotten session’s socket and stream to end',
+      2 * TTL_MS + 400,
+    )
+
+    expect(socket.closes).toEqual([FORBIDDEN_CLOSE])
+    // No event was invented: nobody told the gateway why the session ended.
+    expect(own.results).toEqual([])
+    expect(ownSse).toEqual({ results: [], errors: [], completed: true })
+    expect(await gw.execute(ViewerDocument, {}, bearer(session.token))).toMatchObject({
+      status: 401,
+      body: UNKNOWN_CREDENTIAL,
+    })
+  })
+})
+
+describe('cost and availability of re-validation', () => {
+  // A gateway on a stand-alone sandbox, behind a proxy that counts the calls to Seam.
+  let sandbox: Sandbox
+  let proxy: CountingProxy
+  let gw: TestGateway
+  beforeAll(async () => {
+    sandbox = await createSandbox({ port: 0 })
+    proxy = await startCountingProxy(sandbox.url)
+    gw = await startTestGateway({
+      SEAM_ENDPOINT: proxy.url,
+      SEAM_API_KEY: MAIN_KEY,
+      PRINCIPAL_CACHE_TTL_MS: String(TTL_MS),
+    })
+  })
+  afterAll(async () => {
+    await gw?.stop()
+    await proxy?.stop()
+    await sandbox?.stop()
+  })
+
+  it('checks N sockets of one credential with one lookup per period, and keeps healthy ones open', async () => {
+    const sockets = Array.from({ length: 5 }, () =>
+      clients.openWs(gw.url, { authorization: `Bearer ${MAIN_KEY}` }),
+    )
+    const subscriptions = sockets.map((socket) =>
+      subscribeWs(socket.client, ClientSessionDeletedDocument, {}),
+    )
+    await connectedAndSubscribed(...sockets)
+
+    proxy.reset()
+    const windowMs = 6 * TTL_MS
+    await sleep(windowMs)
+    const lookups = proxy.counts()['/workspaces/get'] ?? 0
+    console.log(`/workspaces/get lookups for 5 sockets of one key over ${windowMs} ms: ${lookups}`)
+    // About one per period for all five together (not five per period, and not none); one fewer
+    // allowed for timers that run late on a busy machine.
+    expect(lookups).toBeGreaterThanOrEqual(windowMs / TTL_MS - 2)
+    expect(lookups).toBeLessThanOrEqual(windowMs / TTL_MS + 3)
+
+    // Still open and serving, several periods on.
+    for (const socket of sockets) expect(socket.closes).toEqual([])
+    expect((await queryWs(sockets[0]!.client, ViewerDocument, {})).data?.viewer.kind).toBe('WORKSPACE')
+    for (const subscription of subscriptions) expect(subscription.errors).toEqual([])
+  })
+
+  it('keeps sockets open while Seam is unavailable, and closes a revoked one once Seam answers again', async () => {
+    const revoked = issueApiKey(sandbox)
+    const session = await createSession(gw, 'revalidation-outage')
+    const keySocket = clients.openWs(gw.url, { authorization: `Bearer ${revoked}` })
+    const sessionSocket = clients.openWs(gw.url, { clientSessionToken: session.token })
+    const keyEvents = subscribeWs(keySocket.client, ClientSessionDeletedDocument, {})
+    await connectedAndSubscribed(keySocket, sessionSocket)
+
+    await simulateOutage(sandbox, ['/workspaces/get', '/client_sessions/get'])
+    proxy.reset()
+    await sleep(6 * TTL_MS)
+    // Seam was asked (and failed) while the sockets stayed open.
+    expect(proxy.counts()['/workspaces/get'] ?? 0).toBeGreaterThan(0)
+    expect(keySocket.closes).toEqual([])
+    expect(sessionSocket.closes).toEqual([])
+
+    // Seam back, the key revoked meanwhile: its socket closes; the session's stays.
+    revokeApiKey(sandbox, revoked)
+    await simulateOutage(sandbox, [])
+    // The circuit breaker may still be open for a few seconds after the outage.
+    await waitFor(() => keySocket.closes.length > 0, 'the revoked key’s socket to close', 8000)
+    await sleep(3 * TTL_MS)
+
+    expect(keySocket.closes).toEqual([FORBIDDEN_CLOSE])
+    expect(keyEvents.results).toEqual([])
+    expect(sessionSocket.closes).toEqual([])
+    expect((await queryWs(sessionSocket.client, ViewerDocument, {})).data?.viewer.kind).toBe('CLIENT_SESSION')
+  }, 20_000)
+})
