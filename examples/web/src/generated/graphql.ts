@@ -29,7 +29,7 @@ export type ClientSession = Node & {
   connectWebviewIds: Array<Scalars['ID']['output']>;
   /** Connected accounts this session may reach. */
   connectedAccountIds: Array<Scalars['ID']['output']>;
-  /** The session's connected accounts. */
+  /** The session's connected accounts (the query cost counts 10). */
   connectedAccounts: Array<ConnectedAccount>;
   /** When the session was created. */
   createdAt: Scalars['DateTime']['output'];
@@ -284,7 +284,7 @@ export type Query = {
   __typename?: 'Query';
   /** One client session by id; a client session token may read only its own. */
   clientSession?: Maybe<ClientSession>;
-  /** The workspace's client sessions (workspace API keys only), optionally filtered. */
+  /** The workspace's client sessions (workspace API keys only), optionally filtered. Seam does not page this list: the query cost counts 50 sessions. */
   clientSessions: Array<ClientSession>;
   /** One connected account by its Seam id; NOT_FOUND when it does not exist or is not yours. */
   connectedAccount?: Maybe<ConnectedAccount>;
