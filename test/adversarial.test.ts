@@ -1017,7 +1017,7 @@ describe('hostile ids and page sizes', () => {
             extensions: { code: 'BAD_USER_INPUT' },
           },
         ],
-        data: null,
+        data: { devices: null },
       },
     })
     expect(await upstreamCalls(t.url)).toBe(before)

@@ -114,8 +114,10 @@ builder.queryFields((t) => ({
   }),
   clientSessions: t.withAuth({ workspace: true }).field({
     type: [ClientSessionRef],
+    // Null with its error when Seam fails, so that the other root fields keep their data.
+    nullable: { list: true, items: false },
     description:
-      "The workspace's client sessions (workspace API keys only), optionally filtered. Seam does not page this list: the query cost counts 50 sessions.",
+      "The workspace's client sessions (workspace API keys only), optionally filtered; null, with the error, when Seam cannot list them. Seam does not page this list: the query cost counts 50 sessions.",
     args: {
       userIdentifierKey: t.arg.string(),
       userIdentityId: t.arg.id(),
