@@ -17,6 +17,7 @@ import { WorkspaceDashboardDocument } from './generated/graphql.js'
 import { createClientPool, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute, present } from './helpers/execute.js'
+import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
 /**
  * Issue 12, item 2: the cost limit counts every connection at the page size it will really use —
@@ -247,6 +248,36 @@ describe('over SSE', () => {
       expect(proxy.counts()).toEqual({})
     },
   )
+})
+
+describe('subscriptions (MAX_COST=10)', () => {
+  // No subscription selection can reach the default limit today (an event has no lists), so this
+  // gateway's is tiny: 1 for the field, 11 for its selections.
+  const ALIASED_EVENT =
+    'subscription { clientSessionDeleted { eventId clientSessionId workspaceId userIdentifierKey occurredAt reason a: eventId b: eventId c: eventId d: eventId e: eventId } }'
+  let small: TestGateway
+
+  beforeAll(async () => {
+    small = await startTestGateway({ MAX_COST: '10' })
+  })
+
+  afterAll(async () => {
+    await small?.stop()
+  })
+
+  it('refuses a subscription over the limit over graphql-ws, and keeps the socket', async () => {
+    const socket = clients.openWs(small.url, bearer(small.apiKey))
+    await waitFor(() => socket.connected === 1, 'connection_ack')
+    const { recording } = await runWs(socket.client, parse(ALIASED_EVENT), {})
+    expect(socket.closes).toEqual([])
+    expect(recording).toEqual({ results: [], errors: [[refusal('12', '10')]], completed: false })
+  })
+
+  it('refuses a subscription over the limit over SSE', async () => {
+    const recording = clients.subscribeSse(small.url, bearer(small.apiKey), parse(ALIASED_EVENT), {})
+    await waitFor(() => recording.completed || recording.errors.length > 0, 'the stream to end')
+    expect(recording).toEqual({ results: [{ errors: [refusal('12', '10')] }], errors: [], completed: true })
+  })
 })
 
 describe('the cost of each field', () => {
