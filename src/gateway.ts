@@ -32,6 +32,7 @@ import { createLoaders, type Loaders } from './loaders/index.js'
 import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
+import { useCostLimit } from './schema/cost.js'
 import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { createEventExecution, useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
@@ -514,9 +515,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         maxAliases: { n: config.limits.maxAliases },
         maxTokens: { n: config.limits.maxTokens },
         maxDirectives: { n: config.limits.maxDirectives },
-        costLimit: { maxCost: config.limits.maxCost },
+        // armor prices only a literal `first`; useCostLimit sees variables and defaults too.
+        costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
+      useCostLimit({ maxCost: config.limits.maxCost }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       usePrometheus({
         endpoint: '/metrics',

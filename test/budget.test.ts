@@ -8,7 +8,7 @@ import {
   WorkspaceDashboardDocument,
 } from './generated/graphql.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
-import { execute } from './helpers/execute.js'
+import { execute, present } from './helpers/execute.js'
 
 /**
  * Upstream request budgets (SPEC §5), counted on the wire by a proxy between the gateway and the
@@ -53,7 +53,7 @@ describe('upstream budget', () => {
     await execute(url, WorkspaceDashboardDocument, {}, API_KEY) // resolves and caches the principal
     proxy.reset()
     const { body } = await execute(url, WorkspaceDashboardDocument, {}, API_KEY)
-    const sessions = body.data!.clientSessions
+    const sessions = present(body.data?.clientSessions, 'clientSessions')
     expect(body.errors).toBeUndefined()
     expect(sessions.length).toBeGreaterThan(SESSIONS)
     const accounts = sessions.flatMap((s) => s.connectedAccounts)
@@ -106,7 +106,7 @@ describe('upstream budget', () => {
     proxy.reset()
     const { body } = await execute(url, TwinDeviceListsDocument, {}, API_KEY)
     expect(body.errors).toBeUndefined()
-    expect(body.data!.a.nodes).toEqual(body.data!.b.nodes)
+    expect(present(body.data?.a, 'a').nodes).toEqual(present(body.data?.b, 'b').nodes)
     expect(proxy.counts()).toEqual({ '/devices/list': 1 })
   })
 })

@@ -31,7 +31,7 @@ const DEFAULTS: Config = {
     maxDirectives: 20,
     maxBodyBytes: 102_400,
     maxSubscriptionsPerSocket: 20,
-    maxCost: 5000,
+    maxCost: 100_000,
     rateLimitPerMinute: 600,
   },
   persistedOperationsFile: undefined,

@@ -288,7 +288,7 @@ describe('principal cache', () => {
     )
     for (const { status, body } of together) {
       expect(status).toBe(200)
-      expect(body.data?.devices.nodes).toEqual([{ deviceId: 'schlage_device_id' }])
+      expect(body.data?.devices?.nodes).toEqual([{ deviceId: 'schlage_device_id' }])
     }
     expect(await upstreamRequests('/client_sessions/get')).toBe(before + 1)
 

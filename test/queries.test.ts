@@ -15,6 +15,7 @@ import {
   NodesDocument,
   ViewerDocument,
 } from './generated/graphql.js'
+import { present } from './helpers/execute.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
 // Every Query field, read by a workspace API key, by client session tokens (John's seeded session
@@ -48,10 +49,10 @@ const notFoundBody = (field: string, entity: string, id: string) => ({
   data: { [field]: null },
 })
 
-/** A root field's error that leaves `data` null (the field is non-null). */
+/** A root list's or connection's error: the field is null (its siblings would keep their data). */
 const rootErrorBody = (field: string, code: string, message: string) => ({
   errors: [{ message, locations: [{ line: 2, column: 3 }], path: [field], extensions: { code } }],
-  data: null,
+  data: { [field]: null },
 })
 
 /** A device connection as DevicesDocument selects it; cursors are opaque, the end cursor is the last edge's. */
@@ -105,7 +106,7 @@ async function allDevicePages(variables: DevicesQueryVariables, headers: Record<
     const { status, body } = await t.execute(DevicesDocument, { ...variables, after }, headers)
     expect(status).toBe(200)
     expect(body.errors).toBeUndefined()
-    const connection = body.data!.devices
+    const connection = present(body.data?.devices, 'devices')
     pages.push(connection.nodes.map((node) => node.deviceId))
     expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null)
     if (!connection.pageInfo.hasNextPage) return pages
@@ -435,7 +436,7 @@ describe('devices', () => {
 
   it('refuses a cursor made with other filters, by another caller, or made up', async () => {
     const first = await t.execute(DevicesDocument, { first: 2 }, workspace())
-    const after = first.body.data!.devices.pageInfo.endCursor!
+    const after = present(first.body.data?.devices, 'devices').pageInfo.endCursor!
     const invalid = rootErrorBody(
       'devices',
       'BAD_USER_INPUT',
@@ -542,7 +543,7 @@ describe('connectedAccounts', () => {
     for (let i = 0; i < 5; i++) {
       const { body } = await t.execute(ConnectedAccountsWithEdgesDocument, { first: 1, after }, workspace())
       expect(body.errors).toBeUndefined()
-      const connection = body.data!.connectedAccounts
+      const connection = present(body.data?.connectedAccounts, 'connectedAccounts')
       pages.push(connection.edges.map((edge) => edge.node.connectedAccountId))
       expect(connection.pageInfo.endCursor).toBe(connection.edges.at(-1)?.cursor ?? null)
       if (!connection.pageInfo.hasNextPage) break
@@ -586,7 +587,7 @@ describe('connectedAccounts', () => {
 
   it('refuses a cursor made with other filters', async () => {
     const first = await t.execute(ConnectedAccountsDocument, { first: 1 }, workspace())
-    const after = first.body.data!.connectedAccounts.pageInfo.endCursor!
+    const after = present(first.body.data?.connectedAccounts, 'connectedAccounts').pageInfo.endCursor!
     const { body } = await t.execute(
       ConnectedAccountsDocument,
       { first: 1, after, search: 'john' },
@@ -720,15 +721,17 @@ describe('devices pagination over many Seam pages', () => {
 
   it('gives every remaining device when a page after a small one asks for more', async () => {
     const everything = await g.execute(DevicesDocument, { first: 200 }, bearer(g.apiKey))
-    const all = everything.body.data!.devices.nodes.map((node) => node.deviceId)
+    const everyDevice = present(everything.body.data?.devices, 'devices')
+    const all = everyDevice.nodes.map((node) => node.deviceId)
     expect(all).toHaveLength(35)
-    expect(everything.body.data!.devices.pageInfo.hasNextPage).toBe(false)
+    expect(everyDevice.pageInfo.hasNextPage).toBe(false)
 
     const first = await g.execute(DevicesDocument, { first: 1 }, bearer(g.apiKey))
-    expect(first.body.data!.devices.nodes.map((node) => node.deviceId)).toEqual(all.slice(0, 1))
+    const firstPage = present(first.body.data?.devices, 'devices')
+    expect(firstPage.nodes.map((node) => node.deviceId)).toEqual(all.slice(0, 1))
     const rest = await g.execute(
       DevicesDocument,
-      { first: 100, after: first.body.data!.devices.pageInfo.endCursor },
+      { first: 100, after: firstPage.pageInfo.endCursor },
       bearer(g.apiKey),
     )
     expect(rest.body).toEqual({ data: { devices: deviceConnection(all.slice(1), false) } })

@@ -79,7 +79,7 @@ const devicesFailed = (message: string) => ({
       extensions: { code: 'UPSTREAM_UNAVAILABLE' },
     },
   ],
-  data: null,
+  data: { devices: null },
 })
 const DEVICES_DATA = { data: { devices: { nodes: ALL_DEVICES.map((deviceId) => ({ deviceId })) } } }
 const SEAM_UNAVAILABLE = 'Seam is unavailable'

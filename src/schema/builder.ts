@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core'
+import ComplexityPlugin from '@pothos/plugin-complexity'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth'
 import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
@@ -14,6 +15,7 @@ import type {
   PublishableKeyContext,
   WorkspaceContext,
 } from './context.js'
+import { fieldCost, PER_CONNECTION_ITEM } from './cost.js'
 
 /**
  * The one SchemaBuilder. Configuration only: the types live in their own files.
@@ -53,7 +55,15 @@ export const builder = new SchemaBuilder<{
     ScopeAuthPlugin,
     // Global ids, the Node interface, and Relay connections over Seam's page cursors.
     RelayPlugin,
+    // The cost of every field, read by useCostLimit before an operation runs (cost.ts).
+    ComplexityPlugin,
   ],
+  complexity: {
+    fieldComplexity: fieldCost,
+    // The limit is checked before execution, with the request's variables (useCostLimit), not in
+    // the first root resolver: a refused operation runs nothing and has no `data`.
+    disabled: true,
+  },
   scopeAuth: {
     // Type-level rules run once per object (not once per field), so a foreign object fails as a
     // whole, with exactly the one error a missing object gets.
@@ -96,7 +106,8 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodesOnConnection: true,
+    nodesOnConnection: { complexity: PER_CONNECTION_ITEM },
+    edgesFieldOptions: { complexity: PER_CONNECTION_ITEM },
   },
 })
 

@@ -5,6 +5,7 @@ import { UpstreamError } from '../upstream/errors.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
 import type { WorkspaceContext } from './context.js'
+import { SESSION_ACCOUNTS_ESTIMATE } from './cost.js'
 import { DeviceConnection } from './device.js'
 import { connectionFromList, queryKey } from './pagination.js'
 
@@ -77,7 +78,8 @@ builder.node(ClientSessionRef, {
     connectedAccounts: t.field({
       type: [ConnectedAccountRef],
       authScopes: { authenticated: true },
-      description: "The session's connected accounts.",
+      description: "The session's connected accounts (the query cost counts 10).",
+      complexity: { field: 1, multiplier: SESSION_ACCOUNTS_ESTIMATE },
       resolve: async (s, _args, { loaders }) => {
         const accounts = await loaders!.connectedAccountById.loadMany(s.connected_account_ids)
         // An account removed since the session was granted it is simply no longer listed.
@@ -112,7 +114,10 @@ builder.queryFields((t) => ({
   }),
   clientSessions: t.withAuth({ workspace: true }).field({
     type: [ClientSessionRef],
-    description: "The workspace's client sessions (workspace API keys only), optionally filtered.",
+    // Null with its error when Seam fails, so that the other root fields keep their data.
+    nullable: { list: true, items: false },
+    description:
+      "The workspace's client sessions (workspace API keys only), optionally filtered; null, with the error, when Seam cannot list them. Seam does not page this list: the query cost counts 50 sessions.",
     args: {
       userIdentifierKey: t.arg.string(),
       userIdentityId: t.arg.id(),

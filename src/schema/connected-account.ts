@@ -102,7 +102,10 @@ builder.queryFields((t) => ({
   }),
   connectedAccounts: t.withAuth({ authenticated: true }).field({
     type: ConnectedAccountConnection,
-    description: 'Connected accounts the caller may see; a client session sees only its own.',
+    // Null with its error when Seam fails, so that the other root fields keep their data.
+    nullable: true,
+    description:
+      'Connected accounts the caller may see; a client session sees only its own. Null, with the error, when Seam cannot list them.',
     args: {
       first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }),
       after: t.arg.string({ description: 'Cursor of the last edge already seen.' }),

@@ -89,8 +89,10 @@ builder.queryFields((t) => ({
   }),
   devices: t.withAuth({ authenticated: true }).field({
     type: DeviceConnection,
+    // Null with its error when Seam fails, so that the other root fields keep their data.
+    nullable: true,
     description:
-      'Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters.',
+      'Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. Null, with the error, when Seam cannot list them.',
     args: {
       first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }),
       after: t.arg.string({ description: 'Cursor of the last edge already seen.' }),

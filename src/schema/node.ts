@@ -46,6 +46,8 @@ builder.queryFields((t) => ({
     description:
       'Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error.',
     args: { ids: t.arg.idList({ required: true }) },
+    // One object per id sent: the caller decides how many, so each one is counted.
+    complexity: ({ ids }) => ({ field: 1, multiplier: ids.length }),
     resolve: (_root, { ids }, ctx) => ids.map((id) => loadNode(id, ctx)),
   }),
 }))

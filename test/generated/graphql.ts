@@ -29,7 +29,7 @@ export type ClientSession = Node & {
   connectWebviewIds: Array<Scalars['ID']['output']>;
   /** Connected accounts this session may reach. */
   connectedAccountIds: Array<Scalars['ID']['output']>;
-  /** The session's connected accounts. */
+  /** The session's connected accounts (the query cost counts 10). */
   connectedAccounts: Array<ConnectedAccount>;
   /** When the session was created. */
   createdAt: Scalars['DateTime']['output'];
@@ -284,16 +284,16 @@ export type Query = {
   __typename?: 'Query';
   /** One client session by id; a client session token may read only its own. */
   clientSession?: Maybe<ClientSession>;
-  /** The workspace's client sessions (workspace API keys only), optionally filtered. */
-  clientSessions: Array<ClientSession>;
+  /** The workspace's client sessions (workspace API keys only), optionally filtered; null, with the error, when Seam cannot list them. Seam does not page this list: the query cost counts 50 sessions. */
+  clientSessions?: Maybe<Array<ClientSession>>;
   /** One connected account by its Seam id; NOT_FOUND when it does not exist or is not yours. */
   connectedAccount?: Maybe<ConnectedAccount>;
-  /** Connected accounts the caller may see; a client session sees only its own. */
-  connectedAccounts: ConnectedAccountConnection;
+  /** Connected accounts the caller may see; a client session sees only its own. Null, with the error, when Seam cannot list them. */
+  connectedAccounts?: Maybe<ConnectedAccountConnection>;
   /** One device by its Seam id; NOT_FOUND when it does not exist or is not yours. */
   device?: Maybe<Device>;
-  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. */
-  devices: DeviceConnection;
+  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. Null, with the error, when Seam cannot list them. */
+  devices?: Maybe<DeviceConnection>;
   /** Any object by its global id; NOT_FOUND when it does not exist or is not yours. */
   node?: Maybe<Node>;
   /** Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error. */
@@ -604,7 +604,7 @@ export type __DirectiveLocation =
 export type WorkspaceDashboardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WorkspaceDashboardQuery = { __typename?: 'Query', clientSessions: Array<{ __typename?: 'ClientSession', clientSessionId: string, connectedAccounts: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } }> }> };
+export type WorkspaceDashboardQuery = { __typename?: 'Query', clientSessions?: Array<{ __typename?: 'ClientSession', clientSessionId: string, connectedAccounts: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } }> }> | null };
 
 export type ClientSessionDevicesScreenQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -614,7 +614,7 @@ export type ClientSessionDevicesScreenQuery = { __typename?: 'Query', viewer: { 
 export type TwinDeviceListsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TwinDeviceListsQuery = { __typename?: 'Query', a: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> }, b: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } };
+export type TwinDeviceListsQuery = { __typename?: 'Query', a?: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } | null, b?: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } | null };
 
 export type ClientSessionWithoutTokenQueryVariables = Exact<{
   clientSessionId: Scalars['ID']['input'];
@@ -626,7 +626,7 @@ export type ClientSessionWithoutTokenQuery = { __typename?: 'Query', clientSessi
 export type SessionDevicesAndAccountsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SessionDevicesAndAccountsQuery = { __typename?: 'Query', devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> }, connectedAccounts: { __typename?: 'ConnectedAccountConnection', nodes: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string }> } };
+export type SessionDevicesAndAccountsQuery = { __typename?: 'Query', devices?: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } | null, connectedAccounts?: { __typename?: 'ConnectedAccountConnection', nodes: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string }> } | null };
 
 export type ConnectedAccountsWithEdgesQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -634,7 +634,7 @@ export type ConnectedAccountsWithEdgesQueryVariables = Exact<{
 }>;
 
 
-export type ConnectedAccountsWithEdgesQuery = { __typename?: 'Query', connectedAccounts: { __typename?: 'ConnectedAccountConnection', edges: Array<{ __typename?: 'ConnectedAccountEdge', cursor: string, node: { __typename?: 'ConnectedAccount', connectedAccountId: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type ConnectedAccountsWithEdgesQuery = { __typename?: 'Query', connectedAccounts?: { __typename?: 'ConnectedAccountConnection', edges: Array<{ __typename?: 'ConnectedAccountEdge', cursor: string, node: { __typename?: 'ConnectedAccount', connectedAccountId: string } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type SchemaQueryTypeNameQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -718,7 +718,7 @@ export type DevicesQueryVariables = Exact<{
 }>;
 
 
-export type DevicesQuery = { __typename?: 'Query', devices: { __typename?: 'DeviceConnection', edges: Array<{ __typename?: 'DeviceEdge', cursor: string, node: { __typename?: 'Device', deviceId: string } }>, nodes: Array<{ __typename?: 'Device', deviceId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type DevicesQuery = { __typename?: 'Query', devices?: { __typename?: 'DeviceConnection', edges: Array<{ __typename?: 'DeviceEdge', cursor: string, node: { __typename?: 'Device', deviceId: string } }>, nodes: Array<{ __typename?: 'Device', deviceId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type ConnectedAccountQueryVariables = Exact<{
   connectedAccountId: Scalars['ID']['input'];
@@ -735,7 +735,7 @@ export type ConnectedAccountsQueryVariables = Exact<{
 }>;
 
 
-export type ConnectedAccountsQuery = { __typename?: 'Query', connectedAccounts: { __typename?: 'ConnectedAccountConnection', nodes: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type ConnectedAccountsQuery = { __typename?: 'Query', connectedAccounts?: { __typename?: 'ConnectedAccountConnection', nodes: Array<{ __typename?: 'ConnectedAccount', connectedAccountId: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type ClientSessionQueryVariables = Exact<{
   clientSessionId: Scalars['ID']['input'];
@@ -752,7 +752,7 @@ export type ClientSessionsQueryVariables = Exact<{
 }>;
 
 
-export type ClientSessionsQuery = { __typename?: 'Query', clientSessions: Array<{ __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, token?: string | null }> };
+export type ClientSessionsQuery = { __typename?: 'Query', clientSessions?: Array<{ __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, token?: string | null }> | null };
 
 export type NodeQueryVariables = Exact<{
   id: Scalars['ID']['input'];

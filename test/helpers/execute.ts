@@ -26,3 +26,13 @@ export async function execute<TData, TVariables>(
   const text = await response.text()
   return { status: response.status, body: JSON.parse(text) as GraphQLResponse<TData>, text }
 }
+
+/**
+ * A nullable field the test expects to hold a value (a root list or connection is null when Seam
+ * failed), narrowed; fails the test naming the field when it is null or absent.
+ */
+export function present<T>(value: T | null | undefined, field: string): T {
+  if (value === null || value === undefined)
+    throw new Error(`Expected ${field} to hold a value, got ${value}`)
+  return value
+}

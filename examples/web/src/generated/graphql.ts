@@ -29,7 +29,7 @@ export type ClientSession = Node & {
   connectWebviewIds: Array<Scalars['ID']['output']>;
   /** Connected accounts this session may reach. */
   connectedAccountIds: Array<Scalars['ID']['output']>;
-  /** The session's connected accounts. */
+  /** The session's connected accounts (the query cost counts 10). */
   connectedAccounts: Array<ConnectedAccount>;
   /** When the session was created. */
   createdAt: Scalars['DateTime']['output'];
@@ -284,16 +284,16 @@ export type Query = {
   __typename?: 'Query';
   /** One client session by id; a client session token may read only its own. */
   clientSession?: Maybe<ClientSession>;
-  /** The workspace's client sessions (workspace API keys only), optionally filtered. */
-  clientSessions: Array<ClientSession>;
+  /** The workspace's client sessions (workspace API keys only), optionally filtered; null, with the error, when Seam cannot list them. Seam does not page this list: the query cost counts 50 sessions. */
+  clientSessions?: Maybe<Array<ClientSession>>;
   /** One connected account by its Seam id; NOT_FOUND when it does not exist or is not yours. */
   connectedAccount?: Maybe<ConnectedAccount>;
-  /** Connected accounts the caller may see; a client session sees only its own. */
-  connectedAccounts: ConnectedAccountConnection;
+  /** Connected accounts the caller may see; a client session sees only its own. Null, with the error, when Seam cannot list them. */
+  connectedAccounts?: Maybe<ConnectedAccountConnection>;
   /** One device by its Seam id; NOT_FOUND when it does not exist or is not yours. */
   device?: Maybe<Device>;
-  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. */
-  devices: DeviceConnection;
+  /** Devices the caller may see, newest first as Seam lists them. A client session sees only the devices of its connected accounts, whatever the filters. Null, with the error, when Seam cannot list them. */
+  devices?: Maybe<DeviceConnection>;
   /** Any object by its global id; NOT_FOUND when it does not exist or is not yours. */
   node?: Maybe<Node>;
   /** Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error. */
