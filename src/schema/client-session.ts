@@ -6,7 +6,7 @@ import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
 import type { WorkspaceContext } from './context.js'
 import { DeviceConnection } from './device.js'
-import { connectionFromList, queryKey } from './pagination.js'
+import { connectionFromList } from './pagination.js'
 
 /** A Seam client session. */
 export const ClientSessionRef = builder.objectRef<ClientSession>('ClientSession')
@@ -89,13 +89,13 @@ builder.node(ClientSessionRef, {
       description: "Devices of the session's connected accounts.",
       authScopes: { authenticated: true },
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
-      resolve: async (s, args, { loaders, principal }) => {
+      resolve: async (s, args, { loaders, principal, cursors }) => {
         const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
         const devices = lists.flatMap((list) => (list instanceof Error ? [] : list))
         return connectionFromList(
           devices,
           args,
-          queryKey('ClientSession.devices', s.client_session_id, principal),
+          cursors.bind('ClientSession.devices', s.client_session_id, principal),
         )
       },
     }),

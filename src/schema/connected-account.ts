@@ -2,7 +2,7 @@ import type { ConnectedAccount } from '@seamapi/types/connect'
 import { mayReadConnectedAccount } from '../loaders/connected-account.js'
 import { builder } from './builder.js'
 import { DeviceConnection } from './device.js'
-import { connectionFromList, connectionFromSeam, queryKey } from './pagination.js'
+import { connectionFromList, connectionFromSeam } from './pagination.js'
 
 /** A Seam connected account: a user's account with a device provider. */
 export const ConnectedAccountRef = builder.objectRef<ConnectedAccount>('ConnectedAccount')
@@ -71,11 +71,11 @@ builder.node(ConnectedAccountRef, {
       type: DeviceConnection,
       description: 'Devices of this account.',
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
-      resolve: async (account, args, { loaders, principal }) =>
+      resolve: async (account, args, { loaders, principal, cursors }) =>
         connectionFromList(
           await loaders!.devicesByConnectedAccountId.load(account.connected_account_id),
           args,
-          queryKey('ConnectedAccount.devices', account.connected_account_id, principal),
+          cursors.bind('ConnectedAccount.devices', account.connected_account_id, principal),
         ),
     }),
   }),
@@ -111,14 +111,15 @@ builder.queryFields((t) => ({
         description: 'Only accounts of the client session with this user identifier key.',
       }),
     },
-    resolve: (_root, { first, after, ...filters }, { principal, seam }) => {
+    resolve: (_root, { first, after, ...filters }, { principal, seam, cursors }) => {
+      const cursorsOfQuery = cursors.bind('connectedAccounts', filters, principal)
       const body = {
         ...(filters.search != null ? { search: filters.search } : {}),
         ...(filters.userIdentifierKey != null ? { user_identifier_key: filters.userIdentifierKey } : {}),
       }
       return connectionFromSeam(
         { first, after },
-        queryKey('connectedAccounts', filters, principal),
+        cursorsOfQuery,
         (pageCursor, limit) =>
           seam.page('/connected_accounts/list', 'connected_accounts', {
             ...body,

@@ -3,7 +3,7 @@ import { mayReadDevice } from '../loaders/device.js'
 import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
-import { connectionFromSeam, queryKey } from './pagination.js'
+import { connectionFromSeam } from './pagination.js'
 
 /** A Seam device (lock, thermostat, sensor, …). */
 export const DeviceRef = builder.objectRef<Device>('Device')
@@ -102,8 +102,9 @@ builder.queryFields((t) => ({
         description: 'Only devices of the client session with this user identifier key.',
       }),
     },
-    resolve: async (_root, args, { principal, seam }) => {
+    resolve: async (_root, args, { principal, seam, cursors }) => {
       const { first, after, ...filters } = args
+      const cursorsOfQuery = cursors.bind('devices', filters, principal)
       const deviceIds = filters.deviceIds?.filter(isPlausibleId)
       // A filter that can match nothing answers an empty page without asking Seam: an account
       // that is not the session's, or ids that no Seam object can have (an empty `device_ids`
@@ -115,7 +116,7 @@ builder.queryFields((t) => ({
               !principal.connectedAccountIds.has(filters.connectedAccountId)))) ||
         (deviceIds !== undefined && deviceIds.length === 0)
       if (matchesNothing) {
-        return connectionFromSeam({ first, after }, queryKey('devices', filters, principal), async () => ({
+        return connectionFromSeam({ first, after }, cursorsOfQuery, async () => ({
           items: [],
           nextPageCursor: null,
         }))
@@ -129,7 +130,7 @@ builder.queryFields((t) => ({
       }
       return connectionFromSeam(
         { first, after },
-        queryKey('devices', filters, principal),
+        cursorsOfQuery,
         (pageCursor, limit) =>
           seam.page('/devices/list', 'devices', {
             ...body,
