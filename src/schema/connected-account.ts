@@ -1,4 +1,5 @@
 import type { ConnectedAccount } from '@seamapi/types/connect'
+import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
 import { mayReadConnectedAccount } from '../loaders/connected-account.js'
 import { builder } from './builder.js'
 import { DeviceConnection } from './device.js'
@@ -113,6 +114,14 @@ builder.queryFields((t) => ({
     },
     resolve: (_root, { first, after, ...filters }, { principal, seam, cursors }) => {
       const cursorsOfQuery = cursors.bind('connectedAccounts', filters, principal)
+      // A user identifier key that is not the session's own answers as a key that exists
+      // nowhere, without asking Seam: no oracle of other users' keys.
+      if (!mayFilterByUserIdentifierKey(principal, filters.userIdentifierKey)) {
+        return connectionFromSeam({ first, after }, cursorsOfQuery, async () => ({
+          items: [],
+          nextPageCursor: null,
+        }))
+      }
       const body = {
         ...(filters.search != null ? { search: filters.search } : {}),
         ...(filters.userIdentifierKey != null ? { user_identifier_key: filters.userIdentifierKey } : {}),
