@@ -161,7 +161,7 @@ const CreateClientSessionInput = builder.inputType('CreateClientSessionInput', {
 
 const GetOrCreateClientSessionInput = builder.inputType('GetOrCreateClientSessionInput', {
   description:
-    'The client session to find, or create, for a user; an existing one gets the new expiry and ids.',
+    'The client session to find, or create, for a user; an existing one gets the new expiry and ids. With a publishable key only userIdentifierKey may be set (BAD_USER_INPUT naming any other field).',
   fields: (t) => ({
     userIdentifierKey: t.string({
       description:
@@ -184,6 +184,14 @@ const GrantClientSessionAccessInput = builder.inputType('GrantClientSessionAcces
     userIdentityId: t.id(),
   }),
 })
+
+/** What only a backend may set on a session: a publishable key may not (see getOrCreateClientSession). */
+const SET_BY_BACKEND_ONLY = [
+  'expiresAt',
+  'connectedAccountIds',
+  'connectWebviewIds',
+  'userIdentityId',
+] as const
 
 type SessionInput = {
   userIdentifierKey?: string | null
@@ -260,6 +268,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { seam, principal, issuedSessionIds, events }) => {
       let userIdentifierKey = input.userIdentifierKey
       if (principal.kind === 'publishableKey') {
+        // A publishable key is public, and get_or_create applies these to a session that already
+        // exists: anyone knowing a user's identifier key could sign that user out, keep them
+        // signed in, or grant their session more. With a publishable key, it only gets or creates.
+        for (const field of SET_BY_BACKEND_ONLY) {
+          if (input[field] != null) {
+            throw badUserInput(
+              `input.${field} cannot be set with a publishable key, which is public; set it with a workspace API key from your backend`,
+            )
+          }
+        }
         const fromHeader = principal.userIdentifierKey
         if (fromHeader !== undefined && userIdentifierKey != null && fromHeader !== userIdentifierKey) {
           throw badUserInput('input.userIdentifierKey differs from the seam-user-identifier-key header')
