@@ -14,7 +14,7 @@ import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
-import type { Principal } from './auth/principal.js'
+import { clientSessionPrincipal, type Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
 import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
@@ -272,7 +272,15 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   ): GatewayContext => {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
-      return { principal, seam: null, loaders: null, cursors, events, issuedSessionIds }
+      return {
+        principal,
+        seam: null,
+        loaders: null,
+        loadersAsSession: null,
+        cursors,
+        events,
+        issuedSessionIds,
+      }
     // The Seam client and the loaders are made on first use: most subscription events (and
     // every idle subscription) never touch them, and 10,000 of them should cost nothing.
     let seam: SeamClient | undefined
@@ -292,6 +300,15 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       socket,
       issuedSessionIds,
       cursors,
+      loadersAsSession:
+        principal.kind === 'publishableKey'
+          ? (session) =>
+              createLoaders(
+                getUpstream().as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
+                clientSessionPrincipal(session),
+                observeBatch,
+              )
+          : null,
       get seam() {
         return seamClient()
       },

@@ -146,3 +146,42 @@ describe("a publishable key cannot change anyone's session", () => {
     expect(again.body).toEqual({ data: { getOrCreateClientSession: { clientSession: session } } })
   })
 })
+
+describe('ClientSession.deviceCount with a publishable key', () => {
+  it("counts the session's devices when Seam's answer carries no device_count", async () => {
+    // A user whose backend granted John's account (4 devices), then the browser's get-or-create.
+    const key = 'pk-count-user'
+    await createSession({ user_identifier_key: key, connected_account_ids: ['john_connected_account_id'] })
+    const seamAnswer = await fetch(`${sandbox.url}/client_sessions/get_or_create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'seam-publishable-key': PUBLISHABLE_KEY },
+      body: JSON.stringify({ user_identifier_key: key }),
+    })
+    const answer = (await seamAnswer.json()) as { client_session: Record<string, unknown> }
+    expect(answer.client_session.device_count).toBe(4)
+
+    // Seam's own count is used as it is: one upstream call.
+    upstream.reset()
+    const counted = await execute(url, GET_OR_CREATE, { input: {} }, publishable(key))
+    expect(counted.body.errors).toBeUndefined()
+    expect(counted.body.data!.getOrCreateClientSession.clientSession.deviceCount).toBe(4)
+    expect(upstream.requests).toEqual(['/client_sessions/get_or_create'])
+
+    // An answer without it: the gateway counts, with the session's own token.
+    const { device_count: _count, ...withoutCount } = answer.client_session
+    upstream.reset()
+    upstream.failNext('/client_sessions/get_or_create', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...answer, client_session: withoutCount }),
+    })
+    const { body } = await execute(url, GET_OR_CREATE, { input: {} }, publishable(key))
+    expect(body.errors).toBeUndefined()
+    expect(body.data!.getOrCreateClientSession.clientSession).toMatchObject({
+      userIdentifierKey: key,
+      connectedAccountIds: ['john_connected_account_id'],
+      deviceCount: 4,
+    })
+    expect(upstream.requests).toEqual(['/client_sessions/get_or_create', '/devices/list'])
+  })
+})

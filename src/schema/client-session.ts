@@ -62,9 +62,20 @@ builder.node(ClientSessionRef, {
     deviceCount: t.int({
       description: 'Number of devices the session can reach.',
       authScopes: { $any: { authenticated: true, publishableKey: true } },
-      resolve: async (s, _args, { loaders }) =>
-        s.device_count ??
-        (await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)).flat().length,
+      resolve: async (s, _args, { loaders, loadersAsSession }) => {
+        // Seam counts them itself: no call.
+        if (typeof s.device_count === 'number') return s.device_count
+        // An answer without the count: the devices of the session's accounts, read as the caller
+        // or, for a publishable key (which reads nothing), as the session it was just issued.
+        const reader = loaders ?? loadersAsSession?.(s)
+        if (reader === undefined) throw new Error('deviceCount was resolved for an anonymous caller')
+        let count = 0
+        for (const list of await reader.devicesByConnectedAccountId.loadMany(s.connected_account_ids)) {
+          if (list instanceof Error) throw list
+          count += list.length
+        }
+        return count
+      },
     }),
     token: t.string({
       nullable: true,
