@@ -38,6 +38,8 @@ export async function runCrossInstance(): Promise<Section> {
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: upstream.info.url,
       REDIS_URL: redis.url,
+      // Both instances sign page cursors alike, as instances behind one balancer must.
+      CURSOR_SECRET: randomBytes(32).toString('base64'),
       REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
       RATE_LIMIT_PER_MINUTE: '0',
       SHUTDOWN_GRACE_MS: '1000',

@@ -33,6 +33,11 @@ export interface Limits {
   maxCost: number
   /** Operations per principal per minute; 0 turns the limit off. @default 600 */
   rateLimitPerMinute: number
+  /**
+   * Upstream calls one operation may make (retries included); the calls past it fail their field
+   * with RATE_LIMITED. @default 50
+   */
+  maxUpstreamCallsPerOperation: number
 }
 
 /** The gateway's whole configuration. */
@@ -54,6 +59,11 @@ export interface Config {
   redisUrl: string | undefined
   /** Prefix of every Redis key and channel, so several deployments can share a server. @default 'seam-gw:' */
   redisKeyPrefix: string
+  /**
+   * Secret that signs page cursors (HMAC-SHA256), at least 32 characters. Every instance behind one
+   * balancer needs the same, so it is required with `REDIS_URL`. @default undefined (random per process)
+   */
+  cursorSecret: string | undefined
   /** Interval of the `/events/list` poller in ms; 0 turns it off. @default 0 */
   seamEventsPollIntervalMs: number
   /** Longest life of a cached principal in ms (never past a session's `expires_at`). @default 30000 */
@@ -131,6 +141,9 @@ const url = (env: Env, name: string, protocols: string[]): string | undefined =>
   return raw.replace(/\/+$/, '')
 }
 
+/** Shortest CURSOR_SECRET accepted: 32 characters of base64 carry 192 bits. */
+const MIN_CURSOR_SECRET_LENGTH = 32
+
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
 
 /**
@@ -194,6 +207,20 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const redisUrl = url(env, 'REDIS_URL', ['redis', 'rediss'])
+  const cursorSecret = present(env, 'CURSOR_SECRET')
+  if (cursorSecret !== undefined && cursorSecret.length < MIN_CURSOR_SECRET_LENGTH) {
+    throw new ConfigError(
+      `CURSOR_SECRET must be at least ${MIN_CURSOR_SECRET_LENGTH} characters (such as the output of \`openssl rand -base64 32\`), got ${cursorSecret.length} characters`,
+    )
+  }
+  if (redisUrl !== undefined && cursorSecret === undefined) {
+    // Several instances: a cursor one of them signed must verify on whichever serves the next page.
+    throw new ConfigError(
+      'CURSOR_SECRET must be set when REDIS_URL is set: every instance must sign page cursors with the same secret (such as the output of `openssl rand -base64 32`)',
+    )
+  }
+
   const host = present(env, 'HOST') ?? '127.0.0.1'
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
     throw new ConfigError(`HOST must be a host name or IP address, got ${JSON.stringify(host)}`)
@@ -205,8 +232,9 @@ export function loadConfig(env: Env = process.env): Config {
     seamEndpoint,
     seamApiKey,
     seamWebhookSecret,
-    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']),
+    redisUrl,
     redisKeyPrefix: present(env, 'REDIS_KEY_PREFIX') ?? 'seam-gw:',
+    cursorSecret,
     seamEventsPollIntervalMs,
     principalCacheTtlMs: integer(env, 'PRINCIPAL_CACHE_TTL_MS', 30_000, 0, 86_400_000),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 5000, 100, 120_000),
@@ -227,6 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxSubscriptionsPerSocket: integer(env, 'MAX_SUBSCRIPTIONS_PER_SOCKET', 20, 1, 1000),
       maxCost: integer(env, 'MAX_COST', 100_000, 10, 10_000_000),
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
+      maxUpstreamCallsPerOperation: integer(env, 'MAX_UPSTREAM_CALLS_PER_OPERATION', 50, 1, 10_000),
     },
   }
 }

@@ -14,7 +14,7 @@ import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
-import type { Principal } from './auth/principal.js'
+import { clientSessionPrincipal, type Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
 import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
@@ -36,9 +36,11 @@ import { useCostLimit } from './schema/cost.js'
 import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { createEventExecution, useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
+import { createCursorSigner } from './schema/pagination.js'
 import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.js'
 import { corkPerTurn } from './socket-writes.js'
-import { createUpstream, type SeamClient } from './upstream/client.js'
+import { type CallBudget, createCallBudget } from './upstream/call-budget.js'
+import { type CallOptions, createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
 
 /** A running (or ready to run) gateway. */
@@ -276,6 +278,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   })
   let webhookSecret = config.seamWebhookSecret
 
+  // Instances behind one balancer share CURSOR_SECRET (config requires it with REDIS_URL); one
+  // instance alone signs with a secret of its own, so its cursors die with the process.
+  const cursors = createCursorSigner(config.cursorSecret ?? randomBytes(32))
+  const observeBatch = (entity: string, size: number) => loaderBatchSize.observe({ entity }, size)
+
   const buildContext = (
     principal: Principal,
     socket?: SessionSocket,
@@ -283,30 +290,50 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   ): GatewayContext => {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
-      return { principal, seam: null, loaders: null, events, issuedSessionIds }
+      return {
+        principal,
+        seam: null,
+        loaders: null,
+        loadersAsSession: null,
+        cursors,
+        events,
+        issuedSessionIds,
+      }
     // The Seam client and the loaders are made on first use: most subscription events (and
     // every idle subscription) never touch them, and 10,000 of them should cost nothing.
     let seam: SeamClient | undefined
     let loaders: Loaders | null | undefined
-    // The caller's own credential, and its request's abort signal: a client that goes away
-    // abandons its upstream calls too.
-    const seamClient = () => (seam ??= getUpstream().as(principal.credential, { signal }))
+    // The request's abort signal (a client that goes away abandons its upstream calls too), and
+    // one budget of calls for the operation (or the event), whichever clients it uses.
+    let budget: CallBudget | undefined
+    const callOptions = (): CallOptions => {
+      budget ??= createCallBudget(config.limits.maxUpstreamCallsPerOperation)
+      return { signal, budget }
+    }
+    // The caller's own credential.
+    const seamClient = () => (seam ??= getUpstream().as(principal.credential, callOptions()))
     return {
       principal,
       events,
       socket,
       issuedSessionIds,
+      cursors,
+      loadersAsSession:
+        principal.kind === 'publishableKey'
+          ? (session) =>
+              createLoaders(
+                getUpstream().as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
+                clientSessionPrincipal(session),
+                observeBatch,
+              )
+          : null,
       get seam() {
         return seamClient()
       },
       get loaders() {
         // Loaders only serve principals that read: a publishable key only calls get_or_create.
         loaders ??=
-          principal.kind === 'publishableKey'
-            ? null
-            : createLoaders(seamClient(), principal, (entity, size) =>
-                loaderBatchSize.observe({ entity }, size),
-              )
+          principal.kind === 'publishableKey' ? null : createLoaders(seamClient(), principal, observeBatch)
         return loaders
       },
     }

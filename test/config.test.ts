@@ -15,6 +15,7 @@ const DEFAULTS: Config = {
   seamWebhookSecret: undefined,
   redisUrl: undefined,
   redisKeyPrefix: 'seam-gw:',
+  cursorSecret: undefined,
   seamEventsPollIntervalMs: 0,
   principalCacheTtlMs: 30_000,
   upstreamTimeoutMs: 5000,
@@ -33,12 +34,14 @@ const DEFAULTS: Config = {
     maxSubscriptionsPerSocket: 20,
     maxCost: 100_000,
     rateLimitPerMinute: 600,
+    maxUpstreamCallsPerOperation: 50,
   },
   persistedOperationsFile: undefined,
   shutdownGraceMs: 10_000,
 }
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
+const CURSOR_SECRET = 'Zm9yIGN1cnNvcnMgb2YgZXZlcnkgaW5zdGFuY2U='
 
 /** The error `loadConfig(env)` throws; fails the test when it throws none. */
 function configError(env: Record<string, string>): ConfigError {
@@ -92,6 +95,7 @@ describe('loadConfig', () => {
         SEAM_WEBHOOK_SECRET: SECRET,
         REDIS_URL: 'redis://127.0.0.1:6379/0',
         REDIS_KEY_PREFIX: 'gateway-a:',
+        CURSOR_SECRET: CURSOR_SECRET,
         SEAM_EVENTS_POLL_INTERVAL_MS: '15000',
         PRINCIPAL_CACHE_TTL_MS: '0',
         UPSTREAM_TIMEOUT_MS: '2500',
@@ -108,6 +112,7 @@ describe('loadConfig', () => {
         MAX_SUBSCRIPTIONS_PER_SOCKET: '4',
         MAX_COST: '900',
         RATE_LIMIT_PER_MINUTE: '0',
+        MAX_UPSTREAM_CALLS_PER_OPERATION: '20',
         PERSISTED_OPERATIONS_FILE: '/etc/gateway/operations.json',
         SHUTDOWN_GRACE_MS: '2500',
       }),
@@ -119,6 +124,7 @@ describe('loadConfig', () => {
       seamWebhookSecret: SECRET,
       redisUrl: 'redis://127.0.0.1:6379/0',
       redisKeyPrefix: 'gateway-a:',
+      cursorSecret: CURSOR_SECRET,
       seamEventsPollIntervalMs: 15_000,
       principalCacheTtlMs: 0,
       upstreamTimeoutMs: 2500,
@@ -137,6 +143,7 @@ describe('loadConfig', () => {
         maxSubscriptionsPerSocket: 4,
         maxCost: 900,
         rateLimitPerMinute: 0,
+        maxUpstreamCallsPerOperation: 20,
       },
       persistedOperationsFile: '/etc/gateway/operations.json',
       shutdownGraceMs: 2500,
@@ -145,13 +152,42 @@ describe('loadConfig', () => {
 
   it('accepts port 0 (any free port), rediss:// and a wildcard CORS origin', () => {
     expect(
-      loadConfig({ PORT: '0', REDIS_URL: 'rediss://cache.example.com:6380', CORS_ORIGINS: '*' }),
+      loadConfig({
+        PORT: '0',
+        REDIS_URL: 'rediss://cache.example.com:6380',
+        CURSOR_SECRET: CURSOR_SECRET,
+        CORS_ORIGINS: '*',
+      }),
     ).toEqual({
       ...DEFAULTS,
       port: 0,
       redisUrl: 'rediss://cache.example.com:6380',
+      cursorSecret: CURSOR_SECRET,
       corsOrigins: ['*'],
     })
+  })
+
+  it('signs cursors with a CURSOR_SECRET of 32 characters or more, and without one on a single instance', () => {
+    expect(loadConfig({ CURSOR_SECRET: 'x'.repeat(32) })).toEqual({
+      ...DEFAULTS,
+      cursorSecret: 'x'.repeat(32),
+    })
+    expect(loadConfig({ CURSOR_SECRET: '  ' })).toEqual(DEFAULTS)
+  })
+
+  it('stops several instances (REDIS_URL) without a shared CURSOR_SECRET', () => {
+    expect(configError({ REDIS_URL: 'redis://127.0.0.1:6379' }).message).toBe(
+      'CURSOR_SECRET must be set when REDIS_URL is set: every instance must sign page cursors with the same secret (such as the output of `openssl rand -base64 32`)',
+    )
+  })
+
+  it('never repeats a refused CURSOR_SECRET in its message', () => {
+    const secret = 'too-short-but-secret'
+    const error = configError({ CURSOR_SECRET: secret })
+    expect(error.message).toBe(
+      'CURSOR_SECRET must be at least 32 characters (such as the output of `openssl rand -base64 32`), got 20 characters',
+    )
+    expect(error.message).not.toContain(secret)
   })
 
   it('runs the events poller in sandbox mode without SEAM_API_KEY (the sandbox has its key)', () => {
@@ -238,6 +274,14 @@ describe('loadConfig', () => {
     [{ MAX_TOKENS: '5' }, 'MAX_TOKENS must be an integer from 10 to 100000, got "5"'],
     [{ MAX_DIRECTIVES: 'x' }, 'MAX_DIRECTIVES must be an integer from 0 to 1000, got "x"'],
     [{ MAX_BODY_BYTES: '100' }, 'MAX_BODY_BYTES must be an integer from 1024 to 10485760, got "100"'],
+    [
+      { MAX_UPSTREAM_CALLS_PER_OPERATION: '0' },
+      'MAX_UPSTREAM_CALLS_PER_OPERATION must be an integer from 1 to 10000, got "0"',
+    ],
+    [
+      { MAX_UPSTREAM_CALLS_PER_OPERATION: 'many' },
+      'MAX_UPSTREAM_CALLS_PER_OPERATION must be an integer from 1 to 10000, got "many"',
+    ],
   ])('refuses %o: %s', (env, message) => {
     const error = configError(env)
     expect(error.name).toBe('ConfigError')

@@ -20,6 +20,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
+import { TEST_CURSOR_SECRET } from './helpers/gateway.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 /**
@@ -48,6 +49,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
       SEAM_WEBHOOK_SECRET: SECRET,
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: PREFIX,
+      CURSOR_SECRET: TEST_CURSOR_SECRET,
       SHUTDOWN_GRACE_MS: '500',
       ...env,
     }),

@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createCallBudget } from '../src/upstream/call-budget.js'
 import { createUpstream } from '../src/upstream/client.js'
 import { UpstreamError } from '../src/upstream/errors.js'
 
@@ -158,5 +159,43 @@ describe('the upstream client', () => {
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', details: { seamType: 'aborted' } })
     expect(seen).toHaveLength(0)
+  })
+
+  it("counts every request sent against the operation's budget: each retry, never a read shared in flight", async () => {
+    const upstream = createUpstream({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
+    let failures = 2
+    answer = () =>
+      failures-- > 0
+        ? { status: 503, body: '' }
+        : { status: 200, body: '{"devices":[],"pagination":{"has_next_page":false,"next_page_cursor":null}}' }
+    try {
+      const budget = createCallBudget(4)
+      const seam = upstream.as({ kind: 'apiKey', token: 'seam_key' }, { budget })
+      // Two 503s, then an answer: three requests.
+      await seam.call('/devices/list', {})
+      expect(budget.spent).toBe(3)
+      // Two identical reads at once: one request.
+      const body = { device_ids: ['d1'] }
+      await Promise.all([seam.call('/devices/list', body), seam.call('/devices/list', body)])
+      expect(budget.spent).toBe(4)
+      expect(seen).toHaveLength(4)
+      // The fifth is refused without a request, and not retried.
+      const error = await seam.call('/devices/list', { device_ids: ['d2'] }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UpstreamError)
+      expect(error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: 'This operation reached its limit of 4 upstream calls (MAX_UPSTREAM_CALLS_PER_OPERATION)',
+      })
+      expect(seen).toHaveLength(4)
+      expect(upstream.circuit).toBe('closed')
+      // Another operation's client has a budget of its own; the principal resolver's has none.
+      await upstream
+        .as({ kind: 'apiKey', token: 'seam_key' }, { budget: createCallBudget(4) })
+        .call('/devices/list', {})
+      await upstream.as({ kind: 'apiKey', token: 'seam_key' }).call('/devices/list', {})
+      expect(seen).toHaveLength(6)
+    } finally {
+      answer = () => ({ status: 200, body: '{"devices":[]}' })
+    }
   })
 })

@@ -20,6 +20,17 @@ export interface ClientSessionPrincipal {
   credential: Extract<UpstreamCredential, { kind: 'clientSessionToken' }>
 }
 
+/** The principal of `session`'s own token, as Seam returned the session. */
+export const clientSessionPrincipal = (session: ClientSession): ClientSessionPrincipal => ({
+  kind: 'clientSession',
+  workspaceId: session.workspace_id,
+  clientSessionId: session.client_session_id,
+  session,
+  connectedAccountIds: new Set(session.connected_account_ids),
+  expiresAt: new Date(session.expires_at),
+  credential: { kind: 'clientSessionToken', token: session.token },
+})
+
 /** A browser holding a publishable key: it may only call `getOrCreateClientSession`. */
 export interface PublishableKeyPrincipal {
   kind: 'publishableKey'

@@ -2,7 +2,7 @@ import { unauthenticated } from '../errors.js'
 import type { SeamClient, UpstreamCredential } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'
-import type { Principal } from './principal.js'
+import { clientSessionPrincipal, type Principal } from './principal.js'
 import { hashCredential, type PrincipalCache } from './principal-cache.js'
 
 /** Options of one resolution. */
@@ -46,25 +46,16 @@ export function createPrincipalResolver(
       }
       if (credential.kind === 'clientSessionToken') {
         const { client_session: session } = await clientFor(credential).call('/client_sessions/get', {})
-        const expiresAt = new Date(session.expires_at)
         // An ended session's tombstone outranks Seam's answer (which may lag a deletion), except for
         // a later lease than the one that expired.
         if (
           session.token !== credential.token ||
-          cache.hasEnded(session.client_session_id, expiresAt.getTime())
+          cache.hasEnded(session.client_session_id, Date.parse(session.expires_at))
         ) {
           throw unauthenticated(UNKNOWN_CREDENTIAL)
         }
-        if (expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
-        const principal = {
-          kind: 'clientSession' as const,
-          workspaceId: session.workspace_id,
-          clientSessionId: session.client_session_id,
-          session,
-          connectedAccountIds: new Set(session.connected_account_ids),
-          expiresAt,
-          credential,
-        }
+        const principal = clientSessionPrincipal(session)
+        if (principal.expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
         cache.set(hash, principal)
         return principal
       }

@@ -13,6 +13,14 @@ export const mayReadClientSession = (principal: Principal, session: ClientSessio
 }
 
 /**
+ * Whether `principal` may narrow a list by a user identifier key: a workspace by any key, a client
+ * session only by its own. For a client session, any other key (a real user's included) must answer
+ * exactly as a key that exists nowhere, or the answer tells which keys exist and share its accounts.
+ */
+export const mayFilterByUserIdentifierKey = (principal: Principal, key: string | null | undefined): boolean =>
+  key == null || principal.kind !== 'clientSession' || key === principal.session.user_identifier_key
+
+/**
  * Client sessions by id, per request. A client session reads only itself (the session its
  * principal was resolved from). A workspace reads one id with `/client_sessions/get` and several with one
  * `/client_sessions/list` (not paginated). Results are checked against the principal again:

@@ -7,7 +7,7 @@ import { ConnectedAccountRef } from './connected-account.js'
 import type { WorkspaceContext } from './context.js'
 import { SESSION_ACCOUNTS_ESTIMATE } from './cost.js'
 import { DeviceConnection } from './device.js'
-import { connectionFromList, queryKey } from './pagination.js'
+import { connectionFromList } from './pagination.js'
 
 /** A Seam client session. */
 export const ClientSessionRef = builder.objectRef<ClientSession>('ClientSession')
@@ -63,9 +63,20 @@ builder.node(ClientSessionRef, {
     deviceCount: t.int({
       description: 'Number of devices the session can reach.',
       authScopes: { $any: { authenticated: true, publishableKey: true } },
-      resolve: async (s, _args, { loaders }) =>
-        s.device_count ??
-        (await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)).flat().length,
+      resolve: async (s, _args, { loaders, loadersAsSession }) => {
+        // Seam counts them itself: no call.
+        if (typeof s.device_count === 'number') return s.device_count
+        // An answer without the count: the devices of the session's accounts, read as the caller
+        // or, for a publishable key (which reads nothing), as the session it was just issued.
+        const reader = loaders ?? loadersAsSession?.(s)
+        if (reader === undefined) throw new Error('deviceCount was resolved for an anonymous caller')
+        let count = 0
+        for (const list of await reader.devicesByConnectedAccountId.loadMany(s.connected_account_ids)) {
+          if (list instanceof Error) throw list
+          count += list.length
+        }
+        return count
+      },
     }),
     token: t.string({
       nullable: true,
@@ -91,13 +102,13 @@ builder.node(ClientSessionRef, {
       description: "Devices of the session's connected accounts.",
       authScopes: { authenticated: true },
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
-      resolve: async (s, args, { loaders, principal }) => {
+      resolve: async (s, args, { loaders, principal, cursors }) => {
         const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
         const devices = lists.flatMap((list) => (list instanceof Error ? [] : list))
         return connectionFromList(
           devices,
           args,
-          queryKey('ClientSession.devices', s.client_session_id, principal),
+          cursors.bind('ClientSession.devices', s.client_session_id, principal),
         )
       },
     }),
@@ -166,7 +177,7 @@ const CreateClientSessionInput = builder.inputType('CreateClientSessionInput', {
 
 const GetOrCreateClientSessionInput = builder.inputType('GetOrCreateClientSessionInput', {
   description:
-    'The client session to find, or create, for a user; an existing one gets the new expiry and ids.',
+    'The client session to find, or create, for a user; an existing one gets the new expiry and ids. With a publishable key only userIdentifierKey may be set (BAD_USER_INPUT naming any other field).',
   fields: (t) => ({
     userIdentifierKey: t.string({
       description:
@@ -189,6 +200,14 @@ const GrantClientSessionAccessInput = builder.inputType('GrantClientSessionAcces
     userIdentityId: t.id(),
   }),
 })
+
+/** What only a backend may set on a session: a publishable key may not (see getOrCreateClientSession). */
+const SET_BY_BACKEND_ONLY = [
+  'expiresAt',
+  'connectedAccountIds',
+  'connectWebviewIds',
+  'userIdentityId',
+] as const
 
 type SessionInput = {
   userIdentifierKey?: string | null
@@ -265,6 +284,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { seam, principal, issuedSessionIds, events }) => {
       let userIdentifierKey = input.userIdentifierKey
       if (principal.kind === 'publishableKey') {
+        // A publishable key is public, and get_or_create applies these to a session that already
+        // exists: anyone knowing a user's identifier key could sign that user out, keep them
+        // signed in, or grant their session more. With a publishable key, it only gets or creates.
+        for (const field of SET_BY_BACKEND_ONLY) {
+          if (input[field] != null) {
+            throw badUserInput(
+              `input.${field} cannot be set with a publishable key, which is public; set it with a workspace API key from your backend`,
+            )
+          }
+        }
         const fromHeader = principal.userIdentifierKey
         if (fromHeader !== undefined && userIdentifierKey != null && fromHeader !== userIdentifierKey) {
           throw badUserInput('input.userIdentifierKey differs from the seam-user-identifier-key header')

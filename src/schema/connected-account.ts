@@ -1,8 +1,9 @@
 import type { ConnectedAccount } from '@seamapi/types/connect'
+import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
 import { mayReadConnectedAccount } from '../loaders/connected-account.js'
 import { builder } from './builder.js'
 import { DeviceConnection } from './device.js'
-import { connectionFromList, connectionFromSeam, queryKey } from './pagination.js'
+import { connectionFromList, connectionFromSeam } from './pagination.js'
 
 /** A Seam connected account: a user's account with a device provider. */
 export const ConnectedAccountRef = builder.objectRef<ConnectedAccount>('ConnectedAccount')
@@ -71,11 +72,11 @@ builder.node(ConnectedAccountRef, {
       type: DeviceConnection,
       description: 'Devices of this account.',
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
-      resolve: async (account, args, { loaders, principal }) =>
+      resolve: async (account, args, { loaders, principal, cursors }) =>
         connectionFromList(
           await loaders!.devicesByConnectedAccountId.load(account.connected_account_id),
           args,
-          queryKey('ConnectedAccount.devices', account.connected_account_id, principal),
+          cursors.bind('ConnectedAccount.devices', account.connected_account_id, principal),
         ),
     }),
   }),
@@ -114,14 +115,23 @@ builder.queryFields((t) => ({
         description: 'Only accounts of the client session with this user identifier key.',
       }),
     },
-    resolve: (_root, { first, after, ...filters }, { principal, seam }) => {
+    resolve: (_root, { first, after, ...filters }, { principal, seam, cursors }) => {
+      const cursorsOfQuery = cursors.bind('connectedAccounts', filters, principal)
+      // A user identifier key that is not the session's own answers as a key that exists
+      // nowhere, without asking Seam: no oracle of other users' keys.
+      if (!mayFilterByUserIdentifierKey(principal, filters.userIdentifierKey)) {
+        return connectionFromSeam({ first, after }, cursorsOfQuery, async () => ({
+          items: [],
+          nextPageCursor: null,
+        }))
+      }
       const body = {
         ...(filters.search != null ? { search: filters.search } : {}),
         ...(filters.userIdentifierKey != null ? { user_identifier_key: filters.userIdentifierKey } : {}),
       }
       return connectionFromSeam(
         { first, after },
-        queryKey('connectedAccounts', filters, principal),
+        cursorsOfQuery,
         (pageCursor, limit) =>
           seam.page('/connected_accounts/list', 'connected_accounts', {
             ...body,

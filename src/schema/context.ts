@@ -1,3 +1,4 @@
+import type { ClientSession } from '@seamapi/types/connect'
 import type {
   ClientSessionPrincipal,
   Principal,
@@ -8,6 +9,7 @@ import type { SessionEvents } from '../events/session-events.js'
 import type { SessionSocket } from '../events/socket-registry.js'
 import type { Loaders } from '../loaders/index.js'
 import type { SeamClient } from '../upstream/client.js'
+import type { CursorSigner } from './pagination.js'
 
 /**
  * What every resolver gets. Built per request (and per subscription event) in `gateway.ts`:
@@ -18,6 +20,14 @@ export interface GatewayContext {
   /** `null` for anonymous callers: they reach no upstream. */
   seam: SeamClient | null
   loaders: Loaders | null
+  /**
+   * Loaders that read as `session`, with that session's own token: what a publishable key (which
+   * reads nothing itself) may read of the session its getOrCreateClientSession just returned to
+   * it, token included. `null` for every other principal: they read with their own credential.
+   */
+  loadersAsSession: ((session: ClientSession) => Loaders) | null
+  /** Signs and checks page cursors (`CURSOR_SECRET`, or a secret of this process). */
+  cursors: CursorSigner
   events: SessionEvents
   /** Sessions this request's own mutations created: their caller may read them, token included. */
   issuedSessionIds: Set<string>

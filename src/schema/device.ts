@@ -1,9 +1,10 @@
 import type { Device } from '@seamapi/types/connect'
+import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
 import { mayReadDevice } from '../loaders/device.js'
 import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
-import { connectionFromSeam, queryKey } from './pagination.js'
+import { connectionFromSeam } from './pagination.js'
 
 /** A Seam device (lock, thermostat, sensor, …). */
 export const DeviceRef = builder.objectRef<Device>('Device')
@@ -104,20 +105,23 @@ builder.queryFields((t) => ({
         description: 'Only devices of the client session with this user identifier key.',
       }),
     },
-    resolve: async (_root, args, { principal, seam }) => {
+    resolve: async (_root, args, { principal, seam, cursors }) => {
       const { first, after, ...filters } = args
+      const cursorsOfQuery = cursors.bind('devices', filters, principal)
       const deviceIds = filters.deviceIds?.filter(isPlausibleId)
       // A filter that can match nothing answers an empty page without asking Seam: an account
-      // that is not the session's, or ids that no Seam object can have (an empty `device_ids`
-      // would mean "no filter" upstream).
+      // that is not the session's, ids that no Seam object can have (an empty `device_ids`
+      // would mean "no filter" upstream), or a user identifier key that is not the session's
+      // own (it answers exactly as a key that exists nowhere: no oracle of other users' keys).
       const matchesNothing =
         (filters.connectedAccountId != null &&
           (!isPlausibleId(filters.connectedAccountId) ||
             (principal.kind === 'clientSession' &&
               !principal.connectedAccountIds.has(filters.connectedAccountId)))) ||
-        (deviceIds !== undefined && deviceIds.length === 0)
+        (deviceIds !== undefined && deviceIds.length === 0) ||
+        !mayFilterByUserIdentifierKey(principal, filters.userIdentifierKey)
       if (matchesNothing) {
-        return connectionFromSeam({ first, after }, queryKey('devices', filters, principal), async () => ({
+        return connectionFromSeam({ first, after }, cursorsOfQuery, async () => ({
           items: [],
           nextPageCursor: null,
         }))
@@ -131,7 +135,7 @@ builder.queryFields((t) => ({
       }
       return connectionFromSeam(
         { first, after },
-        queryKey('devices', filters, principal),
+        cursorsOfQuery,
         (pageCursor, limit) =>
           seam.page('/devices/list', 'devices', {
             ...body,

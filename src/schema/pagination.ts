@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Principal } from '../auth/principal.js'
 import { badUserInput } from '../errors.js'
 import type { Page } from '../upstream/client.js'
@@ -7,6 +7,13 @@ import type { Page } from '../upstream/client.js'
 export const DEFAULT_FIRST = 50
 /** The largest `first` accepted. */
 export const MAX_FIRST = 200
+/**
+ * The page size the gateway asks of Seam, whatever the caller sends. Fixed because Seam binds its
+ * page cursors to the query, `limit` included: every cursor the gateway hands out must keep working
+ * with the same size. Equal to {@link MAX_FIRST} so that any page of `first` items, starting
+ * anywhere in one of Seam's pages, is filled from that page and the next: at most 2 calls.
+ */
+export const SEAM_PAGE_SIZE = MAX_FIRST
 
 /** A Relay connection as the connection object types resolve it. */
 export interface Connection<T> {
@@ -20,31 +27,95 @@ export interface Connection<T> {
 }
 
 /**
- * Cursor contents. Opaque to clients (base64url JSON) and bound to the query that made it (`q`,
- * a hash of the field, its filters and the principal), so a cursor cannot be replayed against
- * other filters or by another caller.
- *
- * - Seam-paged lists: `c` is Seam's `page_cursor` of the page (null for the first), `l` the page
- *   size it was fetched with (Seam binds cursors to the query), `s` how many items of it to skip.
- * - In-memory lists: `o`, the offset after which to continue.
+ * Where a page starts. In a Seam-paged list: `c`, Seam's `page_cursor` of the page (null for the
+ * first), and `s`, how many of its items to skip. In an in-memory list: `o`, the offset.
  */
-type CursorData = { q: string; c: string | null; l: number; s: number } | { q: string; o: number }
-
-const encode = (data: CursorData) => Buffer.from(JSON.stringify(data)).toString('base64url')
+type SeamPosition = { c: string | null; s: number }
+type ListPosition = { o: number }
 
 const INVALID_CURSOR = 'The after cursor is not a cursor of this connection with these arguments'
+/** Longest cursor read: Seam's own page cursor inside, base64url, and the MAC. */
+const MAX_CURSOR_LENGTH = 4096
+/** Length of an HMAC-SHA256 in base64url. */
+const MAC_LENGTH = 43
 
-const decode = (cursor: string, q: string): CursorData => {
-  let data: unknown
-  try {
-    if (cursor.length > 2000) throw new Error('too long')
-    data = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-  } catch {
-    throw badUserInput(INVALID_CURSOR)
+/** The cursors of one connection: one field, its filters, one caller. */
+export interface CursorCodec {
+  encode(position: SeamPosition | ListPosition): string
+  /** The position a cursor of this connection carries; BAD_USER_INPUT for anything else. */
+  decode(cursor: string): unknown
+}
+
+/** Signs page cursors. Per process; instances behind one balancer share its secret. */
+export interface CursorSigner {
+  /** The codec of one connection's cursors: a cursor of another binding does not verify. */
+  bind(field: string, filters: unknown, principal: Principal): CursorCodec
+}
+
+/**
+ * Creates the signer of every cursor: `<base64url JSON position>.<base64url HMAC-SHA256>`, the MAC
+ * over the connection's binding (field, filters, caller) and the position. A caller can read a
+ * cursor but can neither change it nor use it on another connection, with other filters, or as
+ * someone else; a cursor that fails verification is refused without saying why.
+ *
+ * @param secret `CURSOR_SECRET`, or random bytes made once per process
+ */
+export function createCursorSigner(secret: string | Buffer): CursorSigner {
+  const mac = (binding: string, payload: string) =>
+    createHmac('sha256', secret).update(binding).update('\n').update(payload).digest()
+  return {
+    bind(field, filters, principal) {
+      // JSON never holds a raw newline: binding and payload cannot run into each other.
+      const binding = JSON.stringify([field, filters, callerOf(principal)])
+      return {
+        encode(position) {
+          const payload = Buffer.from(JSON.stringify(position)).toString('base64url')
+          return `${payload}.${mac(binding, payload).toString('base64url')}`
+        },
+        decode(cursor) {
+          const dot = cursor.lastIndexOf('.')
+          if (cursor.length > MAX_CURSOR_LENGTH || dot < 0 || cursor.length - dot - 1 !== MAC_LENGTH) {
+            throw badUserInput(INVALID_CURSOR)
+          }
+          const payload = cursor.slice(0, dot)
+          const given = Buffer.from(cursor.slice(dot + 1), 'base64url')
+          const expected = mac(binding, payload)
+          if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+            throw badUserInput(INVALID_CURSOR)
+          }
+          try {
+            return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown
+          } catch {
+            throw badUserInput(INVALID_CURSOR)
+          }
+        },
+      }
+    },
   }
-  if (typeof data !== 'object' || data === null || (data as CursorData).q !== q)
-    throw badUserInput(INVALID_CURSOR)
-  return data as CursorData
+}
+
+/** Who a cursor belongs to: the workspace of an API key, the session of a token. */
+const callerOf = (principal: Principal): string =>
+  principal.kind === 'workspace'
+    ? principal.workspaceId
+    : principal.kind === 'clientSession'
+      ? principal.clientSessionId
+      : principal.kind
+
+const isSeamPosition = (value: unknown): value is SeamPosition => {
+  const { c, s } = (value ?? {}) as Partial<SeamPosition>
+  return (
+    (c === null || typeof c === 'string') &&
+    typeof s === 'number' &&
+    Number.isInteger(s) &&
+    s >= 0 &&
+    s <= SEAM_PAGE_SIZE
+  )
+}
+
+const isListPosition = (value: unknown): value is ListPosition => {
+  const { o } = (value ?? {}) as Partial<ListPosition>
+  return typeof o === 'number' && Number.isInteger(o) && o >= 0
 }
 
 /** Validates `first`: 1 to {@link MAX_FIRST}, {@link DEFAULT_FIRST} when absent. */
@@ -56,35 +127,21 @@ export function checkFirst(first: number | null | undefined): number {
   return first
 }
 
-/** The hash that binds cursors to one field, its filters and the caller. */
-export function queryKey(field: string, filters: unknown, principal: Principal): string {
-  const who =
-    principal.kind === 'workspace'
-      ? principal.workspaceId
-      : principal.kind === 'clientSession'
-        ? principal.clientSessionId
-        : principal.kind
-  return createHash('sha256')
-    .update(JSON.stringify([field, filters, who]))
-    .digest('base64url')
-    .slice(0, 16)
-}
-
 /** Slices an in-memory list into a connection with offset cursors. */
 export function connectionFromList<T>(
   items: readonly T[],
   args: { first?: number | null; after?: string | null },
-  q: string,
+  cursors: CursorCodec,
 ): Connection<T> {
   const first = checkFirst(args.first)
   let offset = 0
   if (args.after) {
-    const data = decode(args.after, q)
-    if (!('o' in data) || !Number.isInteger(data.o) || data.o < 0) throw badUserInput(INVALID_CURSOR)
-    offset = data.o
+    const position = cursors.decode(args.after)
+    if (!isListPosition(position)) throw badUserInput(INVALID_CURSOR)
+    offset = position.o
   }
   const slice = items.slice(offset, offset + first)
-  const edges = slice.map((node, i) => ({ node, cursor: encode({ q, o: offset + i + 1 }) }))
+  const edges = slice.map((node, i) => ({ node, cursor: cursors.encode({ o: offset + i + 1 }) }))
   return {
     edges,
     pageInfo: {
@@ -99,65 +156,67 @@ export function connectionFromList<T>(
 /**
  * Builds a connection over a Seam-paginated list: fetches the page the cursor points into, skips
  * what the caller has seen, and follows Seam's `next_page_cursor` until `first` items are found.
- * With no `after` and a page size of `first`, one upstream call answers the common case.
+ *
+ * Upstream calls are bounded by `first` alone: pages of {@link SEAM_PAGE_SIZE}, at most
+ * `ceil(first / SEAM_PAGE_SIZE) + 1` of them, however many items `keep` drops. Stopping at the
+ * bound still reports `hasNextPage`, with an end cursor where the walk stopped (even on a page
+ * with no edges), so the caller can go on.
  *
  * @param fetchPage fetches one Seam page for `page_cursor` (undefined for the first) and `limit`
  * @param keep drops items the principal may not see (defense in depth, applied after fetching)
  */
 export async function connectionFromSeam<T>(
   args: { first?: number | null; after?: string | null },
-  q: string,
+  cursors: CursorCodec,
   fetchPage: (pageCursor: string | undefined, limit: number) => Promise<Page<T>>,
   keep: (item: T) => boolean = () => true,
 ): Promise<Connection<T>> {
   const first = checkFirst(args.first)
   let pageCursor: string | null = null
-  let limit = first
   let skip = 0
   if (args.after) {
-    const data = decode(args.after, q)
-    if (!('l' in data) || !Number.isInteger(data.l) || !Number.isInteger(data.s) || data.s < 0) {
-      throw badUserInput(INVALID_CURSOR)
-    }
-    pageCursor = data.c
-    limit = data.l
-    skip = data.s
+    const position = cursors.decode(args.after)
+    if (!isSeamPosition(position)) throw badUserInput(INVALID_CURSOR)
+    pageCursor = position.c
+    skip = position.s
   }
 
   const edges: Connection<T>['edges'] = []
-  let hasNextPage = false
-  // Seam binds a cursor to its page size, so a cursor's pages keep the size they were made with;
-  // filling `first` from smaller pages takes more of them, bounded by what `first` can need (plus
-  // slack for items the principal may not see). Stopping at the bound still reports hasNextPage.
-  const maxPages = Math.ceil((skip + first) / limit) + 5
-  for (let pages = 0; ; pages++) {
-    const page = await fetchPage(pageCursor ?? undefined, limit)
-    const items = page.items
+  const maxPages = Math.ceil(first / SEAM_PAGE_SIZE) + 1
+  // Where the next page of this connection starts; null once Seam's list is done.
+  let next: SeamPosition | null = null
+  for (let pages = 1; ; pages++) {
+    const page = await fetchPage(pageCursor ?? undefined, SEAM_PAGE_SIZE)
     let index = skip
-    for (; index < items.length && edges.length < first; index++) {
-      const item = items[index]!
+    for (; index < page.items.length && edges.length < first; index++) {
+      const item = page.items[index] as T
       if (!keep(item)) continue
-      edges.push({ node: item, cursor: encode({ q, c: pageCursor, l: limit, s: index + 1 }) })
+      edges.push({ node: item, cursor: cursors.encode({ c: pageCursor, s: index + 1 }) })
     }
-    const pageDone = index >= items.length
-    if (edges.length === first || page.nextPageCursor === null || pages + 1 >= maxPages) {
-      hasNextPage = !pageDone || page.nextPageCursor !== null
-      if (pageDone && page.nextPageCursor !== null && edges.length > 0) {
-        // The last edge closes its page: its cursor points at the start of the next page.
-        edges[edges.length - 1]!.cursor = encode({ q, c: page.nextPageCursor, l: limit, s: 0 })
-      }
+    if (index < page.items.length) {
+      next = { c: pageCursor, s: index }
       break
     }
+    if (page.nextPageCursor === null) break
+    next = { c: page.nextPageCursor, s: 0 }
+    if (edges.length === first || pages >= maxPages) break
     pageCursor = page.nextPageCursor
     skip = 0
+  }
+  let endCursor = edges.at(-1)?.cursor ?? null
+  if (next !== null) {
+    // Everything before `next` was seen (or may not be seen): the last edge resumes there.
+    endCursor = cursors.encode(next)
+    const last = edges.at(-1)
+    if (last !== undefined) last.cursor = endCursor
   }
   return {
     edges,
     pageInfo: {
-      hasNextPage,
+      hasNextPage: next !== null,
       hasPreviousPage: args.after != null,
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      endCursor,
     },
   }
 }

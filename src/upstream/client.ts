@@ -6,6 +6,7 @@ import {
 } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
+import { CALL_BUDGET_SPENT, type CallBudget } from './call-budget.js'
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
 import { type CallFailure, fromCallFailure, fromSeamResponse, statusLabel, UpstreamError } from './errors.js'
 
@@ -52,6 +53,12 @@ export interface UpstreamOptions {
 export interface CallOptions {
   /** Aborted when the client goes away: the upstream call is abandoned too. */
   signal?: AbortSignal | undefined
+  /**
+   * The operation's budget of calls: every request sent counts (each retry too; a read shared
+   * with an identical one in flight does not). Without one, calls are not counted: the principal
+   * resolver and the events poller are not an operation of a caller.
+   */
+  budget?: CallBudget | undefined
 }
 
 const parseRetryAfter = (value: unknown): number | undefined => {
@@ -241,6 +248,8 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       const inFlight = new Map<string, Promise<unknown>>()
 
       const attempt = async (route: Route, body: unknown): Promise<unknown> => {
+        // Before the breaker: a spent budget says nothing about Seam's health.
+        callOptions.budget?.spend(route)
         const started = performance.now()
         let answer: { status: number; json: unknown }
         try {
@@ -289,8 +298,13 @@ export function createUpstream(options: UpstreamOptions): Upstream {
             if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
             const { code, details } = error
             if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
-            // An open circuit fails fast: retrying it would only wait.
-            if (details.seamType === 'circuit_open' || details.seamType === UNPARSABLE) throw error
+            // An open circuit fails fast: retrying it would only wait. A spent budget stays spent.
+            if (
+              details.seamType === 'circuit_open' ||
+              details.seamType === UNPARSABLE ||
+              details.seamType === CALL_BUDGET_SPENT
+            )
+              throw error
             if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
             const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
             await sleep(details.retryAfterMs ?? backoff)

@@ -3,6 +3,9 @@ import { print } from 'graphql'
 import { loadConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
 
+/** The CURSOR_SECRET of test gateways that share Redis (instances behind one balancer share one). */
+export const TEST_CURSOR_SECRET = 'test-cursor-secret-shared-by-every-instance'
+
 /** A gateway running on the embedded sandbox, on port 0, with helpers to call it. */
 export interface TestGateway {
   gateway: Gateway
@@ -32,7 +35,16 @@ export interface TestGateway {
  * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
  */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '1000', ...env })
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    SHUTDOWN_GRACE_MS: '1000',
+    // Several instances must share a cursor secret; tests that run them share this one.
+    ...(env.REDIS_URL !== undefined && env.CURSOR_SECRET === undefined
+      ? { CURSOR_SECRET: TEST_CURSOR_SECRET }
+      : {}),
+    ...env,
+  })
   const gateway = createGateway(config)
   let url: string
   try {

@@ -203,7 +203,7 @@ export type DeviceEdge = {
   node: Device;
 };
 
-/** The client session to find, or create, for a user; an existing one gets the new expiry and ids. */
+/** The client session to find, or create, for a user; an existing one gets the new expiry and ids. With a publishable key only userIdentifierKey may be set (BAD_USER_INPUT naming any other field). */
 export type GetOrCreateClientSessionInput = {
   connectWebviewIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   connectedAccountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
