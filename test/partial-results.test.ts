@@ -43,6 +43,11 @@ const unavailable = (field: string, column: number) => ({
   extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
 })
 
+/** One upstream call that succeeds: it resets the circuit breaker's count of failures in a row. */
+async function succeedOnce() {
+  expect((await post('{ devices(first: 1) { nodes { deviceId } } }', bearer(t.apiKey))).status).toBe(200)
+}
+
 const JOHN_DEVICES = ['august_device_1', 'august_device_2', 'ecobee_device_1', 'minut_device_1']
 const ALL_DEVICES = [...JOHN_DEVICES, 'schlage_device_id']
 const ALL_ACCOUNTS = [
@@ -133,6 +138,54 @@ it('keeps viewer and devices when /client_sessions/list is down: clientSessions 
     body: {
       errors: [unavailable('clientSessions', 50)],
       data: { viewer: { kind: 'WORKSPACE' }, devices: nodes('deviceId', ALL_DEVICES), clientSessions: null },
+    },
+  })
+})
+
+it("reports a client session's nested devices and accounts as failed, never as empty, when Seam is down", async () => {
+  // One route at a time, each after a success: every failed read is retried twice, and eight
+  // failures in a row would open the circuit breaker.
+  await succeedOnce()
+  await simulateOutage(['/devices/list'])
+  expect(
+    await post(
+      '{ viewer { kind clientSession { clientSessionId devices { nodes { deviceId } } } } }',
+      bearer(t.demoToken),
+    ),
+  ).toEqual({
+    status: 200,
+    body: {
+      errors: [
+        {
+          message: 'Seam is unavailable',
+          locations: [{ line: 1, column: 49 }],
+          path: ['viewer', 'clientSession', 'devices'],
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
+        },
+      ],
+      data: { viewer: { kind: 'CLIENT_SESSION', clientSession: null } },
+    },
+  })
+  await simulateOutage([])
+  await succeedOnce()
+  await simulateOutage(['/connected_accounts/list'])
+  expect(
+    await post(
+      '{ viewer { kind clientSession { connectedAccounts { connectedAccountId } } } }',
+      bearer(t.demoToken),
+    ),
+  ).toEqual({
+    status: 200,
+    body: {
+      errors: [
+        {
+          message: 'Seam is unavailable',
+          locations: [{ line: 1, column: 33 }],
+          path: ['viewer', 'clientSession', 'connectedAccounts'],
+          extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
+        },
+      ],
+      data: { viewer: { kind: 'CLIENT_SESSION', clientSession: null } },
     },
   })
 })

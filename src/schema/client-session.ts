@@ -93,8 +93,13 @@ builder.node(ClientSessionRef, {
       complexity: { field: 1, multiplier: SESSION_ACCOUNTS_ESTIMATE },
       resolve: async (s, _args, { loaders }) => {
         const accounts = await loaders!.connectedAccountById.loadMany(s.connected_account_ids)
-        // An account removed since the session was granted it is simply no longer listed.
-        return accounts.filter((a): a is Exclude<typeof a, Error> => !(a instanceof Error))
+        // An account removed since the session was granted it is simply no longer listed; any
+        // other failure (Seam unavailable) is this field's error, never an empty list.
+        return accounts.filter((a): a is Exclude<typeof a, Error> => {
+          if (!(a instanceof Error)) return true
+          if ((a as { extensions?: { code?: unknown } }).extensions?.code === 'NOT_FOUND') return false
+          throw a
+        })
       },
     }),
     devices: t.field({
@@ -104,7 +109,12 @@ builder.node(ClientSessionRef, {
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
       resolve: async (s, args, { loaders, principal, cursors }) => {
         const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
-        const devices = lists.flatMap((list) => (list instanceof Error ? [] : list))
+        // The loader fails only as a whole (Seam unavailable): that is this field's error, never
+        // an empty list that reads as "no devices".
+        const devices = lists.flatMap((list) => {
+          if (list instanceof Error) throw list
+          return list
+        })
         return connectionFromList(
           devices,
           args,
