@@ -35,6 +35,7 @@ export async function runCrossInstance(): Promise<Section> {
     children.push(upstream)
     const env = {
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: upstream.info.url,
       REDIS_URL: redis.url,
@@ -66,7 +67,7 @@ export async function runCrossInstance(): Promise<Section> {
       sockets = open
       const subscriptions = open.map((socket) => subscribe(socket, CLIENT_SESSION_DELETED))
       await waitUntil(
-        async () => (await readMetric(a.info.url, 'gateway_open_subscriptions')) === SESSIONS,
+        async () => (await readMetric(a.info.metricsUrl, 'gateway_open_subscriptions')) === SESSIONS,
         `${SESSIONS} subscriptions on A`,
         30_000,
         50,

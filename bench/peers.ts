@@ -112,6 +112,7 @@ export async function runPeers(): Promise<Section> {
     const gateway = await startChild<GatewayInfo>('gateway', {
       env: {
         PORT: '0',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: proxyUrl,
         RATE_LIMIT_PER_MINUTE: '0',

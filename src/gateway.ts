@@ -6,7 +6,6 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import { type GraphQLError, getOperationAST } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
@@ -27,6 +26,14 @@ import { createSocketRegistry, type SessionSocket } from './events/socket-regist
 import { createWebhookHandler } from './events/webhook.js'
 import { distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
 import { createLoaders, type Loaders } from './loaders/index.js'
+import {
+  errorCodeLabel,
+  type MetricsServer,
+  startMetricsServer,
+  upstreamStatusLabel,
+  useMetricsBehindToken,
+  useOperationMetrics,
+} from './observability/metrics.js'
 import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
@@ -48,6 +55,11 @@ export interface Gateway {
   fetch: (request: Request) => Promise<Response>
   /** Base URL once started, such as `http://127.0.0.1:4000`. */
   readonly url: string
+  /**
+   * Where `/metrics` is served once started: the metrics listener (`http://127.0.0.1:9464/metrics`),
+   * or `${url}/metrics` behind METRICS_TOKEN.
+   */
+  readonly metricsUrl: string
   /** The embedded sandbox, in sandbox mode, once started. */
   readonly sandbox: Sandbox | undefined
   /** The `/events/list` poller, when SEAM_EVENTS_POLL_INTERVAL_MS is set, once started. */
@@ -208,7 +220,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         endpoint: config.seamEndpoint,
         timeoutMs: config.upstreamTimeoutMs,
         observe: ({ route, status, durationMs }) => {
-          upstreamCalls.inc({ route, status })
+          upstreamCalls.inc({ route, status: upstreamStatusLabel(status) })
           upstreamLatency.observe({ route }, durationMs / 1000)
         },
       })
@@ -454,6 +466,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
     plugins: [
       useOperationsRoutes,
+      ...(config.metricsToken === undefined ? [] : [useMetricsBehindToken(registry, config.metricsToken)]),
       // A browser's "simple" request (text/plain, form, multipart, or a GET without a custom
       // header) never executes; any credential header makes a request non-simple.
       useCSRFPrevention({
@@ -483,7 +496,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
               },
             }),
           ]),
-      useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
+      useErrorCodeMetrics((code) => errorsByCode.inc({ code: errorCodeLabel(code) })),
       useFreshContextPerEvent(
         createEventExecution({ refresh: eventContext, count: (delta) => openSubscriptions.inc(delta) }),
       ),
@@ -497,33 +510,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      usePrometheus({
-        endpoint: '/metrics',
-        registry,
-        // Every metric named: the plugin merges this with defaults that switch on seven more, among
-        // them a walk of every document for deprecated fields and a Summary (t-digest) per request.
-        // Measured in-process, they cost 15–55 µs of CPU per request for figures nobody reads here.
-        metrics: {
-          graphql_envelop_request: true,
-          graphql_envelop_request_duration: true,
-          graphql_envelop_phase_execute: true,
-          graphql_envelop_error_result: true,
-          graphql_yoga_http_duration: true,
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-          graphql_envelop_phase_context: false,
-          graphql_envelop_phase_subscribe: false,
-          graphql_envelop_schema_change: false,
-        },
-        // Not the URL: a GET's query string would make a time series per distinct operation text.
-        labels: { url: false },
-      }),
+      useOperationMetrics(registry),
     ],
   })
 
   let server: Server | undefined
+  let metricsServer: MetricsServer | undefined
+  let metricsUrl = ''
   let wsServer: WebSocketServer | undefined
   let sandbox: Sandbox | undefined
   let poller: ReturnType<typeof createEventsPoller> | undefined
@@ -537,6 +530,16 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // The sandbox signs its webhooks with a secret of ours and sends them to our own route, so
       // the production webhook path runs in the sandbox too.
       webhookSecret = webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`
+    }
+
+    // The metrics listener first: a busy METRICS_PORT fails start before anything is public.
+    if (config.metricsToken === undefined) {
+      metricsServer = await startMetricsServer({
+        registry,
+        host: config.metricsHost,
+        port: config.metricsPort,
+      })
+      metricsUrl = metricsServer.url
     }
 
     server = createServer((req, res) => {
@@ -687,6 +690,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     const address = server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
+    if (config.metricsToken !== undefined) metricsUrl = `${url}/metrics`
 
     if (sandbox !== undefined && webhookSecret !== undefined) {
       sandbox.registerEmbeddedWebhook(`${url}/webhooks/seam`, webhookSecret)
@@ -739,6 +743,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           server!.closeIdleConnections()
         })
       }
+      await metricsServer?.close()
       events.close()
       await bus.close()
       await sandbox?.stop()
@@ -752,6 +757,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     get url() {
       return url
+    },
+    get metricsUrl() {
+      return metricsUrl
     },
     get sandbox() {
       return sandbox

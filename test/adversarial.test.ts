@@ -9,6 +9,7 @@ import WebSocket from 'ws'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createClientPool, graphqlWsUrl, queryWs, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 // What an attacker tries against the gateway, and the exact refusal of each: forged and smuggled
 // credentials, documents over the abuse limits (over HTTP and replayed over graphql-ws), CSRF, CORS,
@@ -66,7 +67,7 @@ async function answer(response: Response): Promise<Answer> {
 
 /** Every upstream call the gateway made so far, from its own /metrics. */
 async function upstreamCalls(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await (await fetch(metricsUrlOf(url))).text()
   let total = 0
   for (const match of text.matchAll(/^seam_upstream_requests_total\{[^}]*\} (\S+)$/gm))
     total += Number(match[1])

@@ -20,6 +20,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
+import { metricsUrlOf, registerMetricsUrl } from './helpers/metrics.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 /**
@@ -42,6 +43,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
   const gateway = createGateway(
     loadConfig({
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: proxy.url,
       SEAM_API_KEY: API_KEY,
@@ -54,6 +56,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
   )
   gateways.push(gateway)
   const url = await gateway.start()
+  registerMetricsUrl(gateway)
   await waitFor(() => true, 'start')
   return { gateway, url }
 }
@@ -100,7 +103,7 @@ async function createSession(url: string, key: string) {
 }
 
 const metric = async (url: string, name: string) => {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await (await fetch(metricsUrlOf(url))).text()
   const line = new RegExp(`^${name.replace(/[{}"=]/g, (c) => `\\${c}`)} (\\d+)$`, 'm').exec(text)
   return line === null ? 0 : Number(line[1])
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { ViewerDocument } from './generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 const DevicesQuery = parse('{ viewer { kind } devices { nodes { deviceId } } }')
 
@@ -85,7 +86,7 @@ describe('/metrics', () => {
       const refused = await gateway.execute(ViewerDocument, {}, bearer(unknownToken))
       expect(refused.status).toBe(401)
 
-      const response = await fetch(`${gateway.url}/metrics`)
+      const response = await fetch(metricsUrlOf(gateway.url))
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
       const text = await response.text()
