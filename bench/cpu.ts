@@ -90,6 +90,7 @@ export async function runCpu(): Promise<Section> {
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: upstream.info.url,
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
         SHUTDOWN_GRACE_MS: '1000',
       },
     })

@@ -41,6 +41,7 @@ export async function runCrossInstance(): Promise<Section> {
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
       RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
       SHUTDOWN_GRACE_MS: '1000',
     }
     const [a, b] = await Promise.all([

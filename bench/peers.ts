@@ -116,6 +116,7 @@ export async function runPeers(): Promise<Section> {
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: proxyUrl,
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
         SHUTDOWN_GRACE_MS: '1000',
       },
     })

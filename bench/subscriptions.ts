@@ -70,6 +70,7 @@ export async function runSubscriptions(): Promise<Section> {
           LOG_LEVEL: 'silent',
           SEAM_ENDPOINT: upstream.info.url,
           RATE_LIMIT_PER_MINUTE: '0',
+          RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
           MAX_SUBSCRIPTIONS_PER_SOCKET: '1000',
           SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
           SHUTDOWN_GRACE_MS: '1000',
@@ -351,7 +352,8 @@ export async function runSubscriptions(): Promise<Section> {
       title: '4. Subscriptions',
       summary:
         `${int(SUBSCRIPTIONS)} concurrent graphql-ws subscriptions to \`clientSessionDeleted\` on one gateway ` +
-        '(child process, fast upstream, `MAX_SUBSCRIPTIONS_PER_SOCKET=1000`, `RATE_LIMIT_PER_MINUTE=0`); ' +
+        '(child process, fast upstream, `MAX_SUBSCRIPTIONS_PER_SOCKET=1000`, `RATE_LIMIT_PER_MINUTE=0`, ' +
+        '`RATE_LIMIT_PER_ADDRESS_PER_MINUTE=0`); ' +
         'heap read inside the gateway after full garbage collections; deliveries timed by the clients.',
       tables: [heapTable, latencyTable],
       notes: [

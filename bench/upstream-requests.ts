@@ -68,6 +68,7 @@ export async function runUpstreamRequests(): Promise<Section> {
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: sandbox.info.proxyUrl,
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
         SHUTDOWN_GRACE_MS: '1000',
       },
     })

@@ -12,10 +12,11 @@ import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
+import { clientAddress } from './auth/client-address.js'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import type { Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
-import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
+import { createRateLimiter } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import type { Config } from './config.js'
 import { gatewayError } from './errors.js'
@@ -376,11 +377,21 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
+  let fallbackLogged = 0
   const rateLimiter = createRateLimiter({
     limit: config.limits.rateLimitPerMinute,
+    perAddressLimit: config.limits.rateLimitPerAddressPerMinute,
     hit: (key, windowMs) => bus.hit(key, windowMs),
-    onError: (error) =>
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limit not counted'),
+    localHit: (key, windowMs) => localBus.hit(key, windowMs),
+    onFallback: (error) => {
+      // Once per 10 s: while Redis is away every operation would say it.
+      if (Date.now() - fallbackLogged < 10_000) return
+      fallbackLogged = Date.now()
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'rate limits counted on this instance only',
+      )
+    },
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   /**
@@ -451,11 +462,17 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     batching: false,
     maskedErrors: { maskError },
     context: async (initial): Promise<GatewayContext> => {
-      // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here.
-      const principal =
-        initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
+      const address = clientAddress(initial.req, config.trustProxy)
+      // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here,
+      // after the client address is counted, so that unknown credentials cost a bounded number of
+      // lookups.
+      let principal = initial.principal
+      if (principal === undefined) {
+        await rateLimiter.admitAddress(address)
+        principal = await resolvePrincipal(readCredentialFromHeaders(initial.request.headers))
+      }
       // Every operation counts against its principal's rate limit, whatever the transport.
-      await rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
+      await rateLimiter.consume(principal, address)
       if (principal.kind === 'clientSession') events.remember(principal.session)
       // Defined on Yoga's own context rather than returned: envelop merges a returned object with
       // Object.assign, which would call the lazy `seam` and `loaders` getters and build a Seam
@@ -617,6 +634,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         connectionInitWaitTimeout: 3000,
         onConnect: async (ctx) => {
           try {
+            // The socket's address is counted before its credential is looked up, as over HTTP.
+            await rateLimiter.admitAddress(clientAddress(ctx.extra.request, config.trustProxy))
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
             ctx.extra.principal = principal
@@ -627,7 +646,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           } catch (error) {
             // A refused credential: graphql-ws closes with 4403 Forbidden. Anything else (Seam
             // unavailable) is not the caller's fault: 4500 with a message that leaks nothing.
-            if ((error as GraphQLError).extensions?.code === 'UNAUTHENTICATED') return false
+            const code = (error as GraphQLError).extensions?.code
+            if (code === 'UNAUTHENTICATED') return false
+            if (code === 'RATE_LIMITED') {
+              // 4429, as HTTP's 429; graphql-ws clients do not retry it at once. The close that
+              // graphql-ws sends after `false` is a no-op on a closing socket.
+              ctx.extra.socket.close(4429, (error as GraphQLError).message)
+              return false
+            }
             throw new Error('The credential could not be checked now; try again')
           }
         },

@@ -4,6 +4,7 @@ import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'
 import type { Principal } from './principal.js'
 import { hashCredential, type PrincipalCache } from './principal-cache.js'
+import { createUnknownCredentials, type UnknownCredentials } from './unknown-credentials.js'
 
 /** Turns a credential into a principal. Per process; shares lookups already in flight. */
 export type PrincipalResolver = (read: CredentialRead) => Promise<Principal>
@@ -16,11 +17,13 @@ const UNKNOWN_CREDENTIAL = 'The credential is unknown, expired or revoked'
  * Creates the resolver: a client session token is checked with `/client_sessions/get` (its own
  * session), an API key with `/workspaces/get`; the answer is cached by the credential's SHA-256.
  * A publishable key is not checked here: it can only call `getOrCreateClientSession`, where Seam
- * checks it.
+ * checks it. A credential Seam refused is remembered in `unknown` for a while and refused again
+ * without asking.
  */
 export function createPrincipalResolver(
   clientFor: (credential: UpstreamCredential) => SeamClient,
   cache: PrincipalCache,
+  unknown: UnknownCredentials = createUnknownCredentials(),
 ): PrincipalResolver {
   const inFlight = new Map<string, Promise<Principal>>()
 
@@ -56,6 +59,7 @@ export function createPrincipalResolver(
       // Any refusal of the credential itself (Seam answers some malformed keys with a 400) means the
       // caller is not authenticated; an unavailable Seam stays UPSTREAM_UNAVAILABLE.
       if (error instanceof UpstreamError && REFUSALS.has(error.code)) {
+        unknown.add(hash)
         throw unauthenticated(UNKNOWN_CREDENTIAL)
       }
       throw error
@@ -70,6 +74,7 @@ export function createPrincipalResolver(
       return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
     }
     const hash = hashCredential(`${credential.kind}:${credential.token}`)
+    if (unknown.has(hash)) throw unauthenticated(UNKNOWN_CREDENTIAL)
     const cached = cache.get(hash)
     if (cached !== undefined) {
       if (cached.kind === 'clientSession' && cache.hasEnded(cached.clientSessionId)) {
