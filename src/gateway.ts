@@ -45,6 +45,7 @@ import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.j
 import { corkPerTurn } from './socket-writes.js'
 import { createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
+import { createHealthProbe } from './upstream/health-probe.js'
 
 /** A running (or ready to run) gateway. */
 export interface Gateway {
@@ -351,7 +352,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       if (url.pathname === '/health') return json(200, { ok: true })
       if (url.pathname === '/ready') {
         // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
-        const upstreamReady = getUpstream().circuit === 'closed' && (await checkUpstream())
+        const upstreamReady = getUpstream().circuit === 'closed' && (await upstreamReachable())
         const redisReady = bus.ready
         const ok = upstreamReady && redisReady
         return json(ok ? 200 : 503, {
@@ -364,16 +365,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
   }
 
-  const checkUpstream = async (): Promise<boolean> => {
-    if (config.seamEndpoint === undefined) return false
-    try {
-      const response = await fetch(`${config.seamEndpoint}/health`, { signal: AbortSignal.timeout(2000) })
-      // Seam answers /health without a credential; any HTTP answer below 500 means it is reachable.
-      return response.status < 500
-    } catch {
-      return false
-    }
-  }
+  const upstreamReachable = createHealthProbe({ endpoint: () => config.seamEndpoint })
 
   let demo: SandboxDemo | undefined
 
