@@ -25,7 +25,7 @@ import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
-import { distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
+import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
 import { createLoaders, type Loaders } from './loaders/index.js'
 import {
   errorCodeLabel,
@@ -579,6 +579,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           'UNAUTHENTICATED',
           'The request carries two different credentials; send exactly one',
         )
+        return
+      }
+      // A browser asks before a cross-origin call; an origin that may not call is told so plainly.
+      if (
+        req.method === 'OPTIONS' &&
+        !originAllowed(req.headers.origin, req.headers.host, config.corsOrigins)
+      ) {
+        sendError(res, 403, 'FORBIDDEN', corsRefusal(req.headers.origin))
         return
       }
       requestContext.run({ requestId }, () => handle(req, res))

@@ -754,13 +754,57 @@ describe('CORS allow-list (CORS_ORIGINS=https://app.example.com)', () => {
     })
   })
 
-  it('never allows another origin: its preflight names only the listed origin, which a browser refuses', async () => {
+  it('refuses the preflight of another origin with 403, naming the origin and CORS_ORIGINS, and no CORS headers', async () => {
     const response = await preflight('https://evil.example')
-    const headers = corsHeaders(response.headers)
-    expect(headers['access-control-allow-origin']).not.toBe('https://evil.example')
-    expect(headers['access-control-allow-origin']).not.toBe('*')
-    // With one listed origin Yoga always names that one; the browser compares it with its own.
-    expect(headers['access-control-allow-origin']).toBe('https://app.example.com')
+    expect(corsHeaders(response.headers)).toEqual({})
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 403,
+      body: {
+        errors: [
+          {
+            message:
+              'The origin "https://evil.example" may not call this gateway: CORS_ORIGINS lists the origins that may',
+            extensions: { code: 'FORBIDDEN' },
+          },
+        ],
+      },
+    })
+  })
+})
+
+describe('CORS without CORS_ORIGINS: no other origin may call', () => {
+  let t: TestGateway
+
+  beforeAll(async () => {
+    t = await startTestGateway()
+  })
+
+  afterAll(async () => {
+    await t?.stop()
+  })
+
+  it('refuses a cross-origin preflight with 403 and a CORS message', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    })
+    expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 403,
+      body: {
+        errors: [
+          {
+            message:
+              'The origin "https://app.example.com" may not call this gateway: CORS_ORIGINS lists the origins that may',
+            extensions: { code: 'FORBIDDEN' },
+          },
+        ],
+      },
+    })
   })
 })
 
