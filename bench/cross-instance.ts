@@ -35,6 +35,7 @@ export async function runCrossInstance(): Promise<Section> {
     children.push(upstream)
     const env = {
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: upstream.info.url,
       REDIS_URL: redis.url,
@@ -42,6 +43,7 @@ export async function runCrossInstance(): Promise<Section> {
       CURSOR_SECRET: randomBytes(32).toString('base64'),
       REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
       RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
       SHUTDOWN_GRACE_MS: '1000',
     }
     const [a, b] = await Promise.all([
@@ -68,7 +70,7 @@ export async function runCrossInstance(): Promise<Section> {
       sockets = open
       const subscriptions = open.map((socket) => subscribe(socket, CLIENT_SESSION_DELETED))
       await waitUntil(
-        async () => (await readMetric(a.info.url, 'gateway_open_subscriptions')) === SESSIONS,
+        async () => (await readMetric(a.info.metricsUrl, 'gateway_open_subscriptions')) === SESSIONS,
         `${SESSIONS} subscriptions on A`,
         30_000,
         50,

@@ -66,9 +66,11 @@ export async function runSubscriptions(): Promise<Section> {
         nodeFlags: ['--expose-gc'],
         env: {
           PORT: '0',
+          METRICS_PORT: '0',
           LOG_LEVEL: 'silent',
           SEAM_ENDPOINT: upstream.info.url,
           RATE_LIMIT_PER_MINUTE: '0',
+          RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
           MAX_SUBSCRIPTIONS_PER_SOCKET: '1000',
           SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
           SHUTDOWN_GRACE_MS: '1000',
@@ -79,8 +81,9 @@ export async function runSubscriptions(): Promise<Section> {
     }
     let gateway = await startGateway()
     let url = gateway.info.url
+    let metricsUrl = gateway.info.metricsUrl
     const heap = async () => (await gateway.request<HeapAnswer>('heap')).heapUsed
-    const openSubscriptions = () => readMetric(url, 'gateway_open_subscriptions')
+    const openSubscriptions = () => readMetric(metricsUrl, 'gateway_open_subscriptions')
     const waitForSubscriptions = (count: number) =>
       waitUntil(
         async () => (await openSubscriptions()) === count,
@@ -249,7 +252,7 @@ export async function runSubscriptions(): Promise<Section> {
     await disposeAll(sockets)
     sockets = []
     await waitUntil(
-      async () => (await readMetric(url, 'gateway_open_sockets')) === 0,
+      async () => (await readMetric(metricsUrl, 'gateway_open_sockets')) === 0,
       'every socket closed',
       30_000,
     )
@@ -262,6 +265,7 @@ export async function runSubscriptions(): Promise<Section> {
     await gateway.stop()
     gateway = await startGateway()
     url = gateway.info.url
+    metricsUrl = gateway.info.metricsUrl
     const broadcastSockets = await openSockets(url, WORKSPACE_SOCKETS, () => ({
       authorization: `Bearer ${API_KEY}`,
     }))
@@ -348,7 +352,8 @@ export async function runSubscriptions(): Promise<Section> {
       title: '4. Subscriptions',
       summary:
         `${int(SUBSCRIPTIONS)} concurrent graphql-ws subscriptions to \`clientSessionDeleted\` on one gateway ` +
-        '(child process, fast upstream, `MAX_SUBSCRIPTIONS_PER_SOCKET=1000`, `RATE_LIMIT_PER_MINUTE=0`); ' +
+        '(child process, fast upstream, `MAX_SUBSCRIPTIONS_PER_SOCKET=1000`, `RATE_LIMIT_PER_MINUTE=0`, ' +
+        '`RATE_LIMIT_PER_ADDRESS_PER_MINUTE=0`); ' +
         'heap read inside the gateway after full garbage collections; deliveries timed by the clients.',
       tables: [heapTable, latencyTable],
       notes: [

@@ -64,9 +64,11 @@ export async function runUpstreamRequests(): Promise<Section> {
     const gateway = await startChild<GatewayInfo>('gateway', {
       env: {
         PORT: '0',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: sandbox.info.proxyUrl,
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
         SHUTDOWN_GRACE_MS: '1000',
       },
     })

@@ -21,6 +21,11 @@ export function banner(gateway: Gateway, url: string): string {
   } else {
     lines.push(`  Upstream:  ${gateway.config.seamEndpoint}`)
   }
-  lines.push('', `  Health: ${url}/health   Ready: ${url}/ready   Metrics: ${url}/metrics`, '')
+  // The metrics listener is loopback-only by default; behind METRICS_TOKEN they share the public port.
+  const metrics =
+    gateway.config.metricsToken === undefined
+      ? gateway.metricsUrl
+      : `${gateway.metricsUrl} (Authorization: Bearer <METRICS_TOKEN>)`
+  lines.push('', `  Health: ${url}/health   Ready: ${url}/ready   Metrics: ${metrics}`, '')
   return `${lines.join('\n')}\n`
 }

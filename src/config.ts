@@ -38,6 +38,12 @@ export interface Limits {
    * with RATE_LIMITED. @default 50
    */
   maxUpstreamCallsPerOperation: number
+  /**
+   * Requests per client address per minute, counted before the credential is looked up; 0 turns
+   * the limit off. Higher than the per-principal limit: everyone behind one NAT or proxy shares an
+   * address. @default 6000
+   */
+  rateLimitPerAddressPerMinute: number
 }
 
 /** The gateway's whole configuration. */
@@ -91,6 +97,28 @@ export interface Config {
   persistedOperationsFile: string | undefined
   /** How long SIGTERM waits for in-flight requests and streams before cutting them, in ms. @default 10000 */
   shutdownGraceMs: number
+  /**
+   * Port of the metrics listener (`/metrics` only), apart from the public one; 0 picks a free port.
+   * Unused when `metricsToken` is set. @default 9464
+   */
+  metricsPort: number
+  /** Interface of the metrics listener. @default '127.0.0.1' */
+  metricsHost: string
+  /**
+   * When set, `/metrics` is served on the public listener instead, to `Authorization: Bearer
+   * <token>` only, and there is no metrics listener. @default undefined
+   */
+  metricsToken: string | undefined
+  /**
+   * Proxies of the operator's own in front of the gateway, each appending to `X-Forwarded-For`; the
+   * client address is the one the outermost of them saw. 0 ignores the header. @default 0
+   */
+  trustProxy: number
+  /**
+   * Serve the embedded sandbox on a non-loopback HOST although its GraphiQL hands a working demo
+   * token to anyone who can reach the port. @default false
+   */
+  sandboxPublic: boolean
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -145,6 +173,37 @@ const url = (env: Env, name: string, protocols: string[]): string | undefined =>
 const MIN_CURSOR_SECRET_LENGTH = 32
 
 const LOG_LEVELS: LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent']
+
+const hostName = (env: Env, name: string): string => {
+  const host = present(env, name) ?? '127.0.0.1'
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    throw new ConfigError(`${name} must be a host name or IP address, got ${JSON.stringify(host)}`)
+  }
+  return host
+}
+
+/** True for a host that only this machine can reach. */
+const loopback = (host: string): boolean =>
+  host === 'localhost' || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '::1' || host === '[::1]'
+
+/** `METRICS_TOKEN`: long enough not to be guessed, one header-safe word; never repeated in an error. */
+const metricsToken = (env: Env): string | undefined => {
+  const token = present(env, 'METRICS_TOKEN')
+  if (token === undefined) return undefined
+  if (!/^[\x21-\x7e]{16,512}$/.test(token)) {
+    throw new ConfigError(
+      `METRICS_TOKEN must be 16 to 512 visible ASCII characters without spaces, got ${token.length} characters`,
+    )
+  }
+  for (const name of ['METRICS_PORT', 'METRICS_HOST']) {
+    if (present(env, name) !== undefined) {
+      throw new ConfigError(
+        `${name} and METRICS_TOKEN cannot both be set: METRICS_TOKEN serves /metrics on the public port (PORT) instead of a metrics listener`,
+      )
+    }
+  }
+  return token
+}
 
 /**
  * Reads and validates the configuration.
@@ -221,13 +280,23 @@ export function loadConfig(env: Env = process.env): Config {
     )
   }
 
-  const host = present(env, 'HOST') ?? '127.0.0.1'
-  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
-    throw new ConfigError(`HOST must be a host name or IP address, got ${JSON.stringify(host)}`)
+  const host = hostName(env, 'HOST')
+  const sandboxPublic = boolean(env, 'SANDBOX_PUBLIC', false)
+  if (seamEndpoint === undefined && !loopback(host) && !sandboxPublic) {
+    throw new ConfigError(
+      `HOST ${JSON.stringify(host)} is not a loopback address, and the embedded sandbox shows a working demo token in GraphiQL to anyone who reaches it: use HOST=127.0.0.1, set SEAM_ENDPOINT and SEAM_API_KEY, or set SANDBOX_PUBLIC=true to serve it anyway`,
+    )
+  }
+  const port = integer(env, 'PORT', 4000, 0, 65_535)
+  const metricsPort = integer(env, 'METRICS_PORT', 9464, 0, 65_535)
+  if (metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(
+      `METRICS_PORT must differ from PORT (the metrics listener is apart from the public one), got ${metricsPort} for both`,
+    )
   }
 
   return {
-    port: integer(env, 'PORT', 4000, 0, 65_535),
+    port,
     host,
     seamEndpoint,
     seamApiKey,
@@ -246,6 +315,11 @@ export function loadConfig(env: Env = process.env): Config {
     sandbox: seamEndpoint === undefined,
     persistedOperationsFile: present(env, 'PERSISTED_OPERATIONS_FILE'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    metricsToken: metricsToken(env),
+    metricsPort,
+    metricsHost: hostName(env, 'METRICS_HOST'),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 20),
+    sandboxPublic,
     limits: {
       maxDepth: integer(env, 'MAX_DEPTH', 10, 1, 100),
       maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 1000),
@@ -256,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: integer(env, 'MAX_COST', 100_000, 10, 10_000_000),
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
       maxUpstreamCallsPerOperation: integer(env, 'MAX_UPSTREAM_CALLS_PER_OPERATION', 50, 1, 10_000),
+      rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 0, 1_000_000),
     },
   }
 }

@@ -6,17 +6,17 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations'
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import { type GraphQLError, getOperationAST } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
 import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
+import { clientAddress } from './auth/client-address.js'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import { clientSessionPrincipal, type Principal } from './auth/principal.js'
 import { createPrincipalCache } from './auth/principal-cache.js'
-import { createRateLimiter, rateLimitKey } from './auth/rate-limit.js'
+import { createRateLimiter } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import type { Config } from './config.js'
@@ -27,8 +27,16 @@ import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
-import { distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
+import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
 import { createLoaders, type Loaders } from './loaders/index.js'
+import {
+  errorCodeLabel,
+  type MetricsServer,
+  startMetricsServer,
+  upstreamStatusLabel,
+  useMetricsBehindToken,
+  useOperationMetrics,
+} from './observability/metrics.js'
 import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
@@ -42,6 +50,7 @@ import { corkPerTurn } from './socket-writes.js'
 import { type CallBudget, createCallBudget } from './upstream/call-budget.js'
 import { type CallOptions, createUpstream, type SeamClient } from './upstream/client.js'
 import { UpstreamError } from './upstream/errors.js'
+import { createHealthProbe } from './upstream/health-probe.js'
 
 /** A running (or ready to run) gateway. */
 export interface Gateway {
@@ -53,6 +62,11 @@ export interface Gateway {
   fetch: (request: Request) => Promise<Response>
   /** Base URL once started, such as `http://127.0.0.1:4000`. */
   readonly url: string
+  /**
+   * Where `/metrics` is served once started: the metrics listener (`http://127.0.0.1:9464/metrics`),
+   * or `${url}/metrics` behind METRICS_TOKEN.
+   */
+  readonly metricsUrl: string
   /** The embedded sandbox, in sandbox mode, once started. */
   readonly sandbox: Sandbox | undefined
   /** The `/events/list` poller, when SEAM_EVENTS_POLL_INTERVAL_MS is set, once started. */
@@ -213,7 +227,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         endpoint: config.seamEndpoint,
         timeoutMs: config.upstreamTimeoutMs,
         observe: ({ route, status, durationMs }) => {
-          upstreamCalls.inc({ route, status })
+          upstreamCalls.inc({ route, status: upstreamStatusLabel(status) })
           upstreamLatency.observe({ route }, durationMs / 1000)
         },
       })
@@ -383,7 +397,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       if (url.pathname === '/health') return json(200, { ok: true })
       if (url.pathname === '/ready') {
         // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
-        const upstreamReady = getUpstream().circuit === 'closed' && (await checkUpstream())
+        const upstreamReady = getUpstream().circuit === 'closed' && (await upstreamReachable())
         const redisReady = bus.ready
         const ok = upstreamReady && redisReady
         return json(ok ? 200 : 503, {
@@ -396,24 +410,25 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
   }
 
-  const checkUpstream = async (): Promise<boolean> => {
-    if (config.seamEndpoint === undefined) return false
-    try {
-      const response = await fetch(`${config.seamEndpoint}/health`, { signal: AbortSignal.timeout(2000) })
-      // Seam answers /health without a credential; any HTTP answer below 500 means it is reachable.
-      return response.status < 500
-    } catch {
-      return false
-    }
-  }
+  const upstreamReachable = createHealthProbe({ endpoint: () => config.seamEndpoint })
 
   let demo: SandboxDemo | undefined
 
+  let fallbackLogged = 0
   const rateLimiter = createRateLimiter({
     limit: config.limits.rateLimitPerMinute,
+    perAddressLimit: config.limits.rateLimitPerAddressPerMinute,
     hit: (key, windowMs) => bus.hit(key, windowMs),
-    onError: (error) =>
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'rate limit not counted'),
+    localHit: (key, windowMs) => localBus.hit(key, windowMs),
+    onFallback: (error) => {
+      // Once per 10 s: while Redis is away every operation would say it.
+      if (Date.now() - fallbackLogged < 10_000) return
+      fallbackLogged = Date.now()
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'rate limits counted on this instance only',
+      )
+    },
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   /**
@@ -484,11 +499,17 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     batching: false,
     maskedErrors: { maskError },
     context: async (initial): Promise<GatewayContext> => {
-      // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here.
-      const principal =
-        initial.principal ?? (await resolvePrincipal(readCredentialFromHeaders(initial.request.headers)))
+      const address = clientAddress(initial.req, config.trustProxy)
+      // graphql-ws resolves the principal once per socket at connection_init; HTTP and SSE here,
+      // after the client address is counted, so that unknown credentials cost a bounded number of
+      // lookups.
+      let principal = initial.principal
+      if (principal === undefined) {
+        await rateLimiter.admitAddress(address)
+        principal = await resolvePrincipal(readCredentialFromHeaders(initial.request.headers))
+      }
       // Every operation counts against its principal's rate limit, whatever the transport.
-      await rateLimiter.consume(rateLimitKey(principal, initial.req?.socket?.remoteAddress))
+      await rateLimiter.consume(principal, address)
       if (principal.kind === 'clientSession') events.remember(principal.session)
       // Defined on Yoga's own context rather than returned: envelop merges a returned object with
       // Object.assign, which would call the lazy `seam` and `loaders` getters and build a Seam
@@ -499,6 +520,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
     plugins: [
       useOperationsRoutes,
+      ...(config.metricsToken === undefined ? [] : [useMetricsBehindToken(registry, config.metricsToken)]),
       // A browser's "simple" request (text/plain, form, multipart, or a GET without a custom
       // header) never executes; any credential header makes a request non-simple.
       useCSRFPrevention({
@@ -528,7 +550,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
               },
             }),
           ]),
-      useErrorCodeMetrics((code) => errorsByCode.inc({ code })),
+      useErrorCodeMetrics((code) => errorsByCode.inc({ code: errorCodeLabel(code) })),
       useFreshContextPerEvent(
         createEventExecution({
           refresh: eventContext,
@@ -548,33 +570,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       }),
       useCostLimit({ maxCost: config.limits.maxCost }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      usePrometheus({
-        endpoint: '/metrics',
-        registry,
-        // Every metric named: the plugin merges this with defaults that switch on seven more, among
-        // them a walk of every document for deprecated fields and a Summary (t-digest) per request.
-        // Measured in-process, they cost 15–55 µs of CPU per request for figures nobody reads here.
-        metrics: {
-          graphql_envelop_request: true,
-          graphql_envelop_request_duration: true,
-          graphql_envelop_phase_execute: true,
-          graphql_envelop_error_result: true,
-          graphql_yoga_http_duration: true,
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-          graphql_envelop_phase_context: false,
-          graphql_envelop_phase_subscribe: false,
-          graphql_envelop_schema_change: false,
-        },
-        // Not the URL: a GET's query string would make a time series per distinct operation text.
-        labels: { url: false },
-      }),
+      useOperationMetrics(registry),
     ],
   })
 
   let server: Server | undefined
+  let metricsServer: MetricsServer | undefined
+  let metricsUrl = ''
   let wsServer: WebSocketServer | undefined
   let sandbox: Sandbox | undefined
   let poller: ReturnType<typeof createEventsPoller> | undefined
@@ -588,6 +590,16 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // The sandbox signs its webhooks with a secret of ours and sends them to our own route, so
       // the production webhook path runs in the sandbox too.
       webhookSecret = webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`
+    }
+
+    // The metrics listener first: a busy METRICS_PORT fails start before anything is public.
+    if (config.metricsToken === undefined) {
+      metricsServer = await startMetricsServer({
+        registry,
+        host: config.metricsHost,
+        port: config.metricsPort,
+      })
+      metricsUrl = metricsServer.url
     }
 
     server = createServer((req, res) => {
@@ -618,6 +630,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           'UNAUTHENTICATED',
           'The request carries two different credentials; send exactly one',
         )
+        return
+      }
+      // A browser asks before a cross-origin call; an origin that may not call is told so plainly.
+      if (
+        req.method === 'OPTIONS' &&
+        !originAllowed(req.headers.origin, req.headers.host, config.corsOrigins)
+      ) {
+        sendError(res, 403, 'FORBIDDEN', corsRefusal(req.headers.origin))
         return
       }
       requestContext.run({ requestId }, () => handle(req, res))
@@ -665,6 +685,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         connectionInitWaitTimeout: 3000,
         onConnect: async (ctx) => {
           try {
+            // The socket's address is counted before its credential is looked up, as over HTTP.
+            await rateLimiter.admitAddress(clientAddress(ctx.extra.request, config.trustProxy))
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
             ctx.extra.principal = principal
@@ -676,7 +698,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           } catch (error) {
             // A refused credential: graphql-ws closes with 4403 Forbidden. Anything else (Seam
             // unavailable) is not the caller's fault: 4500 with a message that leaks nothing.
-            if ((error as GraphQLError).extensions?.code === 'UNAUTHENTICATED') return false
+            const code = (error as GraphQLError).extensions?.code
+            if (code === 'UNAUTHENTICATED') return false
+            if (code === 'RATE_LIMITED') {
+              // 4429, as HTTP's 429; graphql-ws clients do not retry it at once. The close that
+              // graphql-ws sends after `false` is a no-op on a closing socket.
+              ctx.extra.socket.close(4429, (error as GraphQLError).message)
+              return false
+            }
             throw new Error('The credential could not be checked now; try again')
           }
         },
@@ -739,6 +768,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     const address = server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
+    if (config.metricsToken !== undefined) metricsUrl = `${url}/metrics`
 
     if (sandbox !== undefined && webhookSecret !== undefined) {
       sandbox.registerEmbeddedWebhook(`${url}/webhooks/seam`, webhookSecret)
@@ -792,6 +822,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         })
       }
       revalidator.close()
+      await metricsServer?.close()
       events.close()
       await bus.close()
       await sandbox?.stop()
@@ -805,6 +836,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     fetch: (request) => Promise.resolve(yoga.fetch(request)),
     get url() {
       return url
+    },
+    get metricsUrl() {
+      return metricsUrl
     },
     get sandbox() {
       return sandbox

@@ -70,3 +70,9 @@ export function originAllowed(
     return false
   }
 }
+
+/** The message of a refused CORS preflight: which origin arrived, and where the allowed ones are set. */
+export function corsRefusal(origin: string | undefined): string {
+  const shown = JSON.stringify((origin ?? '').slice(0, 200))
+  return `The origin ${shown} may not call this gateway: CORS_ORIGINS lists the origins that may`
+}

@@ -26,7 +26,9 @@ let sessionToken: string
 beforeAll(async () => {
   sandbox = await createSandbox()
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: proxy.url }))
+  gateway = createGateway(
+    loadConfig({ PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: proxy.url }),
+  )
   url = await gateway.start()
   for (let i = 0; i < SESSIONS; i++) {
     const response = await fetch(`${sandbox.url}/client_sessions/create`, {

@@ -35,9 +35,15 @@ const DEFAULTS: Config = {
     maxCost: 100_000,
     rateLimitPerMinute: 600,
     maxUpstreamCallsPerOperation: 50,
+    rateLimitPerAddressPerMinute: 6000,
   },
   persistedOperationsFile: undefined,
   shutdownGraceMs: 10_000,
+  metricsPort: 9464,
+  metricsHost: '127.0.0.1',
+  metricsToken: undefined,
+  trustProxy: 0,
+  sandboxPublic: false,
 }
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
@@ -113,8 +119,13 @@ describe('loadConfig', () => {
         MAX_COST: '900',
         RATE_LIMIT_PER_MINUTE: '0',
         MAX_UPSTREAM_CALLS_PER_OPERATION: '20',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1200',
         PERSISTED_OPERATIONS_FILE: '/etc/gateway/operations.json',
         SHUTDOWN_GRACE_MS: '2500',
+        METRICS_PORT: '9100',
+        METRICS_HOST: '10.0.0.5',
+        TRUST_PROXY: '2',
+        SANDBOX_PUBLIC: 'true',
       }),
     ).toEqual({
       port: 8080,
@@ -144,10 +155,42 @@ describe('loadConfig', () => {
         maxCost: 900,
         rateLimitPerMinute: 0,
         maxUpstreamCallsPerOperation: 20,
+        rateLimitPerAddressPerMinute: 1200,
       },
       persistedOperationsFile: '/etc/gateway/operations.json',
       shutdownGraceMs: 2500,
+      metricsPort: 9100,
+      metricsHost: '10.0.0.5',
+      metricsToken: undefined,
+      trustProxy: 2,
+      sandboxPublic: true,
     } satisfies Config)
+  })
+
+  it('serves /metrics on the public port behind METRICS_TOKEN, with no metrics listener', () => {
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-metrics-token' })).toEqual({
+      ...DEFAULTS,
+      metricsToken: 'a-long-enough-metrics-token',
+    })
+  })
+
+  it('serves the sandbox on a non-loopback HOST only with SANDBOX_PUBLIC=true', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', SANDBOX_PUBLIC: 'true' })).toEqual({
+      ...DEFAULTS,
+      host: '0.0.0.0',
+      sandboxPublic: true,
+    })
+    // Loopback needs nothing: only this machine can open GraphiQL.
+    for (const host of ['localhost', '127.0.0.1', '127.0.1.1', '::1']) {
+      expect(loadConfig({ HOST: host })).toEqual({ ...DEFAULTS, host })
+    }
+    // With a real Seam there is no demo token to give away.
+    expect(loadConfig({ HOST: '0.0.0.0', SEAM_ENDPOINT: 'https://connect.getseam.com' })).toEqual({
+      ...DEFAULTS,
+      host: '0.0.0.0',
+      seamEndpoint: 'https://connect.getseam.com',
+      sandbox: false,
+    })
   })
 
   it('accepts port 0 (any free port), rediss:// and a wildcard CORS origin', () => {
@@ -282,7 +325,40 @@ describe('loadConfig', () => {
       { MAX_UPSTREAM_CALLS_PER_OPERATION: 'many' },
       'MAX_UPSTREAM_CALLS_PER_OPERATION must be an integer from 1 to 10000, got "many"',
     ],
-  ])('refuses %o: %s', (env, message) => {
+    ...['0.0.0.0', '::', '192.168.1.20', 'gateway.internal'].map((host) => [
+      { HOST: host },
+      `HOST ${JSON.stringify(host)} is not a loopback address, and the embedded sandbox shows a working demo token in GraphiQL to anyone who reaches it: use HOST=127.0.0.1, set SEAM_ENDPOINT and SEAM_API_KEY, or set SANDBOX_PUBLIC=true to serve it anyway`,
+    ]),
+    [
+      { HOST: '0.0.0.0', SANDBOX_PUBLIC: 'false' },
+      'HOST "0.0.0.0" is not a loopback address, and the embedded sandbox shows a working demo token in GraphiQL to anyone who reaches it: use HOST=127.0.0.1, set SEAM_ENDPOINT and SEAM_API_KEY, or set SANDBOX_PUBLIC=true to serve it anyway',
+    ],
+    [{ SANDBOX_PUBLIC: 'perhaps' }, 'SANDBOX_PUBLIC must be true or false, got "perhaps"'],
+    [{ METRICS_PORT: '99999' }, 'METRICS_PORT must be an integer from 0 to 65535, got "99999"'],
+    [
+      { PORT: '9464' },
+      'METRICS_PORT must differ from PORT (the metrics listener is apart from the public one), got 9464 for both',
+    ],
+    [{ METRICS_HOST: 'metrics host' }, 'METRICS_HOST must be a host name or IP address, got "metrics host"'],
+    [
+      { METRICS_TOKEN: 'short' },
+      'METRICS_TOKEN must be 16 to 512 visible ASCII characters without spaces, got 5 characters',
+    ],
+    [
+      { METRICS_TOKEN: 'a-long-enough-metrics-token', METRICS_PORT: '9100' },
+      'METRICS_PORT and METRICS_TOKEN cannot both be set: METRICS_TOKEN serves /metrics on the public port (PORT) instead of a metrics listener',
+    ],
+    [
+      { METRICS_TOKEN: 'a-long-enough-metrics-token', METRICS_HOST: '0.0.0.0' },
+      'METRICS_HOST and METRICS_TOKEN cannot both be set: METRICS_TOKEN serves /metrics on the public port (PORT) instead of a metrics listener',
+    ],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY must be an integer from 0 to 20, got "yes"'],
+    [{ TRUST_PROXY: '21' }, 'TRUST_PROXY must be an integer from 0 to 20, got "21"'],
+    [
+      { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '-5' },
+      'RATE_LIMIT_PER_ADDRESS_PER_MINUTE must be an integer from 0 to 1000000, got "-5"',
+    ],
+  ] as Array<[Record<string, string>, string]>)('refuses %o: %s', (env, message) => {
     const error = configError(env)
     expect(error.name).toBe('ConfigError')
     expect(error.message).toBe(message)
@@ -299,6 +375,11 @@ describe('loadConfig', () => {
     const error = configError({ REDIS_URL: 'redis://default:Zm9v/YmFy+@cache.internal:6379' })
     expect(error.message).toMatch(/^REDIS_URL /)
     expect(error.message).not.toContain('Zm9v/YmFy+')
+  })
+
+  it('never repeats a refused METRICS_TOKEN in its message', () => {
+    const error = configError({ METRICS_TOKEN: 'metrics token with spaces' })
+    expect(error.message).not.toContain('metrics token')
   })
 
   it('never repeats a refused SEAM_WEBHOOK_SECRET in its message', () => {

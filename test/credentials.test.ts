@@ -8,6 +8,7 @@ import {
   ViewerDocument,
 } from './generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 // Every way a credential can arrive over HTTP, what each is accepted as, and the exact refusal of
 // every unusable one. No response (nor /metrics) ever repeats a credential.
@@ -55,7 +56,7 @@ const secretsOf = (headers: Record<string, string>) =>
 
 /** Reads one `seam_upstream_requests_total` counter from /metrics (0 when the series does not exist yet). */
 async function upstreamRequests(route: string, status = '200'): Promise<number> {
-  const response = await fetch(`${t.url}/metrics`)
+  const response = await fetch(metricsUrlOf(t.url))
   expect(response.status).toBe(200)
   const text = await response.text()
   for (const line of text.split('\n')) {
@@ -304,7 +305,7 @@ describe('principal cache', () => {
   })
 
   it('keeps every credential out of /metrics', async () => {
-    const text = await (await fetch(`${t.url}/metrics`)).text()
+    const text = await (await fetch(metricsUrlOf(t.url))).text()
     for (const secret of [
       t.apiKey,
       API_KEY_2,

@@ -85,7 +85,13 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 beforeAll(async () => {
   child = spawn(TSX, ['src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'debug', SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'debug',
+      SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
   })
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()

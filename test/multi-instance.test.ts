@@ -21,6 +21,7 @@ import {
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { TEST_CURSOR_SECRET } from './helpers/gateway.js'
+import { metricsUrlOf, registerMetricsUrl } from './helpers/metrics.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 /**
@@ -43,6 +44,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
   const gateway = createGateway(
     loadConfig({
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: proxy.url,
       SEAM_API_KEY: API_KEY,
@@ -56,6 +58,7 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
   )
   gateways.push(gateway)
   const url = await gateway.start()
+  registerMetricsUrl(gateway)
   await waitFor(() => true, 'start')
   return { gateway, url }
 }
@@ -102,7 +105,7 @@ async function createSession(url: string, key: string) {
 }
 
 const metric = async (url: string, name: string) => {
-  const text = await (await fetch(`${url}/metrics`)).text()
+  const text = await (await fetch(metricsUrlOf(url))).text()
   const line = new RegExp(`^${name.replace(/[{}"=]/g, (c) => `\\${c}`)} (\\d+)$`, 'm').exec(text)
   return line === null ? 0 : Number(line[1])
 }

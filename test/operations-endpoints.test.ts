@@ -4,8 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { createSandbox } from '../src/sandbox/sandbox.js'
 import { ViewerDocument } from './generated/graphql.js'
+import { startCountingProxy } from './helpers/counting-proxy.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 const DevicesQuery = parse('{ viewer { kind } devices { nodes { deviceId } } }')
 
@@ -70,6 +73,37 @@ describe('/ready', () => {
       await gateway.stop()
     }
   })
+
+  it('asks Seam at most once a second, however often it is polled', async () => {
+    // /ready is anonymous: each of its hits must not become a call to Seam.
+    const sandbox = await createSandbox({ port: 0 })
+    const proxy = await startCountingProxy(sandbox.url)
+    const gateway = await startTestGateway({ SEAM_ENDPOINT: proxy.url })
+    try {
+      proxy.reset()
+      const answers = await Promise.all(Array.from({ length: 20 }, () => get(`${gateway.url}/ready`)))
+      expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
+        new Set([
+          JSON.stringify({
+            status: 200,
+            contentType: 'application/json',
+            text: '{"ok":true,"upstream":true}',
+          }),
+        ]),
+      )
+      for (let i = 0; i < 20; i++) expect((await get(`${gateway.url}/ready`)).status).toBe(200)
+      console.log(`/health probes for 40 hits of /ready: ${proxy.total()}`)
+      expect(proxy.counts()).toEqual({ '/health': 1 })
+      // A second later the answer is asked for again.
+      await sleep(1100)
+      expect((await get(`${gateway.url}/ready`)).status).toBe(200)
+      expect(proxy.counts()).toEqual({ '/health': 2 })
+    } finally {
+      await gateway.stop()
+      await proxy.stop()
+      await sandbox.stop()
+    }
+  })
 })
 
 describe('/metrics', () => {
@@ -85,7 +119,7 @@ describe('/metrics', () => {
       const refused = await gateway.execute(ViewerDocument, {}, bearer(unknownToken))
       expect(refused.status).toBe(401)
 
-      const response = await fetch(`${gateway.url}/metrics`)
+      const response = await fetch(metricsUrlOf(gateway.url))
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8')
       const text = await response.text()

@@ -34,6 +34,7 @@ beforeAll(async () => {
   gateway = createGateway(
     loadConfig({
       PORT: '0',
+      METRICS_PORT: '0',
       LOG_LEVEL: 'silent',
       SEAM_ENDPOINT: proxy.url,
       UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),

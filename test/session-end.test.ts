@@ -18,6 +18,7 @@ import {
   waitFor,
 } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 // SPEC §6: a session ends (deleted, revoked or expired), whichever source reports it; each subscriber
 // hears of it once, the session's sockets close with 4403 after their own event, its token is refused.
@@ -112,7 +113,7 @@ interface SessionEndMetrics {
 }
 
 async function sessionEndMetrics(gw: TestGateway): Promise<SessionEndMetrics> {
-  const text = await (await fetch(`${gw.url}/metrics`)).text()
+  const text = await (await fetch(metricsUrlOf(gw.url))).text()
   // A counter that was never incremented for a label is absent: it counts 0.
   const read = (series: string) => {
     const escaped = series.replace(/[{}"]/g, (c) => `\\${c}`)

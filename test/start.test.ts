@@ -46,13 +46,13 @@ const EXAMPLE_QUERY = [
 let child: ChildProcessWithoutNullStreams
 let stdout = ''
 let stderr = ''
-let banner: { url: string; graphiql: string; apiKey: string; demoToken: string }
+let banner: { url: string; graphiql: string; apiKey: string; demoToken: string; metrics: string }
 
 beforeAll(async () => {
   child = spawn(TSX, ['src/main.ts'], {
     cwd: ROOT,
     // Nothing of the test runner's environment but PATH: the defaults must be enough.
-    env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' },
   })
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
@@ -73,9 +73,10 @@ beforeAll(async () => {
   const graphiql = /GraphiQL: +(\S+)\n/.exec(stdout)?.[1]
   const apiKey = /Sandbox API key \(workspace\): +(\S+)\n/.exec(stdout)?.[1]
   const demoToken = /Demo client session token: +(\S+)\n/.exec(stdout)?.[1]
-  if (!url || !graphiql || !apiKey || !demoToken)
+  const metrics = /Metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)\n/.exec(stdout)?.[1]
+  if (!url || !graphiql || !apiKey || !demoToken || !metrics)
     throw new Error(`Expected a complete banner, got:\n${stdout}`)
-  banner = { url, graphiql, apiKey, demoToken }
+  banner = { url, graphiql, apiKey, demoToken, metrics }
 }, 20_000)
 
 afterAll(async () => {
@@ -104,8 +105,10 @@ describe('npm start (tsx src/main.ts) on the embedded sandbox', () => {
     expect(stdout).toContain(`Upstream:  embedded Seam sandbox at http://127.0.0.1:`)
     expect(stdout).toContain(`-H 'authorization: Bearer ${banner.demoToken}'`)
     expect(stdout).toContain(
-      `Health: ${banner.url}/health   Ready: ${banner.url}/ready   Metrics: ${banner.url}/metrics`,
+      `Health: ${banner.url}/health   Ready: ${banner.url}/ready   Metrics: ${banner.metrics}`,
     )
+    // The metrics listener is not the public one (METRICS_PORT, loopback).
+    expect(banner.metrics).not.toBe(`${banner.url}/metrics`)
     // LOG_LEVEL=silent: the banner is all there is.
     expect(stderr).toBe('')
   })

@@ -17,6 +17,7 @@ import {
   waitFor,
 } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 const WORKSPACE_ID = 'seed_workspace_1'
 const JOHN_ACCOUNT = 'john_connected_account_id'
@@ -64,7 +65,7 @@ async function createSession(userIdentifierKey: string) {
 
 /** Verified webhook deliveries that reached the event path so far, from the gateway's own metrics. */
 async function verifiedWebhookEvents(): Promise<number> {
-  const metrics = await (await fetch(`${gw.url}/metrics`)).text()
+  const metrics = await (await fetch(metricsUrlOf(gw.url))).text()
   const line = /^gateway_session_events_total\{source="webhook"\} (\d+)$/m.exec(metrics)
   return line === null ? 0 : Number(line[1])
 }
@@ -433,7 +434,7 @@ describe('resources of closed sockets', () => {
     const local = await startTestGateway()
     const pool = createClientPool()
     const open = async () => {
-      const text = await (await fetch(`${local.url}/metrics`)).text()
+      const text = await (await fetch(metricsUrlOf(local.url))).text()
       return Number(/^gateway_open_subscriptions (\d+)$/m.exec(text)?.[1] ?? 'NaN')
     }
     try {

@@ -157,6 +157,7 @@ describe('on a faulty upstream', () => {
     gateway = createGateway(
       loadConfig({
         PORT: '0',
+        METRICS_PORT: '0',
         LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: upstream.url,
         UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),

@@ -13,6 +13,7 @@ import {
   CreateClientSessionDocument,
 } from './generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { metricsUrlOf } from './helpers/metrics.js'
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`
 const OTHER_SECRET = `whsec_${randomBytes(24).toString('base64')}`
@@ -312,7 +313,7 @@ describe('POST /webhooks/seam', () => {
     expect(receivedByOther).toEqual([])
     expect(await whoAmI(other.token)).toEqual({ status: 200, body: SESSION_VIEWER })
 
-    const metrics = await (await fetch(`${gw.url}/metrics`)).text()
+    const metrics = await (await fetch(metricsUrlOf(gw.url))).text()
     expect(metrics).toMatch(/^gateway_event_duplicates_dropped_total 2$/m)
   })
 

@@ -12,6 +12,8 @@ import { serveParent } from '../lib/child.js'
 /** What the gateway child reports once listening. */
 export interface GatewayInfo {
   url: string
+  /** Its metrics listener's `/metrics` (start it with METRICS_PORT=0 when several run). */
+  metricsUrl: string
 }
 
 /** The `heap` answer: `process.memoryUsage()` after full garbage collections. */
@@ -32,7 +34,7 @@ await serveParent<GatewayInfo>(async () => {
   const gateway = createGateway(loadConfig(process.env))
   const url = await gateway.start()
   return {
-    info: { url },
+    info: { url, metricsUrl: gateway.metricsUrl },
     handlers: {
       heap: async (): Promise<HeapAnswer> => {
         await collect()

@@ -56,9 +56,9 @@ export async function expectData<TData = Record<string, unknown>>(
   return response.data
 }
 
-/** Reads one unlabelled series of a Prometheus `/metrics` page; 0 when absent. */
-export async function readMetric(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+/** Reads one unlabelled series of a Prometheus `/metrics` page (a gateway's `metricsUrl`); 0 when absent. */
+export async function readMetric(metricsUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text()
   const line = new RegExp(`^${name} ([\\d.e+-]+)$`, 'm').exec(text)
   return line === null ? 0 : Number(line[1])
 }

@@ -2,61 +2,108 @@ import { gatewayError } from '../errors.js'
 import type { Principal } from './principal.js'
 import { hashCredential } from './principal-cache.js'
 
+/**
+ * How many client addresses it takes to use up a publishable key's shared ceiling: the key as a
+ * whole may make this many times the operations (`RATE_LIMIT_PER_MINUTE`) that one address may make
+ * with it. A browser calls `getOrCreateClientSession` once per sign-in and then works with its
+ * client session token, so the ceiling (6000 a minute at the default, 100 sign-ins a second) is far
+ * above one app's sign-ins, while one client alone can take at most a tenth of it and an attacker
+ * needs ten addresses to lock everyone out.
+ */
+export const PUBLISHABLE_KEY_ADDRESSES = 10
+
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
-  /** Operations allowed per principal per window; 0 turns limiting off. */
+  /** Operations allowed per principal per window; 0 turns per-principal limits off. */
   limit: number
+  /**
+   * Requests allowed per client address per window, counted before the credential is looked up;
+   * 0 turns it off.
+   */
+  perAddressLimit: number
   /** Window length in ms. @default 60000 */
   windowMs?: number
-  /** Counts one hit of a key in the current window (the event bus: memory or Redis). */
+  /** Counts one hit of a key in the current window, where instances share it (Redis or memory). */
   hit: (key: string, windowMs: number) => Promise<number>
-  /** Told when counting fails (Redis away): the operation is let through. */
-  onError?: (error: unknown) => void
+  /** Counts on this instance alone: used whenever `hit` fails (Redis away). */
+  localHit: (key: string, windowMs: number) => Promise<number>
+  /** Told when `hit` failed and the hit was counted on this instance only. */
+  onFallback?: (error: unknown) => void
 }
 
+/** A per-principal rate limiter; see {@link createRateLimiter}. */
+export type RateLimiter = ReturnType<typeof createRateLimiter>
+
 /**
- * Per-principal rate limits: a fixed window counter per key (a principal, or the client's address
- * for anonymous callers), kept where the event bus keeps shared state, so that N instances share
- * one limit. Per process.
+ * Rate limits as fixed windows, counted where the event bus keeps shared state, so that N instances
+ * share one limit. While that store is away each instance counts alone: limits loosen to N times
+ * their value, never to none. Per process.
+ *
+ * Budgets: every request of a client address (before any credential lookup, so unknown credentials
+ * cost a bounded number of upstream calls); then its principal's: each API key, each client
+ * session, each (publishable key, address) under a shared ceiling for the key, each anonymous
+ * address.
  */
 export function createRateLimiter(options: RateLimiterOptions) {
   const windowMs = options.windowMs ?? 60_000
+  const seconds = windowMs / 1000
+
+  const count = async (key: string): Promise<number> => {
+    try {
+      return await options.hit(key, windowMs)
+    } catch (error) {
+      options.onFallback?.(error)
+      return options.localHit(key, windowMs)
+    }
+  }
+
+  /** Counts one hit of `key`; throws RATE_LIMITED once it is over `limit` (0: not counted). */
+  const spend = async (key: string, limit: number, budget: string): Promise<void> => {
+    if (limit === 0) return
+    if ((await count(key)) <= limit) return
+    const retryAfter = Math.max(1, Math.ceil((windowMs - (Date.now() % windowMs)) / 1000))
+    throw gatewayError(
+      'RATE_LIMITED',
+      `Rate limit of ${limit} ${budget} per ${seconds} s reached; retry in ${retryAfter} s`,
+      { http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
+    )
+  }
+
   return {
     /**
-     * Counts one operation of `key`.
-     * @throws RATE_LIMITED (HTTP 429 with Retry-After) once the key is over its limit
+     * Counts one request (or WebSocket `connection_init`) of a client address, before its
+     * credential is looked up.
+     * @throws RATE_LIMITED (HTTP 429 with Retry-After) once the address is over its limit
      */
-    async consume(key: string): Promise<void> {
-      if (options.limit === 0) return
-      let count: number
-      try {
-        count = await options.hit(key, windowMs)
-      } catch (error) {
-        // Availability over strictness: without the shared counter, nobody is limited.
-        options.onError?.(error)
-        return
-      }
-      if (count > options.limit) {
-        const retryAfter = Math.max(1, Math.ceil((windowMs - (Date.now() % windowMs)) / 1000))
-        throw gatewayError(
-          'RATE_LIMITED',
-          `Rate limit of ${options.limit} operations per ${windowMs / 1000} s reached; retry in ${retryAfter} s`,
-          { http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
-        )
+    admitAddress(address: string): Promise<void> {
+      return spend(`address:${address}`, options.perAddressLimit, 'requests per client address')
+    },
+    /**
+     * Counts one operation of a principal calling from `address`.
+     * @throws RATE_LIMITED (HTTP 429 with Retry-After) once one of its budgets is spent
+     */
+    async consume(principal: Principal, address: string): Promise<void> {
+      const { limit } = options
+      switch (principal.kind) {
+        case 'workspace':
+          // Per API key, by its hash: two keys of one workspace are two budgets.
+          return spend(`apikey:${hashCredential(principal.credential.token)}`, limit, 'operations')
+        case 'clientSession':
+          return spend(`session:${principal.clientSessionId}`, limit, 'operations')
+        case 'publishableKey': {
+          // Every browser of an app holds the same key: each address has a budget of its own, and
+          // only what an address is allowed counts against the key's shared ceiling.
+          const key = hashCredential(principal.credential.key)
+          await spend(`publishable:${key}:${address}`, limit, 'operations')
+          return spend(
+            `publishable:${key}`,
+            limit * PUBLISHABLE_KEY_ADDRESSES,
+            'operations of one publishable key from all clients',
+          )
+        }
+        default:
+          return spend(`anonymous:${address}`, limit, 'operations')
       }
     },
-  }
-}
-
-export function rateLimitKey(principal: Principal, address: string | undefined): string {
-  switch (principal.kind) {
-    case 'workspace':
-      return `workspace:${principal.workspaceId}`
-    case 'clientSession':
-      return `session:${principal.clientSessionId}`
-    case 'publishableKey':
-      return `publishable:${hashCredential(principal.credential.key)}`
-    default:
-      return `address:${address ?? 'unknown'}`
   }
 }

@@ -4,6 +4,7 @@ import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'
 import { clientSessionPrincipal, type Principal } from './principal.js'
 import { hashCredential, type PrincipalCache } from './principal-cache.js'
+import { createUnknownCredentials, type UnknownCredentials } from './unknown-credentials.js'
 
 /** Options of one resolution. */
 export interface ResolveOptions {
@@ -28,11 +29,13 @@ const isUnauthenticated = (error: unknown): boolean =>
  * Creates the resolver: a client session token is checked with `/client_sessions/get` (its own
  * session), an API key with `/workspaces/get`; the answer is cached by the credential's SHA-256.
  * A publishable key is not checked here: it can only call `getOrCreateClientSession`, where Seam
- * checks it.
+ * checks it. A credential Seam refused is remembered in `unknown` for a while and refused again
+ * without asking.
  */
 export function createPrincipalResolver(
   clientFor: (credential: UpstreamCredential) => SeamClient,
   cache: PrincipalCache,
+  unknown: UnknownCredentials = createUnknownCredentials(),
 ): PrincipalResolver {
   const inFlight = new Map<string, Promise<Principal>>()
 
@@ -65,6 +68,7 @@ export function createPrincipalResolver(
       // caller is not authenticated; an unavailable Seam stays UPSTREAM_UNAVAILABLE.
       if (error instanceof UpstreamError && REFUSALS.has(error.code)) {
         cache.delete(hash)
+        unknown.add(hash)
         throw unauthenticated(UNKNOWN_CREDENTIAL)
       }
       if (isUnauthenticated(error)) cache.delete(hash)
@@ -80,6 +84,7 @@ export function createPrincipalResolver(
       return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
     }
     const hash = hashCredential(`${credential.kind}:${credential.token}`)
+    if (unknown.has(hash)) throw unauthenticated(UNKNOWN_CREDENTIAL)
     const cached = options?.fresh === true ? undefined : cache.get(hash)
     if (cached !== undefined) {
       if (

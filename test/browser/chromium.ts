@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type BrowserContext, chromium } from 'playwright-core'
 import { sleep } from '../helpers/clients.js'
+import { metricsUrlOf } from '../helpers/metrics.js'
 
 /**
  * The system's Chromium (Debian's `chromium` package). playwright-core never downloads a browser: the
@@ -64,10 +65,10 @@ export async function screenshotPath(name: string): Promise<string> {
 
 /** The gateway's `gateway_open_subscriptions` gauge (graphql-ws and SSE), read from its `/metrics`. */
 export async function openSubscriptions(gatewayUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text()
+  const metrics = await (await fetch(metricsUrlOf(gatewayUrl))).text()
   const line = metrics.split('\n').find((candidate) => candidate.startsWith('gateway_open_subscriptions '))
   if (line === undefined)
-    throw new Error(`Expected gateway_open_subscriptions in ${gatewayUrl}/metrics, found none`)
+    throw new Error(`Expected gateway_open_subscriptions in ${metricsUrlOf(gatewayUrl)}, found none`)
   return Number(line.split(' ')[1])
 }
 

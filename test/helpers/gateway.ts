@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import { loadConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
+import { registerMetricsUrl } from './metrics.js'
 
 /** The CURSOR_SECRET of test gateways that share Redis (instances behind one balancer share one). */
 export const TEST_CURSOR_SECRET = 'test-cursor-secret-shared-by-every-instance'
@@ -31,12 +32,14 @@ export interface TestGateway {
 }
 
 /**
- * Starts a gateway in sandbox mode on a free port. `env` overrides configuration variables.
+ * Starts a gateway in sandbox mode on a free port, its metrics listener on another (unless `env`
+ * sets METRICS_TOKEN). `env` overrides configuration variables.
  * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
  */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
   const config = loadConfig({
     PORT: '0',
+    ...(env.METRICS_TOKEN === undefined ? { METRICS_PORT: '0' } : {}),
     LOG_LEVEL: 'silent',
     SHUTDOWN_GRACE_MS: '1000',
     // Several instances must share a cursor secret; tests that run them share this one.
@@ -53,6 +56,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     await gateway.stop()
     throw error
   }
+  registerMetricsUrl(gateway)
   return {
     gateway,
     url,
