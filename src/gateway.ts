@@ -15,10 +15,11 @@ import { WebSocketServer } from 'ws'
 import { clientAddress } from './auth/client-address.js'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import { clientSessionPrincipal, type Principal } from './auth/principal.js'
-import { createPrincipalCache } from './auth/principal-cache.js'
+import { createPrincipalCache, credentialKey } from './auth/principal-cache.js'
 import { createRateLimiter } from './auth/rate-limit.js'
 import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
+import { createUnknownCredentials } from './auth/unknown-credentials.js'
 import type { Config } from './config.js'
 import { gatewayError } from './errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
@@ -236,9 +237,12 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   }
 
   const principalCache = createPrincipalCache({ ttlMs: config.principalCacheTtlMs })
+  // Credentials Seam refused, remembered briefly: a retried bad token costs no upstream call.
+  const unknownCredentials = createUnknownCredentials()
   const resolvePrincipal = createPrincipalResolver(
     (credential) => getUpstream().as(credential),
     principalCache,
+    unknownCredentials,
   )
   const socketsClosedBySessionEnd = new Counter({
     name: 'gateway_sockets_closed_by_session_end_total',
@@ -277,6 +281,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       apiKey: () => config.seamApiKey ?? sandbox?.apiKey,
     }),
     isLive: (clientSessionId) => revalidator.holds(clientSessionId),
+    // A session Seam gave a new lease: its token, refused while it had expired, works again at once.
+    onNewLease: (token) => unknownCredentials.delete(credentialKey({ kind: 'clientSessionToken', token })),
     sockets: {
       ...sockets,
       sessionEnded: (clientSessionId) => {

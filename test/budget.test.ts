@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
@@ -9,6 +8,7 @@ import {
 } from './generated/graphql.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute, present } from './helpers/execute.js'
+import { testConfig } from './helpers/gateway.js'
 
 /**
  * Upstream request budgets (SPEC §5), counted on the wire by a proxy between the gateway and the
@@ -26,9 +26,7 @@ let sessionToken: string
 beforeAll(async () => {
   sandbox = await createSandbox()
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(
-    loadConfig({ PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: proxy.url }),
-  )
+  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url }))
   url = await gateway.start()
   for (let i = 0; i < SESSIONS; i++) {
     const response = await fetch(`${sandbox.url}/client_sessions/create`, {

@@ -8,7 +8,6 @@ import {
   parse,
 } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, EXAMPLE_QUERY, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
@@ -17,7 +16,7 @@ import { WorkspaceDashboardDocument } from './generated/graphql.js'
 import { createClientPool, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute, present } from './helpers/execute.js'
-import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { bearer, startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
 
 /**
  * Issue 12, item 2: the cost limit counts every connection at the page size it will really use —
@@ -90,7 +89,7 @@ beforeAll(async () => {
     })
   }
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: proxy.url }))
+  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url }))
   url = await gateway.start()
   const response = await fetch(`${sandbox.url}/client_sessions/create`, {
     method: 'POST',

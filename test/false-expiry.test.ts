@@ -5,7 +5,6 @@ import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ClientSessionPrincipal } from '../src/auth/principal.js'
 import { createPrincipalCache, hashCredential } from '../src/auth/principal-cache.js'
-import { loadConfig } from '../src/config.js'
 import { createMemoryBus } from '../src/events/bus.js'
 import { createSessionEvents, type SessionEndedEvent } from '../src/events/session-events.js'
 import { createSocketRegistry } from '../src/events/socket-registry.js'
@@ -30,7 +29,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
-import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { bearer, startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 // SPEC §6: an end is deduped by what ended (a deletion, a revocation, the expiry at one expires_at),
@@ -311,9 +310,8 @@ describe('two instances over Redis', () => {
     proxy = await startCountingProxy(sandbox.url)
     const prefix = `false-expiry-${randomBytes(4).toString('hex')}:`
     const config = (port: string) =>
-      loadConfig({
+      testConfig({
         PORT: port,
-        LOG_LEVEL: 'silent',
         SEAM_ENDPOINT: proxy.url,
         SEAM_API_KEY: API_KEY,
         REDIS_URL: redis.url,

@@ -2,12 +2,11 @@ import { randomBytes } from 'node:crypto'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
-import { bearer } from './helpers/gateway.js'
+import { bearer, testConfig } from './helpers/gateway.js'
 
 /**
  * No oracles (SPEC §4): a client session may filter by `userIdentifierKey` only with its own key. Any
@@ -43,9 +42,7 @@ let url: string
 beforeAll(async () => {
   sandbox = await createSandbox()
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(
-    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: proxy.url, RATE_LIMIT_PER_MINUTE: '0' }),
-  )
+  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url, RATE_LIMIT_PER_MINUTE: '0' }))
   url = await gateway.start()
   // Another user who shares John's account: the key an attacker holding John's token would probe for.
   await fetch(`${sandbox.url}/client_sessions/create`, {

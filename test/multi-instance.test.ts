@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'svix'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
@@ -20,7 +19,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
-import { TEST_CURSOR_SECRET } from './helpers/gateway.js'
+import { TEST_CURSOR_SECRET, testConfig } from './helpers/gateway.js'
 import { metricsUrlOf, registerMetricsUrl } from './helpers/metrics.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
@@ -42,10 +41,7 @@ const pool = createClientPool()
 
 async function startInstance(env: Record<string, string> = {}): Promise<{ gateway: Gateway; url: string }> {
   const gateway = createGateway(
-    loadConfig({
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'silent',
+    testConfig({
       SEAM_ENDPOINT: proxy.url,
       SEAM_API_KEY: API_KEY,
       SEAM_WEBHOOK_SECRET: SECRET,

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
-import { bearer } from './helpers/gateway.js'
+import { bearer, testConfig } from './helpers/gateway.js'
 
 /**
  * Upstream calls a caller can cause (SPEC §5): cursors are signed and bound to their connection, Seam's
@@ -47,9 +46,7 @@ let everyDevice: string[]
 
 async function startInstance(env: Record<string, string>): Promise<string> {
   const gateway = createGateway(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
+    testConfig({
       SEAM_ENDPOINT: proxy.url,
       RATE_LIMIT_PER_MINUTE: '0',
       ...env,

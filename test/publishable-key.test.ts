@@ -1,12 +1,11 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { execute } from './helpers/execute.js'
 import { startFaultyUpstream } from './helpers/faulty-upstream.js'
-import { bearer } from './helpers/gateway.js'
+import { bearer, testConfig } from './helpers/gateway.js'
 
 /**
  * A publishable key is a public value (SPEC §4): with it, getOrCreateClientSession may get or create a
@@ -67,9 +66,7 @@ const readSession = async (id: string) => (await execute(url, READ_SESSION, { id
 beforeAll(async () => {
   sandbox = await createSandbox()
   upstream = await startFaultyUpstream(sandbox.url)
-  gateway = createGateway(
-    loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SEAM_ENDPOINT: upstream.url, RATE_LIMIT_PER_MINUTE: '0' }),
-  )
+  gateway = createGateway(testConfig({ SEAM_ENDPOINT: upstream.url, RATE_LIMIT_PER_MINUTE: '0' }))
   url = await gateway.start()
 })
 

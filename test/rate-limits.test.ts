@@ -3,13 +3,12 @@ import { request } from 'node:http'
 import { createClient } from 'graphql-ws'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { type CloseRecord, graphqlWsUrl, sleep, waitFor } from './helpers/clients.js'
 import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
-import { startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 // Rate limits an attacker cannot turn against others or around (SPEC §9): a budget per client
@@ -219,10 +218,7 @@ describe('unknown credentials: one lookup each, and a budget per address before 
   /** A gateway on the counting upstream, with its own address budget. */
   async function gatewayOnUpstream(env: Record<string, string> = {}): Promise<string> {
     const gateway = createGateway(
-      loadConfig({
-        PORT: '0',
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'silent',
+      testConfig({
         SEAM_ENDPOINT: upstream.url,
         SHUTDOWN_GRACE_MS: '500',
         ...env,

@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { sleep, waitFor } from './helpers/clients.js'
 import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
-import { bearer } from './helpers/gateway.js'
+import { bearer, testConfig } from './helpers/gateway.js'
 
 // The gateway when Seam misbehaves, seen through the gateway and counted on the wire: the circuit
 // breaker opens after 8 consecutive failed upstream calls, fails fast while open, lets one probe
@@ -32,10 +31,7 @@ beforeAll(async () => {
   sandbox = await createSandbox({ port: 0 })
   proxy = await startFaultyUpstream(sandbox.url)
   gateway = createGateway(
-    loadConfig({
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'silent',
+    testConfig({
       SEAM_ENDPOINT: proxy.url,
       UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
       SHUTDOWN_GRACE_MS: '500',

@@ -1,7 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
@@ -12,7 +11,7 @@ import {
   ViewerDocument,
 } from './generated/graphql.js'
 import { startFaultyUpstream } from './helpers/faulty-upstream.js'
-import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { bearer, startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
 
 // Seam failures as a client of the gateway sees them: each becomes its contract code, with a message
 // that carries no URL, no stack and no credential.
@@ -155,10 +154,7 @@ describe('on a faulty upstream', () => {
     sandbox = await createSandbox({ port: 0 })
     upstream = await startFaultyUpstream(sandbox.url)
     gateway = createGateway(
-      loadConfig({
-        PORT: '0',
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'silent',
+      testConfig({
         SEAM_ENDPOINT: upstream.url,
         UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
       }),

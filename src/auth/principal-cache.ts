@@ -61,6 +61,10 @@ export interface PrincipalCache {
 /** SHA-256 of a credential, hex: the only form in which the gateway keeps it. */
 export const hashCredential = (secret: string): string => createHash('sha256').update(secret).digest('hex')
 
+/** The key of an API key or client session token in the principal cache and its neighbours. */
+export const credentialKey = (credential: { kind: 'apiKey' | 'clientSessionToken'; token: string }): string =>
+  hashCredential(`${credential.kind}:${credential.token}`)
+
 /** Creates an in-memory principal cache. */
 export function createPrincipalCache(options: PrincipalCacheOptions = {}): PrincipalCache {
   const ttlMs = options.ttlMs ?? 30_000

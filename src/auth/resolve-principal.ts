@@ -3,7 +3,7 @@ import type { SeamClient, UpstreamCredential } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'
 import { clientSessionPrincipal, type Principal } from './principal.js'
-import { hashCredential, type PrincipalCache } from './principal-cache.js'
+import { credentialKey, type PrincipalCache } from './principal-cache.js'
 import { createUnknownCredentials, type UnknownCredentials } from './unknown-credentials.js'
 
 /** Options of one resolution. */
@@ -83,7 +83,7 @@ export function createPrincipalResolver(
     if (credential.kind === 'publishableKey') {
       return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
     }
-    const hash = hashCredential(`${credential.kind}:${credential.token}`)
+    const hash = credentialKey(credential)
     if (unknown.has(hash)) throw unauthenticated(UNKNOWN_CREDENTIAL)
     const cached = options?.fresh === true ? undefined : cache.get(hash)
     if (cached !== undefined) {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino'
 import type { WebSocket } from 'ws'
 import type { UpstreamCredential } from '../upstream/client.js'
 import type { Principal } from './principal.js'
-import { hashCredential } from './principal-cache.js'
+import { credentialKey } from './principal-cache.js'
 
 /** graphql-ws close code for a credential Seam no longer accepts: the protocol's `4403 Forbidden`. */
 export const CREDENTIAL_REFUSED_CLOSE = { code: CloseCode.Forbidden, reason: 'Forbidden' } as const
@@ -93,7 +93,7 @@ export function createConnectionRevalidator(options: ConnectionRevalidatorOption
   const join = (principal: Principal): Group | undefined => {
     if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return undefined
     const { credential } = principal
-    const key = hashCredential(`${credential.kind}:${credential.token}`)
+    const key = credentialKey(credential)
     let group = groups.get(key)
     if (group === undefined) {
       group = {

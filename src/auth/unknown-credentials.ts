@@ -19,6 +19,8 @@ export interface UnknownCredentials {
   has(credentialHash: string): boolean
   /** Remembers `credentialHash` as refused. */
   add(credentialHash: string): void
+  /** Forgets a refusal that no longer holds (a session Seam gave a new lease). */
+  delete(credentialHash: string): void
   /** Entries currently held. */
   readonly size: number
 }
@@ -51,6 +53,9 @@ export function createUnknownCredentials(options: UnknownCredentialsOptions = {}
       until.delete(hash)
       until.set(hash, at + ttlMs)
       if (until.size > maxEntries) until.delete(until.keys().next().value as string)
+    },
+    delete(hash) {
+      until.delete(hash)
     },
     get size() {
       return until.size

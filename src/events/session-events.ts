@@ -95,6 +95,11 @@ export interface SessionEventsOptions {
    * stream): its expiry timer is kept whatever the bound.
    */
   isLive?: (clientSessionId: string) => boolean
+  /**
+   * Told a session's token when the session got a later lease than the gateway knew: a refusal
+   * of that token remembered since (it had expired) no longer holds.
+   */
+  onNewLease?: (token: string) => void
   /** Idle sessions remembered at most (least recently seen forgotten first). @default 50000 */
   maxKnownSessions?: number
 }
@@ -146,6 +151,7 @@ export function createSessionEvents({
   observe,
   confirmExpiry,
   isLive,
+  onNewLease,
   maxKnownSessions = 50_000,
 }: SessionEventsOptions) {
   const topics = new Topics<SessionEndedEvent>()
@@ -205,6 +211,7 @@ export function createSessionEvents({
   const moveExpiry = (clientSessionId: string, expiresAt: number): boolean => {
     const entry = known.get(clientSessionId)
     if (entry === undefined || entry.expiresAt === expiresAt || !Number.isFinite(expiresAt)) return false
+    if (expiresAt > entry.expiresAt && entry.token !== undefined) onNewLease?.(entry.token)
     entry.expiresAt = expiresAt
     arm(clientSessionId, expiresAt)
     return true
@@ -354,7 +361,10 @@ export function createSessionEvents({
         })
         if (Number.isFinite(expiresAt)) {
           arm(id, expiresAt)
-          if (options.expiryChanged === true) announce(id, expiresAt)
+          if (options.expiryChanged === true) {
+            if (session.token !== undefined) onNewLease?.(session.token)
+            announce(id, expiresAt)
+          }
         }
         bound()
         return

@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
-import { loadConfig } from '../../src/config.js'
+import { type Config, loadConfig } from '../../src/config.js'
 import { createGateway, type Gateway } from '../../src/gateway.js'
 import { registerMetricsUrl } from './metrics.js'
 
@@ -32,12 +32,12 @@ export interface TestGateway {
 }
 
 /**
- * Starts a gateway in sandbox mode on a free port, its metrics listener on another (unless `env`
- * sets METRICS_TOKEN). `env` overrides configuration variables.
- * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
+ * The configuration of a test gateway: free ports for the gateway and its metrics listener (unless
+ * `env` sets METRICS_TOKEN), no logs, a short shutdown grace, and the shared test cursor secret
+ * when `env` runs several instances on Redis. `env` overrides any of them.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const config = loadConfig({
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
     PORT: '0',
     ...(env.METRICS_TOKEN === undefined ? { METRICS_PORT: '0' } : {}),
     LOG_LEVEL: 'silent',
@@ -48,7 +48,15 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       : {}),
     ...env,
   })
-  const gateway = createGateway(config)
+}
+
+/**
+ * Starts a gateway in sandbox mode on a free port, with {@link testConfig}'s defaults; `env`
+ * overrides configuration variables.
+ * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
+ */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const gateway = createGateway(testConfig(env))
   let url: string
   try {
     url = await gateway.start()
