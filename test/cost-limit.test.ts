@@ -177,6 +177,61 @@ describe('over HTTP', () => {
     })
   })
 
+  it('refuses nodes(ids) with more than 100 ids, and id filters over 200, before any upstream call', async () => {
+    // Cheap by cost (one unit per id) but not to answer: each id may be a NOT_FOUND error of its own.
+    const ids = Array.from({ length: 20_000 }, () => '')
+    await post('{ viewer { kind } }', {}, browser) // the token's lookup, out of the counts below
+    const many = await post('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }, browser)
+    expect({ status: many.status, body: many.body, upstream: many.upstream }).toEqual({
+      status: 200,
+      body: {
+        data: null,
+        errors: [
+          {
+            message: 'ids may hold at most 100 values, got 20000',
+            locations: [{ line: 1, column: 28 }],
+            path: ['nodes'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      },
+      upstream: {},
+    })
+
+    const deviceIds = Array.from({ length: 201 }, (_, i) => `cost_device_${i}`)
+    const filtered = await post(
+      'query Filtered($ids: [ID!]) { devices(deviceIds: $ids) { nodes { deviceId } } }',
+      { ids: deviceIds },
+      browser,
+    )
+    expect({ status: filtered.status, body: filtered.body, upstream: filtered.upstream }).toEqual({
+      status: 200,
+      body: {
+        data: { devices: null },
+        errors: [
+          {
+            message: 'deviceIds may hold at most 200 values, got 201',
+            locations: [{ line: 1, column: 31 }],
+            path: ['devices'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      },
+      upstream: {},
+    })
+
+    const hundred = Array.from({ length: 100 }, (_, i) =>
+      Buffer.from(`Device:cost_device_${i % EXTRA_DEVICES}`).toString('base64'),
+    )
+    const allowed = await post(
+      'query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      { ids: hundred },
+      browser,
+    )
+    expect(allowed.status).toBe(200)
+    expect(allowed.body).toEqual({ data: { nodes: hundred.map((id) => ({ id })) } })
+  })
+
   it("counts a workspace's unpaged session list as 50 sessions of 10 accounts", async () => {
     const query =
       '{ clientSessions { connectedAccounts { devices { nodes { deviceId connectedAccount { connectedAccountId } } } } } }'

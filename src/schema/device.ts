@@ -4,7 +4,7 @@ import { mayReadDevice } from '../loaders/device.js'
 import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
-import { connectionFromSeam } from './pagination.js'
+import { checkListLength, connectionFromSeam, MAX_FIRST } from './pagination.js'
 
 /** A Seam device (lock, thermostat, sensor, …). */
 export const DeviceRef = builder.objectRef<Device>('Device')
@@ -98,8 +98,10 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }),
       after: t.arg.string({ description: 'Cursor of the last edge already seen.' }),
       connectedAccountId: t.arg.id({ description: 'Only devices of this connected account.' }),
-      deviceIds: t.arg.idList({ description: 'Only these devices.' }),
-      deviceTypes: t.arg.stringList({ description: 'Only these device types, such as `august_lock`.' }),
+      deviceIds: t.arg.idList({ description: 'Only these devices (at most 200).' }),
+      deviceTypes: t.arg.stringList({
+        description: 'Only these device types, such as `august_lock` (at most 200).',
+      }),
       search: t.arg.string({ description: 'Free-text search over names and ids.' }),
       userIdentifierKey: t.arg.string({
         description: 'Only devices of the client session with this user identifier key.',
@@ -108,6 +110,8 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, { principal, seam, cursors }) => {
       const { first, after, ...filters } = args
       const cursorsOfQuery = cursors.bind('devices', filters, principal)
+      checkListLength('deviceIds', filters.deviceIds, MAX_FIRST)
+      checkListLength('deviceTypes', filters.deviceTypes, MAX_FIRST)
       const deviceIds = filters.deviceIds?.filter(isPlausibleId)
       // A filter that can match nothing answers an empty page without asking Seam: an account
       // that is not the session's, ids that no Seam object can have (an empty `device_ids`

@@ -2,6 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay'
 import { notFound } from '../errors.js'
 import { builder } from './builder.js'
 import type { GatewayContext } from './context.js'
+import { checkListLength, MAX_NODE_IDS } from './pagination.js'
 
 /**
  * Loads one node by global id. A malformed id, an unknown type, a missing object and someone
@@ -44,10 +45,13 @@ builder.queryFields((t) => ({
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
     description:
-      'Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error.',
+      'Objects by global id (at most 100), in order; each missing or foreign one is null with a NOT_FOUND error.',
     args: { ids: t.arg.idList({ required: true }) },
     // One object per id sent: the caller decides how many, so each one is counted.
     complexity: ({ ids }) => ({ field: 1, multiplier: ids.length }),
-    resolve: (_root, { ids }, ctx) => ids.map((id) => loadNode(id, ctx)),
+    resolve: (_root, { ids }, ctx) => {
+      checkListLength('ids', ids, MAX_NODE_IDS)
+      return ids.map((id) => loadNode(id, ctx))
+    },
   }),
 }))

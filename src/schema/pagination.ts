@@ -118,6 +118,23 @@ const isListPosition = (value: unknown): value is ListPosition => {
   return typeof o === 'number' && Number.isInteger(o) && o >= 0
 }
 
+/** The most ids `nodes(ids)` takes: each may cost a lookup and a NOT_FOUND error of its own. */
+export const MAX_NODE_IDS = 100
+
+/**
+ * Refuses a list argument longer than `max` (ids, filters): its length is the caller's choice, and
+ * it would otherwise bound a loop, an upstream body and the errors of one response.
+ */
+export function checkListLength(
+  name: string,
+  list: readonly unknown[] | null | undefined,
+  max: number,
+): void {
+  if (list != null && list.length > max) {
+    throw badUserInput(`${name} may hold at most ${max} values, got ${list.length}`)
+  }
+}
+
 /** Validates `first`: 1 to {@link MAX_FIRST}, {@link DEFAULT_FIRST} when absent. */
 export function checkFirst(first: number | null | undefined): number {
   if (first === null || first === undefined) return DEFAULT_FIRST

@@ -296,7 +296,7 @@ export type Query = {
   devices?: Maybe<DeviceConnection>;
   /** Any object by its global id; NOT_FOUND when it does not exist or is not yours. */
   node?: Maybe<Node>;
-  /** Objects by global id, in order; each missing or foreign one is null with a NOT_FOUND error. */
+  /** Objects by global id (at most 100), in order; each missing or foreign one is null with a NOT_FOUND error. */
   nodes: Array<Maybe<Node>>;
   /** Who the caller is. */
   viewer: Viewer;
