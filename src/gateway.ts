@@ -21,7 +21,7 @@ import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import { createUnknownCredentials } from './auth/unknown-credentials.js'
 import type { Config } from './config.js'
-import { gatewayError } from './errors.js'
+import { badUserInput, gatewayError } from './errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
 import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
@@ -318,6 +318,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         cursors,
         events,
         issuedSessionIds,
+        signIn: null,
       }
     // The Seam client and the loaders are made on first use: most subscription events (and
     // every idle subscription) never touch them, and 10,000 of them should cost nothing.
@@ -332,12 +333,26 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     }
     // The caller's own credential.
     const seamClient = () => (seam ??= getUpstream().as(principal.credential, callOptions()))
+    let signedIn = false
     return {
       principal,
       events,
       socket,
       issuedSessionIds,
       cursors,
+      // Aliases would otherwise make one operation (one count of the rate limit) many sign-ins.
+      signIn:
+        principal.kind === 'publishableKey'
+          ? () => {
+              if (signedIn) {
+                throw badUserInput(
+                  'A publishable key may get or create one client session per operation; send one getOrCreateClientSession',
+                )
+              }
+              signedIn = true
+              return rateLimiter.admitSignIn(principal.credential.key)
+            }
+          : null,
       loadersAsSession:
         principal.kind === 'publishableKey'
           ? (session) =>

@@ -12,9 +12,10 @@ import { startTestGateway, type TestGateway, testConfig } from './helpers/gatewa
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 // Rate limits an attacker cannot turn against others or around (SPEC §9): a budget per client
-// address before any credential lookup, unknown credentials remembered by hash, a publishable key
-// counted per (key, address) under a shared ceiling, each API key on its own, client addresses from
-// X-Forwarded-For only behind TRUST_PROXY hops, and per-instance counters while Redis is away.
+// address before any credential lookup, unknown credentials remembered by hash, publishable-key
+// traffic counted per address (whichever key it carries) with a shared ceiling of sign-ins per key
+// and one sign-in per operation, each API key on its own, client addresses from X-Forwarded-For only
+// behind TRUST_PROXY hops, and per-instance counters while Redis is away.
 
 const API_KEY = 'seam_apikey1_token'
 const PUBLISHABLE_KEY = 'seam_pk1_token'
@@ -164,22 +165,93 @@ describe('TRUST_PROXY=1: the client address is the one the trusted proxy appende
     expect(sameNetwork).toEqual(limited(sameNetwork, '3 operations'))
   })
 
-  it('caps the key as a whole at 10 × RATE_LIMIT_PER_MINUTE across all clients', async () => {
-    const own = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '1' })
+  it('caps sign-ins of the key as a whole at 100 × RATE_LIMIT_PER_MINUTE across all clients', async () => {
+    const own = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1' })
     try {
       const from = (client: number) =>
         postFrom('127.0.0.1', own.url, SIGN_IN, {
           'seam-publishable-key': PUBLISHABLE_KEY,
-          'x-forwarded-for': `198.51.100.${100 + client}`,
+          'x-forwarded-for': `198.51.${100 + Math.floor(client / 200)}.${client % 200}`,
         })
-      for (let client = 0; client < 10; client++) {
-        for (let i = 0; i < 3; i++) expect(await from(client)).toEqual(ok(SIGNED_IN))
-      }
-      const eleventh = await from(10)
-      expect(eleventh).toEqual(limited(eleventh, '30 operations of one publishable key from all clients'))
+      for (let client = 0; client < 100; client++) expect(await from(client)).toEqual(ok(SIGNED_IN))
+      // Spent by the sign-in itself (a field error of getOrCreateClientSession, still a 429).
+      const next = await from(100)
+      expect(next).toEqual({
+        status: 429,
+        body: {
+          data: null,
+          errors: [
+            {
+              message: `Rate limit of 100 sign-ins of one publishable key from all clients per 60 s reached; retry in ${next.retryAfter} s`,
+              locations: [{ line: 1, column: 12 }],
+              path: ['getOrCreateClientSession'],
+              extensions: { code: 'RATE_LIMITED' },
+            },
+          ],
+        },
+        retryAfter: next.retryAfter,
+      })
     } finally {
       await own.stop()
     }
+  })
+
+  it("ten clients spending their budgets on other operations leave everyone's sign-in alone", async () => {
+    // The attack that a shared bucket per key allowed: cheap requests from a few addresses, made-up
+    // keys included, until every browser of the app is refused.
+    for (let client = 0; client < 10; client++) {
+      for (let i = 0; i < 4; i++) {
+        await postFrom('127.0.0.1', t.url, '{ __typename }', {
+          'seam-publishable-key': i < 3 ? PUBLISHABLE_KEY : `seam_pk_madeup_${client}_${i}`,
+          'x-forwarded-for': `192.0.2.${client}`,
+        })
+      }
+    }
+    expect(await signIn('198.51.100.77')).toEqual(ok(SIGNED_IN))
+  })
+
+  it('counts every publishable key an address sends in one budget: made-up keys mint none', async () => {
+    for (let i = 0; i < 3; i++) {
+      const answer = await postFrom('127.0.0.1', t.url, '{ __typename }', {
+        'seam-publishable-key': `seam_pk_madeup_${randomBytes(4).toString('hex')}`,
+        'x-forwarded-for': '192.0.2.200',
+      })
+      expect(answer).toEqual(ok({ data: { __typename: 'Query' } }))
+    }
+    const fourth = await postFrom('127.0.0.1', t.url, SIGN_IN, {
+      'seam-publishable-key': PUBLISHABLE_KEY,
+      'x-forwarded-for': '192.0.2.200',
+    })
+    expect(fourth).toEqual(limited(fourth, '3 operations'))
+  })
+
+  it('allows one sign-in per operation: aliases do not multiply sign-ins', async () => {
+    const sessions = () => getFakeStore(t.gateway.sandbox!.fake).getState().client_sessions.length
+    const before = sessions()
+    const aliased = await postFrom(
+      '127.0.0.1',
+      t.url,
+      `mutation {
+        a: getOrCreateClientSession(input: { userIdentifierKey: "alias-a" }) { clientSession { userIdentifierKey } }
+        b: getOrCreateClientSession(input: { userIdentifierKey: "alias-b" }) { clientSession { userIdentifierKey } }
+      }`,
+      { 'seam-publishable-key': PUBLISHABLE_KEY, 'x-forwarded-for': '192.0.2.201' },
+    )
+    expect(aliased).toEqual(
+      ok({
+        data: null,
+        errors: [
+          {
+            message:
+              'A publishable key may get or create one client session per operation; send one getOrCreateClientSession',
+            locations: [{ line: 3, column: 9 }],
+            path: ['b'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+      }),
+    )
+    expect(sessions()).toBe(before + 1)
   })
 })
 

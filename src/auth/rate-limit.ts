@@ -3,14 +3,14 @@ import type { Principal } from './principal.js'
 import { hashCredential } from './principal-cache.js'
 
 /**
- * How many client addresses it takes to use up a publishable key's shared ceiling: the key as a
- * whole may make this many times the operations (`RATE_LIMIT_PER_MINUTE`) that one address may make
- * with it. A browser calls `getOrCreateClientSession` once per sign-in and then works with its
- * client session token, so the ceiling (6000 a minute at the default, 100 sign-ins a second) is far
- * above one app's sign-ins, while one client alone can take at most a tenth of it and an attacker
- * needs ten addresses to lock everyone out.
+ * How many client addresses it takes to use up a publishable key's shared ceiling of sign-ins: the
+ * key as a whole may get or create this many times the sessions (`RATE_LIMIT_PER_MINUTE`) that one
+ * address may. Only sign-ins count against it (the key can do nothing else), and one address makes
+ * at most its own budget of them, so an attacker needs a hundred addresses, each at its own limit,
+ * to reach it; the ceiling (60,000 a minute at the default, 1,000 sign-ins a second) bounds a
+ * distributed flood without being in reach of a few clients.
  */
-export const PUBLISHABLE_KEY_ADDRESSES = 10
+export const PUBLISHABLE_KEY_ADDRESSES = 100
 
 /** Options of {@link createRateLimiter}. */
 export interface RateLimiterOptions {
@@ -41,8 +41,8 @@ export type RateLimiter = ReturnType<typeof createRateLimiter>
  *
  * Budgets: every request of a client address (before any credential lookup, so unknown credentials
  * cost a bounded number of upstream calls); then its principal's: each API key, each client
- * session, each (publishable key, address) under a shared ceiling for the key, each anonymous
- * address.
+ * session, the publishable-key traffic of each address (with a shared ceiling of sign-ins per
+ * key), each anonymous address.
  */
 export function createRateLimiter(options: RateLimiterOptions) {
   const windowMs = options.windowMs ?? 60_000
@@ -90,20 +90,27 @@ export function createRateLimiter(options: RateLimiterOptions) {
           return spend(`apikey:${hashCredential(principal.credential.token)}`, limit, 'operations')
         case 'clientSession':
           return spend(`session:${principal.clientSessionId}`, limit, 'operations')
-        case 'publishableKey': {
-          // Every browser of an app holds the same key: each address has a budget of its own, and
-          // only what an address is allowed counts against the key's shared ceiling.
-          const key = hashCredential(principal.credential.key)
-          await spend(`publishable:${key}:${address}`, limit, 'operations')
-          return spend(
-            `publishable:${key}`,
-            limit * PUBLISHABLE_KEY_ADDRESSES,
-            'operations of one publishable key from all clients',
-          )
-        }
+        case 'publishableKey':
+          // Every browser of an app holds the same key, so each address has a budget of its own.
+          // The key is not checked before it is used (Seam checks it at sign-in): counted per key,
+          // a made-up key per request would mint a fresh budget each time, so an address has one
+          // budget for all the publishable keys it sends.
+          return spend(`publishable:${address}`, limit, 'operations')
         default:
           return spend(`anonymous:${address}`, limit, 'operations')
       }
+    },
+    /**
+     * Counts one `getOrCreateClientSession` of a publishable key against the key's shared ceiling
+     * (see {@link PUBLISHABLE_KEY_ADDRESSES}); the address's own budget was spent by `consume`.
+     * @throws RATE_LIMITED (HTTP 429 with Retry-After) once the key's ceiling is spent
+     */
+    admitSignIn(publishableKey: string): Promise<void> {
+      return spend(
+        `publishable-key:${hashCredential(publishableKey)}`,
+        options.limit * PUBLISHABLE_KEY_ADDRESSES,
+        'sign-ins of one publishable key from all clients',
+      )
     },
   }
 }

@@ -40,7 +40,9 @@ type BusEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
 /** The bus of a single instance: everything in this process. */
 export function createMemoryBus(): EventBus {
   const claims = new Map<string, number>()
-  const counters = new Map<string, { window: number; count: number }>()
+  const counters = new Map<string, { windowMs: number; window: number; count: number }>()
+  // The window each window length last swept its old counters in.
+  const sweptWindows = new Map<number, number>()
   const handlers = new Set<(event: SessionEndedEvent) => void>()
   const expiryHandlers = new Set<(change: SessionExpiryChange) => void>()
   const sweep = (now: number) => {
@@ -76,16 +78,19 @@ export function createMemoryBus(): EventBus {
     async hit(key, windowMs) {
       const window = Math.floor(Date.now() / windowMs)
       const counter = counters.get(key)
-      if (counter === undefined || counter.window !== window) {
-        // A new window: every old counter goes, so memory follows the active principals only.
-        if (counter === undefined && counters.size > 0) {
-          for (const [other, value] of counters) if (value.window !== window) counters.delete(other)
+      if (counter !== undefined && counter.windowMs === windowMs && counter.window === window)
+        return ++counter.count
+      // The first hit of a new window drops the counters of older ones, once per window (not once
+      // per new key, which made a window of n keys cost n² steps): memory follows the keys active
+      // in the current window.
+      if (sweptWindows.get(windowMs) !== window) {
+        sweptWindows.set(windowMs, window)
+        for (const [other, value] of counters) {
+          if (value.windowMs === windowMs && value.window < window) counters.delete(other)
         }
-        counters.set(key, { window, count: 1 })
-        return 1
       }
-      counter.count++
-      return counter.count
+      counters.set(key, { windowMs, window, count: 1 })
+      return 1
     },
     async lock() {
       return true

@@ -291,7 +291,7 @@ builder.mutationFields((t) => ({
     description:
       'Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser.',
     args: { input: t.arg({ type: GetOrCreateClientSessionInput, required: true }) },
-    resolve: async (_root, { input }, { seam, principal, issuedSessionIds, events }) => {
+    resolve: async (_root, { input }, { seam, principal, issuedSessionIds, events, signIn }) => {
       let userIdentifierKey = input.userIdentifierKey
       if (principal.kind === 'publishableKey') {
         // A publishable key is public, and get_or_create applies these to a session that already
@@ -309,6 +309,7 @@ builder.mutationFields((t) => ({
           throw badUserInput('input.userIdentifierKey differs from the seam-user-identifier-key header')
         }
         userIdentifierKey = userIdentifierKey ?? fromHeader
+        await signIn?.()
       }
       const { client_session } = await seam!
         .call('/client_sessions/get_or_create', toSeamBody({ ...input, userIdentifierKey }))

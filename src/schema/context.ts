@@ -31,6 +31,11 @@ export interface GatewayContext {
   events: SessionEvents
   /** Sessions this request's own mutations created: their caller may read them, token included. */
   issuedSessionIds: Set<string>
+  /**
+   * Publishable keys only: spends this operation's one sign-in (`getOrCreateClientSession`),
+   * against the key's shared ceiling; refuses a second one in the same operation.
+   */
+  signIn: (() => Promise<void>) | null
   /** The graphql-ws socket of a client session, when the operation came over one. */
   socket?: SessionSocket | undefined
 }
