@@ -66,7 +66,7 @@ export interface Config {
   /** Prefix of every Redis key and channel, so several deployments can share a server. @default 'seam-gw:' */
   redisKeyPrefix: string
   /**
-   * Secret that signs page cursors (HMAC-SHA256), at least 32 characters. Every instance behind one
+   * Secret that seals page cursors (AES-256-GCM), at least 32 characters. Every instance behind one
    * balancer needs the same, so it is required with `REDIS_URL`. @default undefined (random per process)
    */
   cursorSecret: string | undefined

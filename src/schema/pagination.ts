@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
 import type { Principal } from '../auth/principal.js'
 import { badUserInput } from '../errors.js'
 import type { Page } from '../upstream/client.js'
@@ -34,10 +34,11 @@ type SeamPosition = { c: string | null; s: number }
 type ListPosition = { o: number }
 
 const INVALID_CURSOR = 'The after cursor is not a cursor of this connection with these arguments'
-/** Longest cursor read: Seam's own page cursor inside, base64url, and the MAC. */
+/** Longest cursor read: Seam's own page cursor inside, encrypted, base64url. */
 const MAX_CURSOR_LENGTH = 4096
-/** Length of an HMAC-SHA256 in base64url. */
-const MAC_LENGTH = 43
+/** AES-256-GCM's nonce and tag, in bytes. */
+const IV_LENGTH = 12
+const TAG_LENGTH = 16
 
 /** The cursors of one connection: one field, its filters, one caller. */
 export interface CursorCodec {
@@ -46,45 +47,60 @@ export interface CursorCodec {
   decode(cursor: string): unknown
 }
 
-/** Signs page cursors. Per process; instances behind one balancer share its secret. */
+/** Seals page cursors. Per process; instances behind one balancer share its secret. */
 export interface CursorSigner {
-  /** The codec of one connection's cursors: a cursor of another binding does not verify. */
+  /** The codec of one connection's cursors: a cursor of another binding does not open. */
   bind(field: string, filters: unknown, principal: Principal): CursorCodec
 }
 
 /**
- * Creates the signer of every cursor: `<base64url JSON position>.<base64url HMAC-SHA256>`, the MAC
- * over the connection's binding (field, filters, caller) and the position. A caller can read a
- * cursor but can neither change it nor use it on another connection, with other filters, or as
- * someone else; a cursor that fails verification is refused without saying why.
+ * Creates the sealer of every cursor: the position encrypted and authenticated with AES-256-GCM
+ * (base64url of nonce, ciphertext and tag), the connection's binding (field, filters, caller) as
+ * its additional data. A caller can neither read a cursor (Seam's page cursor inside, and how many
+ * items of Seam's page it skips, which would count what the caller may not see) nor change it,
+ * nor use it on another connection, with other filters, or as someone else; a cursor that fails is
+ * refused without saying why.
+ *
+ * The nonce is synthetic: an HMAC of the binding and the position, so a position always has the
+ * same cursor, and two different positions never share a nonce under one key.
  *
  * @param secret `CURSOR_SECRET`, or random bytes made once per process
  */
 export function createCursorSigner(secret: string | Buffer): CursorSigner {
-  const mac = (binding: string, payload: string) =>
-    createHmac('sha256', secret).update(binding).update('\n').update(payload).digest()
+  // Two keys from the one secret: one encrypts, one derives the nonces.
+  const encryptionKey = createHmac('sha256', secret).update('cursor encryption key').digest()
+  const nonceKey = createHmac('sha256', secret).update('cursor nonce key').digest()
   return {
     bind(field, filters, principal) {
-      // JSON never holds a raw newline: binding and payload cannot run into each other.
-      const binding = JSON.stringify([field, filters, callerOf(principal)])
+      const binding = Buffer.from(JSON.stringify([field, filters, callerOf(principal)]))
       return {
         encode(position) {
-          const payload = Buffer.from(JSON.stringify(position)).toString('base64url')
-          return `${payload}.${mac(binding, payload).toString('base64url')}`
+          const plaintext = Buffer.from(JSON.stringify(position))
+          // JSON never holds a raw newline: binding and position cannot run into each other.
+          const iv = createHmac('sha256', nonceKey)
+            .update(binding)
+            .update('\n')
+            .update(plaintext)
+            .digest()
+            .subarray(0, IV_LENGTH)
+          const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv).setAAD(binding)
+          const sealed = [iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]
+          return Buffer.concat(sealed).toString('base64url')
         },
         decode(cursor) {
-          const dot = cursor.lastIndexOf('.')
-          if (cursor.length > MAX_CURSOR_LENGTH || dot < 0 || cursor.length - dot - 1 !== MAC_LENGTH) {
+          if (cursor.length > MAX_CURSOR_LENGTH || !/^[\w-]+$/.test(cursor))
             throw badUserInput(INVALID_CURSOR)
-          }
-          const payload = cursor.slice(0, dot)
-          const given = Buffer.from(cursor.slice(dot + 1), 'base64url')
-          const expected = mac(binding, payload)
-          if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-            throw badUserInput(INVALID_CURSOR)
-          }
+          const raw = Buffer.from(cursor, 'base64url')
+          if (raw.length <= IV_LENGTH + TAG_LENGTH) throw badUserInput(INVALID_CURSOR)
           try {
-            return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown
+            const decipher = createDecipheriv('aes-256-gcm', encryptionKey, raw.subarray(0, IV_LENGTH))
+              .setAAD(binding)
+              .setAuthTag(raw.subarray(raw.length - TAG_LENGTH))
+            const plaintext = Buffer.concat([
+              decipher.update(raw.subarray(IV_LENGTH, raw.length - TAG_LENGTH)),
+              decipher.final(),
+            ])
+            return JSON.parse(plaintext.toString('utf8')) as unknown
           } catch {
             throw badUserInput(INVALID_CURSOR)
           }
