@@ -5,13 +5,14 @@ import WebSocket from 'ws'
 import { createConnectionLimits } from '../src/auth/connection-limits.js'
 import type { Principal } from '../src/auth/principal.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
-import type { Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
   ViewerDocument,
 } from './generated/graphql.js'
 import { createClientPool, graphqlWsUrl, queryWs, type WsConnection, waitFor } from './helpers/clients.js'
+import { startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 import { readMetrics } from './helpers/metrics.js'
 
@@ -252,6 +253,23 @@ describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one crede
     await accepted(clients.openWs(gw.url, params))
   })
 
+  it('takes no place for a subscription that is answered 406 Not Acceptable instead of streamed', async () => {
+    const session = await createSession(gw, 'conn-principal-406')
+    for (let i = 0; i < 2 * CAP; i++) {
+      const response = await fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...bearer(session.token) },
+        body: JSON.stringify({ query: SUBSCRIPTION }),
+      })
+      await response.arrayBuffer()
+      expect(response.status).toBe(406)
+    }
+    // Nothing of them is left open: neither their subscriptions nor their places.
+    await settled(gw, { sockets: 0, subscriptions: 0 })
+    for (let i = 0; i < CAP; i++) expect((await openSse(gw.url, bearer(session.token))).status).toBe(200)
+    expect(await refusedSse(gw.url, bearer(session.token))).toEqual(refusedStream(PRINCIPAL_MESSAGE(CAP)))
+  })
+
   it('holds an API key to the same cap over both transports', async () => {
     const key = issueApiKey(gw.gateway.sandbox!)
     await accepted(clients.openWs(gw.url, { authorization: `Bearer ${key}` }))
@@ -262,6 +280,57 @@ describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one crede
       closes: [{ code: 4429, reason: PRINCIPAL_MESSAGE(CAP) }],
     })
     expect(await refusedSse(gw.url, bearer(key))).toEqual(refusedStream(PRINCIPAL_MESSAGE(CAP)))
+  })
+})
+
+describe('an SSE stream whose client left before it was ready', () => {
+  const CAP = 3
+  const LOOKUP_MS = 300
+  let sandbox: Sandbox
+  let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>
+  let gw: TestGateway
+  beforeAll(async () => {
+    sandbox = await createSandbox({ port: 0 })
+    upstream = await startFaultyUpstream(sandbox.url)
+    gw = await startTestGateway({
+      SEAM_ENDPOINT: upstream.url,
+      SEAM_API_KEY: MAIN_KEY,
+      // Every stream looks its credential up, slowly: a client can leave in the middle.
+      PRINCIPAL_CACHE_TTL_MS: '0',
+      MAX_CONNECTIONS_PER_PRINCIPAL: String(CAP),
+    })
+  })
+  afterAll(async () => {
+    await gw?.stop()
+    await upstream?.close()
+    await sandbox?.stop()
+  })
+
+  it('ends the stream and gives its place back', async () => {
+    const session = await createSession(gw, 'conn-left-early')
+    upstream.delay(LOOKUP_MS)
+    for (let i = 0; i < 2 * CAP; i++) {
+      const controller = new AbortController()
+      const request = fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...bearer(session.token),
+        },
+        body: JSON.stringify({ query: SUBSCRIPTION }),
+        signal: controller.signal,
+      })
+      await delay(LOOKUP_MS / 3)
+      controller.abort()
+      await expect(request).rejects.toThrow('This operation was aborted')
+      // Its lookup comes back (none is shared with the next request) and its stream is set up.
+      await delay(LOOKUP_MS + 100)
+    }
+    upstream.delay(0)
+    await settled(gw, { sockets: 0, subscriptions: 0 })
+    for (let i = 0; i < CAP; i++) expect((await openSse(gw.url, bearer(session.token))).status).toBe(200)
+    expect(await refusedSse(gw.url, bearer(session.token))).toEqual(refusedStream(PRINCIPAL_MESSAGE(CAP)))
   })
 })
 
