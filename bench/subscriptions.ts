@@ -72,6 +72,9 @@ export async function runSubscriptions(): Promise<Section> {
           RATE_LIMIT_PER_MINUTE: '0',
           RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
           MAX_SUBSCRIPTIONS_PER_SOCKET: '1000',
+          // Hundreds of sockets of one API key, all from 127.0.0.1: far past the caps a browser needs.
+          MAX_CONNECTIONS_PER_PRINCIPAL: '0',
+          MAX_CONNECTIONS_PER_ADDRESS: '0',
           SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
           SHUTDOWN_GRACE_MS: '1000',
         },
@@ -353,7 +356,8 @@ export async function runSubscriptions(): Promise<Section> {
       summary:
         `${int(SUBSCRIPTIONS)} concurrent graphql-ws subscriptions to \`clientSessionDeleted\` on one gateway ` +
         '(child process, fast upstream, `MAX_SUBSCRIPTIONS_PER_SOCKET=1000`, `RATE_LIMIT_PER_MINUTE=0`, ' +
-        '`RATE_LIMIT_PER_ADDRESS_PER_MINUTE=0`); ' +
+        '`RATE_LIMIT_PER_ADDRESS_PER_MINUTE=0`, `MAX_CONNECTIONS_PER_PRINCIPAL=0`, ' +
+        '`MAX_CONNECTIONS_PER_ADDRESS=0`); ' +
         'heap read inside the gateway after full garbage collections; deliveries timed by the clients.',
       tables: [heapTable, latencyTable],
       notes: [

@@ -44,6 +44,25 @@ export interface Limits {
    * address. @default 6000
    */
   rateLimitPerAddressPerMinute: number
+  /**
+   * graphql-ws sockets and SSE subscription streams one credential (API key or client session
+   * token) may hold open at once, on one instance; 0 turns the cap off. A browser needs one or two
+   * (graphql-ws carries every subscription of a tab on one socket), a backend a handful; the rest
+   * is room for reconnects that overlap their old socket. @default 20
+   */
+  maxConnectionsPerPrincipal: number
+  /**
+   * Sockets and SSE streams one client address may hold open at once, whatever their credentials,
+   * on one instance, counted from the WebSocket upgrade; 0 turns the cap off. Far above the
+   * per-credential cap: an office or a carrier NAT puts many users behind one address. @default 200
+   */
+  maxConnectionsPerAddress: number
+  /**
+   * Sockets and SSE streams the instance holds open at once, whoever holds them; 0 turns the cap
+   * off. Keep it below the process's file descriptor limit (`ulimit -n`), so that health checks,
+   * queries and upstream calls always find a descriptor. @default 10000
+   */
+  maxConnections: number
 }
 
 /** The gateway's whole configuration. */
@@ -331,6 +350,9 @@ export function loadConfig(env: Env = process.env): Config {
       rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 1_000_000),
       maxUpstreamCallsPerOperation: integer(env, 'MAX_UPSTREAM_CALLS_PER_OPERATION', 50, 1, 10_000),
       rateLimitPerAddressPerMinute: integer(env, 'RATE_LIMIT_PER_ADDRESS_PER_MINUTE', 6000, 0, 1_000_000),
+      maxConnectionsPerPrincipal: integer(env, 'MAX_CONNECTIONS_PER_PRINCIPAL', 20, 0, 100_000),
+      maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', 200, 0, 1_000_000),
+      maxConnections: integer(env, 'MAX_CONNECTIONS', 10_000, 0, 1_000_000),
     },
   }
 }

@@ -13,6 +13,7 @@ import { type Logger, pino } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
 import { clientAddress } from './auth/client-address.js'
+import { createConnectionLimits } from './auth/connection-limits.js'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
 import { clientSessionPrincipal, type Principal } from './auth/principal.js'
 import { createPrincipalCache, credentialKey } from './auth/principal-cache.js'
@@ -217,6 +218,19 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     name: 'gateway_open_sockets',
     help: 'Open graphql-ws sockets',
     registers: [registry],
+  })
+  const connectionsRefused = new Counter({
+    name: 'gateway_connections_refused_total',
+    help: 'Sockets and SSE streams refused because a cap on open connections was full, by cap',
+    labelNames: ['limit'],
+    registers: [registry],
+  })
+  // Sockets and SSE streams open at once, per credential, per client address and per instance.
+  const connectionLimits = createConnectionLimits({
+    perPrincipal: config.limits.maxConnectionsPerPrincipal,
+    perAddress: config.limits.maxConnectionsPerAddress,
+    perInstance: config.limits.maxConnections,
+    onRefused: (limit) => connectionsRefused.inc({ limit }),
   })
 
   let upstream: ReturnType<typeof createUpstream> | undefined
@@ -577,6 +591,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           refresh: eventContext,
           count: (delta) => openSubscriptions.inc(delta),
           watch: { start: revalidator.watchStream, end: revalidator.unwatchStream },
+          // An SSE stream holds its places (credential, address, instance) until it ends.
+          admit: ({ principal, req }) =>
+            connectionLimits.acquireStream(principal, clientAddress(req, config.trustProxy)),
         }),
       ),
       // Abuse limits in the validation phase, so HTTP, SSE and WebSocket share them.
@@ -699,6 +716,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       corkPerTurn(socket, req.socket)
       openSockets.inc()
       socket.once('close', () => openSockets.dec())
+      // A socket holds its address's place (and the instance's) from the upgrade until it closes,
+      // whether it ever sends connection_init or not.
+      try {
+        socket.once('close', connectionLimits.acquireAddress(clientAddress(req, config.trustProxy)))
+      } catch (error) {
+        socket.close(4429, (error as GraphQLError).message)
+      }
     })
     wsServer.on('close', () => openSockets.set(0))
     useServer<Record<string, unknown> | undefined, { principal?: Principal; sessionSocket?: SessionSocket }>(
@@ -710,6 +734,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             await rateLimiter.admitAddress(clientAddress(ctx.extra.request, config.trustProxy))
             const principal = await resolvePrincipal(readCredentialFromConnectionParams(ctx.connectionParams))
             if (principal.kind !== 'workspace' && principal.kind !== 'clientSession') return false
+            // A socket that closed during the lookup takes no place (its close has been told).
+            if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false
+            // Over MAX_CONNECTIONS_PER_PRINCIPAL: RATE_LIMITED, closed with 4429 below.
+            ctx.extra.socket.once('close', connectionLimits.acquirePrincipal(principal))
             ctx.extra.principal = principal
             revalidator.watchSocket(principal, ctx.extra.socket)
             if (principal.kind === 'clientSession') {

@@ -36,6 +36,9 @@ const DEFAULTS: Config = {
     rateLimitPerMinute: 600,
     maxUpstreamCallsPerOperation: 50,
     rateLimitPerAddressPerMinute: 6000,
+    maxConnectionsPerPrincipal: 20,
+    maxConnectionsPerAddress: 200,
+    maxConnections: 10_000,
   },
   persistedOperationsFile: undefined,
   shutdownGraceMs: 10_000,
@@ -120,6 +123,9 @@ describe('loadConfig', () => {
         RATE_LIMIT_PER_MINUTE: '0',
         MAX_UPSTREAM_CALLS_PER_OPERATION: '20',
         RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1200',
+        MAX_CONNECTIONS_PER_PRINCIPAL: '5',
+        MAX_CONNECTIONS_PER_ADDRESS: '0',
+        MAX_CONNECTIONS: '2500',
         PERSISTED_OPERATIONS_FILE: '/etc/gateway/operations.json',
         SHUTDOWN_GRACE_MS: '2500',
         METRICS_PORT: '9100',
@@ -156,6 +162,9 @@ describe('loadConfig', () => {
         rateLimitPerMinute: 0,
         maxUpstreamCallsPerOperation: 20,
         rateLimitPerAddressPerMinute: 1200,
+        maxConnectionsPerPrincipal: 5,
+        maxConnectionsPerAddress: 0,
+        maxConnections: 2500,
       },
       persistedOperationsFile: '/etc/gateway/operations.json',
       shutdownGraceMs: 2500,
@@ -358,6 +367,19 @@ describe('loadConfig', () => {
       { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '-5' },
       'RATE_LIMIT_PER_ADDRESS_PER_MINUTE must be an integer from 0 to 1000000, got "-5"',
     ],
+    [
+      { MAX_CONNECTIONS_PER_PRINCIPAL: '100001' },
+      'MAX_CONNECTIONS_PER_PRINCIPAL must be an integer from 0 to 100000, got "100001"',
+    ],
+    [
+      { MAX_CONNECTIONS_PER_PRINCIPAL: 'twenty' },
+      'MAX_CONNECTIONS_PER_PRINCIPAL must be an integer from 0 to 100000, got "twenty"',
+    ],
+    [
+      { MAX_CONNECTIONS_PER_ADDRESS: '-1' },
+      'MAX_CONNECTIONS_PER_ADDRESS must be an integer from 0 to 1000000, got "-1"',
+    ],
+    [{ MAX_CONNECTIONS: '1e4' }, 'MAX_CONNECTIONS must be an integer from 0 to 1000000, got "1e4"'],
   ] as Array<[Record<string, string>, string]>)('refuses %o: %s', (env, message) => {
     const error = configError(env)
     expect(error.name).toBe('ConfigError')

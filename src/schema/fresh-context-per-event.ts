@@ -1,4 +1,11 @@
-import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute } from 'graphql'
+import type { IncomingMessage } from 'node:http'
+import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+} from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Principal } from '../auth/principal.js'
 import type { EndableStream } from '../auth/revalidate-connections.js'
@@ -21,6 +28,13 @@ export interface EventExecutionOptions {
     start: (principal: Principal, stream: EndableStream) => void
     end: (stream: EndableStream) => void
   }
+  /**
+   * Asked before a stream starts, with its subscription's context (over HTTP, the request's `req`
+   * too): returns what to call once the stream ends, however it ends, or throws a GraphQLError to
+   * refuse the stream, which then answers with that error alone. SSE streams take their places
+   * among the open connections this way (a graphql-ws socket holds its places as a whole).
+   */
+  admit?: (context: Pick<GatewayContext, 'principal'> & { req?: IncomingMessage }) => () => void
 }
 
 /**
@@ -40,7 +54,13 @@ export interface EventExecutionOptions {
  * was taken, and returning the stream returns its source at once (a closed socket releases its
  * subscriptions even while they wait).
  */
-export function createEventExecution({ refresh, count = () => {}, finish, watch }: EventExecutionOptions) {
+export function createEventExecution({
+  refresh,
+  count = () => {},
+  finish,
+  watch,
+  admit,
+}: EventExecutionOptions) {
   // Per event: audience key → its result. Gone with the event once every subscriber has it.
   const shared = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>()
   const ids = new WeakMap<object, number>()
@@ -61,8 +81,26 @@ export function createEventExecution({ refresh, count = () => {}, finish, watch 
     // The subscription keeps only what `refresh` needs (principal and socket); even its setup
     // runs with a context of its own, so that no scope-auth cache outlives it.
     const context = args.contextValue as Pick<GatewayContext, 'principal' | 'socket'>
-    const stream = await createSourceEventStream({ ...args, contextValue: refresh(context) })
-    if (!(Symbol.asyncIterator in stream)) return finish === undefined ? stream : finish(stream)
+    const done = (result: ExecutionResult) => (finish === undefined ? result : finish(result))
+    // Before the subscription's own resolver: a refused stream costs no work and no bus listener.
+    let release: (() => void) | undefined
+    try {
+      release = admit?.(context)
+    } catch (error) {
+      if (error instanceof GraphQLError) return done({ errors: [error] })
+      throw error
+    }
+    let stream: Awaited<ReturnType<typeof createSourceEventStream>>
+    try {
+      stream = await createSourceEventStream({ ...args, contextValue: refresh(context) })
+    } catch (error) {
+      release?.()
+      throw error
+    }
+    if (!(Symbol.asyncIterator in stream)) {
+      release?.()
+      return done(stream)
+    }
     const { schema, document, operationName, variableValues } = args
     const { principal, socket } = context
     const audience = `${idOf(document)}|${idOf(principal)}|${idOf(socket)}|${operationName ?? ''}|${
@@ -97,11 +135,12 @@ export function createEventExecution({ refresh, count = () => {}, finish, watch 
         }
         return result
       },
-      watch === undefined
+      watch === undefined && release === undefined
         ? () => count(-1)
         : () => {
             count(-1)
-            watch.end(iterator)
+            watch?.end(iterator)
+            release?.()
           },
     )
     watch?.start(principal, iterator)
@@ -112,11 +151,42 @@ export function createEventExecution({ refresh, count = () => {}, finish, watch 
 /**
  * The envelop plugin for subscriptions that Yoga serves itself (SSE): `subscribe` is
  * {@link createEventExecution}'s. graphql-ws subscriptions call it directly (see `gateway.ts`).
+ *
+ * Every stream it starts ends when its request does. Yoga returns a stream when the client goes
+ * away while it is streaming, but not in two cases, where the stream would keep its bus listener,
+ * its re-validation and its places among the open connections for good:
+ *
+ * - the client went away before the stream was ready (during the credential lookup or the
+ *   subscription's setup): the request's abort signal ends it, now or when it fires;
+ * - no result processor streams what the client accepts (`Accept: application/json`): Yoga answers
+ *   406 Not Acceptable and drops the stream; it is returned once every processor (Yoga's own run
+ *   first) has passed on it.
  */
 export function useFreshContextPerEvent(subscribe: ReturnType<typeof createEventExecution>): Plugin {
   return {
-    onSubscribe({ setSubscribeFn }) {
+    onSubscribe({ setSubscribeFn, args }) {
       setSubscribeFn(subscribe)
+      const signal = (args.contextValue as { request?: Request }).request?.signal
+      if (signal === undefined) return
+      return {
+        onSubscribeResult({ result }) {
+          if (!isStream(result)) return
+          if (signal.aborted) return end(result)
+          signal.addEventListener('abort', () => end(result), { once: true })
+        },
+      }
+    },
+    onResultProcess({ result, resultProcessor }) {
+      if (resultProcessor === undefined && isStream(result)) end(result)
     },
   }
+}
+
+type Stream = AsyncIterable<unknown> & { return?: () => unknown }
+
+const isStream = (result: unknown): result is Stream =>
+  typeof result === 'object' && result !== null && Symbol.asyncIterator in result
+
+const end = (stream: Stream): void => {
+  void Promise.resolve(stream.return?.()).catch(() => {})
 }

@@ -65,9 +65,14 @@ export const graphqlWsUrl = (gatewayUrl: string): string => `${gatewayUrl.replac
 export interface ClientPool {
   /**
    * Opens a graphql-ws client on `{gatewayUrl}/graphql` at once (not lazily, no retries), with these
-   * connection params; records its acknowledgements and how its socket closed.
+   * connection params (and these HTTP headers on its upgrade request, such as X-Forwarded-For);
+   * records its acknowledgements and how its socket closed.
    */
-  openWs(gatewayUrl: string, connectionParams: Record<string, unknown> | undefined): WsConnection
+  openWs(
+    gatewayUrl: string,
+    connectionParams: Record<string, unknown> | undefined,
+    upgradeHeaders?: Record<string, string>,
+  ): WsConnection
   /**
    * Starts one subscription over SSE (graphql-sse's distinct-connections mode, which is Yoga's) on
    * `{gatewayUrl}/graphql` with these request headers, and records what it receives.
@@ -82,17 +87,25 @@ export interface ClientPool {
   disposeAll(): Promise<void>
 }
 
+/** The `ws` WebSocket class, sending these headers with every upgrade request it makes. */
+const withHeaders = (headers: Record<string, string>) =>
+  class extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols, { headers })
+    }
+  }
+
 /** Creates an empty {@link ClientPool}. */
 export function createClientPool(): ClientPool {
   const wsClients: WsClient[] = []
   const sseClients: SseClient[] = []
   return {
-    openWs(gatewayUrl, connectionParams) {
+    openWs(gatewayUrl, connectionParams, upgradeHeaders) {
       const closes: CloseRecord[] = []
       let connected = 0
       const client = createWsClient({
         url: graphqlWsUrl(gatewayUrl),
-        webSocketImpl: WebSocket,
+        webSocketImpl: upgradeHeaders === undefined ? WebSocket : withHeaders(upgradeHeaders),
         connectionParams,
         lazy: false,
         retryAttempts: 0,
