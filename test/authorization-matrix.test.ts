@@ -20,7 +20,7 @@ import {
   SessionWithRelationsDocument,
   ViewerDocument,
 } from './generated/graphql.js'
-import { createClientPool, subscribeWs, waitFor } from './helpers/clients.js'
+import { connectedAndSubscribed, createClientPool, subscribeWs, waitFor } from './helpers/clients.js'
 import { execute, present } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
 import { type OverSharingUpstream, startOverSharingUpstream } from './helpers/over-sharing-upstream.js'
@@ -516,7 +516,8 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
       const heard = {
         a: subscribeWs(sockets.a.client, ClientSessionDeletedDocument, {}),
         b: subscribeWs(sockets.b.client, ClientSessionDeletedDocument, {}),
-        // A filter on someone else's session: the other workspace never hears of it.
+        // A filter on someone else's session: the other workspace never hears of it. On the same
+        // socket as `workspace2`, so had a's end reached it, it would show before c's later one.
         aFromWorkspace2: subscribeWs(sockets.workspace2.client, ClientSessionDeletedDocument, {
           clientSessionId: a.clientSessionId,
         }),
@@ -544,10 +545,7 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
         errors: [],
         completed: true,
       })
-      await waitFor(
-        () => Object.values(sockets).every((socket) => socket.connected === 1),
-        'connection_ack on every socket',
-      )
+      await connectedAndSubscribed(...Object.values(sockets))
       // In order a, b, c: were any end heard by a subscriber it is not for, that subscriber's
       // recording would show it before its own.
       for (const [session, apiKey] of [
