@@ -187,6 +187,17 @@ const DEVICE_PAGE = parse(`
   { first?: number; after?: string | null }
 >
 
+/** Not one field of the device: its type alone must not tell someone else's from a missing one. */
+const DEVICE_TYPENAME = parse(`
+  query DeviceTypename($deviceId: ID!) { device(deviceId: $deviceId) { __typename } }
+`) as TypedDocumentNode<{ device: { __typename: 'Device' } | null }, { deviceId: string }>
+
+const ACCOUNT_SEARCH = parse(`
+  query ConnectedAccountSearch($search: String) {
+    connectedAccounts(search: $search) { nodes { connectedAccountId } }
+  }
+`) as TypedDocumentNode<unknown, { search: string }>
+
 const ACCOUNT_PAGE = parse(`
   query ConnectedAccountPage($first: Int, $after: String) {
     connectedAccounts(first: $first, after: $after) {
@@ -351,6 +362,15 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
         (id) => json(`Device "${id}" was not found`),
       ))
 
+    it('device(deviceId) asking only its __typename', () =>
+      checkWall(
+        caller,
+        'Device',
+        (id) => ask(DEVICE_TYPENAME, { deviceId: id }, headers[caller]),
+        () => ({ device: { __typename: 'Device' } }),
+        (id) => json(`Device "${id}" was not found`),
+      ))
+
     it('connectedAccount(connectedAccountId)', () =>
       checkWall(
         caller,
@@ -480,6 +500,16 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
         expect(present(body.data?.devices, 'devices').nodes).toEqual([])
       }
     })
+
+    it("filters cannot widen the scope: searches for what is someone else's find nothing", async () => {
+      const foreignAccount = ids[caller].ConnectedAccount.foreign
+      const foreignDevice = ids[caller].Device.foreign
+      const accounts = await ask(ACCOUNT_SEARCH, { search: foreignAccount }, headers[caller])
+      expect(accounts.body).toEqual({ data: { connectedAccounts: { nodes: [] } } })
+      const devices = await ask(DevicesDocument, { search: foreignDevice }, headers[caller])
+      expect(devices.body.errors).toBeUndefined()
+      expect(present(devices.body.data?.devices, 'devices').nodes).toEqual([])
+    })
   })
 
   describe('events', () => {
@@ -578,6 +608,9 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
   })
 
   describe('credentials that no longer work', () => {
+    const pool = createClientPool()
+    afterEach(() => pool.disposeAll())
+
     it('an expired client session token is refused like an unknown one', async () => {
       const { token, clientSessionId } = await createSession(upstream, 'expired')
       expireSession(clientSessionId)
@@ -590,6 +623,17 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
         expect({ status, body }).toEqual({ status: 401, body: UNKNOWN_CREDENTIAL })
         expect(text).not.toContain(token)
       }
+    })
+
+    it('an expired client session token opens no socket', async () => {
+      const { token, clientSessionId } = await createSession(upstream, 'expired-socket')
+      expireSession(clientSessionId)
+      const socket = pool.openWs(gateways[upstream].url, { authorization: `Bearer ${token}` })
+      await waitFor(() => socket.closes.length > 0, 'the socket to close')
+      expect({ connected: socket.connected, closes: socket.closes }).toEqual({
+        connected: 0,
+        closes: [{ code: 4403, reason: 'Forbidden' }],
+      })
     })
 
     it.each([
