@@ -10,8 +10,6 @@ import { toSeamClientSession } from '../../src/sandbox/seam-shapes.js'
 export interface OverSharingUpstream {
   /** Base URL to give the gateway as SEAM_ENDPOINT. */
   url: string
-  /** Requests it answered with something an honest Seam would not have given that caller, by path. */
-  overShared(): Record<string, number>
   close(): Promise<void>
 }
 
@@ -49,10 +47,6 @@ const CLIENT_SESSION_HEADERS = ['client-session-token', 'seam-client-session-tok
  */
 export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSharingUpstream> {
   const store = getFakeStore(sandbox.fake)
-  const overShared: Record<string, number> = {}
-  const count = (path: string) => {
-    overShared[path] = (overShared[path] ?? 0) + 1
-  }
 
   /** Sends a request to the sandbox; `apiKey` replaces the request's credential when given. */
   const forward = async (
@@ -134,7 +128,6 @@ export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSh
       if (caller.session === undefined) return forward(req, path, body)
       const apiKey = apiKeyOf(state, caller.workspaceId)
       if (apiKey === undefined) return forward(req, path, body)
-      count(path)
       return forward(req, path, body, apiKey)
     }
 
@@ -151,7 +144,6 @@ export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSh
             ? inOrder.find((s) => s.user_identifier_key === key)
             : caller.session
       if (session === undefined) return forward(req, path, body)
-      count(path)
       return json({ client_session: toSeamClientSession(session, state.devices), ok: true })
     }
 
@@ -161,7 +153,6 @@ export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSh
       )
       const apiKey = apiKeyOf(state, account?.workspace_id ?? caller.workspaceId)
       if (apiKey === undefined) return forward(req, path, body)
-      count(path)
       return forward(req, path, Buffer.from(JSON.stringify(params)), apiKey)
     }
 
@@ -188,7 +179,6 @@ export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSh
       const size = typeof limit === 'number' ? limit : accounts.length
       const end = start + size
       const next = end < accounts.length ? Buffer.from(String(end)).toString('base64') : null
-      count(path)
       return json({
         connected_accounts: accounts.slice(start, end),
         pagination: { has_next_page: next !== null, next_page_cursor: next, next_page_url: null },
@@ -217,7 +207,6 @@ export async function startOverSharingUpstream(sandbox: Sandbox): Promise<OverSh
 
   return {
     url: `http://127.0.0.1:${port}`,
-    overShared: () => ({ ...overShared }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
