@@ -7,11 +7,16 @@ import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
+import { type OverSharingUpstream, startOverSharingUpstream } from './helpers/over-sharing-upstream.js'
 
 /**
  * No oracles (SPEC §4): a client session may filter by `userIdentifierKey` only with its own key. Any
  * other key, the key of a real user who shares an account with it included, answers exactly as a key
  * that exists nowhere, so that a browser token cannot tell which user identifier keys exist.
+ *
+ * Through the honest sandbox, and through an over-sharing upstream (which answers a client session
+ * token as its workspace's key) where the gateway's filter is the only one: there, every answer must
+ * also be byte for byte the honest one.
  */
 
 const API_KEY = 'seam_apikey1_token'
@@ -34,16 +39,34 @@ const NOTHING = {
   },
 }
 
+const HONEST = 'honest sandbox'
+const OVER_SHARING = 'over-sharing upstream'
+const UPSTREAMS = [HONEST, OVER_SHARING] as const
+type Upstream = (typeof UPSTREAMS)[number]
+
 let sandbox: Sandbox
-let proxy: CountingProxy
-let gateway: Gateway
-let url: string
+let overSharing: OverSharingUpstream
+/** Per upstream: a gateway, and a counting proxy between it and its upstream. */
+const through = {} as Record<Upstream, { gateway: Gateway; url: string; proxy: CountingProxy }>
 
 beforeAll(async () => {
   sandbox = await createSandbox()
-  proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url, RATE_LIMIT_PER_MINUTE: '0' }))
-  url = await gateway.start()
+  overSharing = await startOverSharingUpstream(sandbox)
+  for (const [upstream, endpoint] of [
+    [HONEST, sandbox.url],
+    [OVER_SHARING, overSharing.url],
+  ] as const) {
+    const proxy = await startCountingProxy(endpoint)
+    const gateway = createGateway(
+      testConfig({
+        SEAM_ENDPOINT: proxy.url,
+        RATE_LIMIT_PER_MINUTE: '0',
+        // Both hand out the same cursor for the same page, so their answers compare byte for byte.
+        CURSOR_SECRET: 'identifier-key-oracle-cursor-secret',
+      }),
+    )
+    through[upstream] = { gateway, url: await gateway.start(), proxy }
+  }
   // Another user who shares John's account: the key an attacker holding John's token would probe for.
   await fetch(`${sandbox.url}/client_sessions/create`, {
     method: 'POST',
@@ -53,61 +76,86 @@ beforeAll(async () => {
       connected_account_ids: ['john_connected_account_id'],
     }),
   })
-  await execute(url, parse('{ viewer { kind } }'), {}, bearer(JOHN_TOKEN))
+  for (const { url } of Object.values(through))
+    await execute(url, parse('{ viewer { kind } }'), {}, bearer(JOHN_TOKEN))
 })
 
 afterAll(async () => {
-  await gateway?.stop()
-  await proxy?.stop()
+  for (const { gateway, proxy } of Object.values(through)) {
+    await gateway.stop()
+    await proxy.stop()
+  }
+  await overSharing?.close()
   await sandbox?.stop()
 })
 
-describe('devices and connectedAccounts by userIdentifierKey, for a client session', () => {
-  it("answers another user's real key byte for byte like a key that exists nowhere, without asking Seam", async () => {
-    proxy.reset()
-    const real = await execute(url, BY_KEY, { key: 'shares-johns-account' }, bearer(JOHN_TOKEN))
-    const made_up = await execute(
-      url,
-      BY_KEY,
-      { key: `no-such-user-${randomBytes(6).toString('hex')}` },
-      bearer(JOHN_TOKEN),
-    )
-    console.log(`real key: ${real.text}\nmade-up key: ${made_up.text}`)
-    expect(real.status).toBe(made_up.status)
-    expect(real.text).toBe(made_up.text)
-    expect(real.body).toEqual(NOTHING)
-    expect(proxy.total()).toBe(0)
-  })
+describe.each(UPSTREAMS)('through the %s', (upstream) => {
+  /** Asks this upstream's gateway; through the over-sharing one, the honest one must answer the same. */
+  const ask = async (key: string, token: string) => {
+    const answer = await execute(through[upstream].url, BY_KEY, { key }, bearer(token))
+    if (upstream === OVER_SHARING) {
+      const honest = await execute(through[HONEST].url, BY_KEY, { key }, bearer(token))
+      expect({ status: answer.status, text: answer.text }).toEqual({
+        status: honest.status,
+        text: honest.text,
+      })
+    }
+    return answer
+  }
 
-  it('still filters by its own key', async () => {
-    const own = await execute(url, BY_KEY, { key: JOHN_KEY }, bearer(JOHN_TOKEN))
-    expect(own.body).toEqual({
-      data: {
-        devices: {
-          nodes: JOHN_DEVICES.map((deviceId) => ({ deviceId })),
-          pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
-        },
-        connectedAccounts: {
-          nodes: [{ connectedAccountId: 'john_connected_account_id' }],
-          pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
-        },
-      },
+  describe('devices and connectedAccounts by userIdentifierKey, for a client session', () => {
+    it("answers another user's real key byte for byte like a key that exists nowhere, without asking Seam", async () => {
+      const { proxy } = through[upstream]
+      proxy.reset()
+      const real = await execute(
+        through[upstream].url,
+        BY_KEY,
+        { key: 'shares-johns-account' },
+        bearer(JOHN_TOKEN),
+      )
+      const madeUp = await execute(
+        through[upstream].url,
+        BY_KEY,
+        { key: `no-such-user-${randomBytes(6).toString('hex')}` },
+        bearer(JOHN_TOKEN),
+      )
+      expect(proxy.total()).toBe(0)
+      expect(real.status).toBe(madeUp.status)
+      expect(real.text).toBe(madeUp.text)
+      expect(real.body).toEqual(NOTHING)
+      await ask('shares-johns-account', JOHN_TOKEN)
     })
-  })
 
-  it('leaves a workspace API key free to filter by any key', async () => {
-    const theirs = await execute(url, BY_KEY, { key: 'shares-johns-account' }, bearer(API_KEY))
-    expect(theirs.body).toEqual({
-      data: {
-        devices: {
-          nodes: JOHN_DEVICES.map((deviceId) => ({ deviceId })),
-          pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+    it('still filters by its own key', async () => {
+      const own = await ask(JOHN_KEY, JOHN_TOKEN)
+      expect(own.body).toEqual({
+        data: {
+          devices: {
+            nodes: JOHN_DEVICES.map((deviceId) => ({ deviceId })),
+            pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+          },
+          connectedAccounts: {
+            nodes: [{ connectedAccountId: 'john_connected_account_id' }],
+            pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+          },
         },
-        connectedAccounts: {
-          nodes: [{ connectedAccountId: 'john_connected_account_id' }],
-          pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+      })
+    })
+
+    it('leaves a workspace API key free to filter by any key', async () => {
+      const theirs = await ask('shares-johns-account', API_KEY)
+      expect(theirs.body).toEqual({
+        data: {
+          devices: {
+            nodes: JOHN_DEVICES.map((deviceId) => ({ deviceId })),
+            pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+          },
+          connectedAccounts: {
+            nodes: [{ connectedAccountId: 'john_connected_account_id' }],
+            pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
+          },
         },
-      },
+      })
     })
   })
 })

@@ -58,7 +58,9 @@ export function createPrincipalResolver(
           throw unauthenticated(UNKNOWN_CREDENTIAL)
         }
         const principal = clientSessionPrincipal(session)
-        if (principal.expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL, 'EXPIRED')
+        // Seam refuses an expired token itself, with a bare 401; an upstream that answers for it
+        // anyway gets the very same refusal, not one that tells more.
+        if (principal.expiresAt.getTime() <= Date.now()) throw unauthenticated(UNKNOWN_CREDENTIAL)
         cache.set(hash, principal)
         return principal
       }

@@ -21,7 +21,7 @@ export function createLoaders(
     connectedAccountById: createConnectedAccountByIdLoader(seam, principal, (n) =>
       observeBatch('connectedAccount', n),
     ),
-    deviceById: createDeviceByIdLoader(seam, principal, (n) => observeBatch('device', n)),
+    deviceById: createDeviceByIdLoader(seam, (n) => observeBatch('device', n)),
     devicesByConnectedAccountId: createDevicesByConnectedAccountIdLoader(seam, principal, (n) =>
       observeBatch('devicesOfConnectedAccount', n),
     ),

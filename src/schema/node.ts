@@ -1,5 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
 import { notFound } from '../errors.js'
+import { mayReadDevice } from '../loaders/device.js'
 import { builder } from './builder.js'
 import type { GatewayContext } from './context.js'
 import { checkListLength, MAX_NODE_IDS } from './pagination.js'
@@ -8,7 +9,7 @@ import { checkListLength, MAX_NODE_IDS } from './pagination.js'
  * Loads one node by global id. A malformed id, an unknown type, a missing object and someone
  * else's object all answer the same NOT_FOUND, named by the id the caller sent.
  */
-async function loadNode(globalId: string, { loaders }: GatewayContext): Promise<object> {
+async function loadNode(globalId: string, { loaders, principal }: GatewayContext): Promise<object> {
   let decoded: { typename: string; id: string }
   try {
     decoded = decodeGlobalID(globalId)
@@ -23,7 +24,15 @@ async function loadNode(globalId: string, { loaders }: GatewayContext): Promise<
   }
   switch (decoded.typename) {
     case 'Device':
-      return loaders!.deviceById.load(decoded.id).catch(rename)
+      // The Device type would refuse someone else's device too, but by its device id: a node asked
+      // for must fail by the id that was sent, as a missing one does.
+      return loaders!.deviceById
+        .load(decoded.id)
+        .catch(rename)
+        .then((device) => {
+          if (!mayReadDevice(principal, device)) throw notFound('Node', globalId)
+          return device
+        })
     case 'ConnectedAccount':
       return loaders!.connectedAccountById.load(decoded.id).catch(rename)
     case 'ClientSession':

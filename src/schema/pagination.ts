@@ -28,7 +28,8 @@ export interface Connection<T> {
 
 /**
  * Where a page starts. In a Seam-paged list: `c`, Seam's `page_cursor` of the page (null for the
- * first), and `s`, how many of its items to skip. In an in-memory list: `o`, the offset.
+ * first), and `s`, how many of its items the caller may see to skip. In an in-memory list: `o`,
+ * the offset.
  */
 type SeamPosition = { c: string | null; s: number }
 type ListPosition = { o: number }
@@ -196,7 +197,8 @@ export function connectionFromList<T>(
  * with no edges), so the caller can go on.
  *
  * @param fetchPage fetches one Seam page for `page_cursor` (undefined for the first) and `limit`
- * @param keep drops items the principal may not see (defense in depth, applied after fetching)
+ * @param keep drops items the principal may not see (defense in depth, applied after fetching);
+ *   they take no place in any position, so the connection reads as if Seam had never sent them
  */
 export async function connectionFromSeam<T>(
   args: { first?: number | null; after?: string | null },
@@ -220,17 +222,21 @@ export async function connectionFromSeam<T>(
   let next: SeamPosition | null = null
   for (let pages = 1; ; pages++) {
     const page = await fetchPage(pageCursor ?? undefined, SEAM_PAGE_SIZE)
-    let index = skip
-    for (; index < page.items.length && edges.length < first; index++) {
-      const item = page.items[index] as T
+    // A position counts only the items `keep` lets through: where a page ends, and every cursor,
+    // then depend on what the caller may see alone, whatever else Seam handed out around it.
+    let kept = 0
+    next = null
+    for (const item of page.items) {
       if (!keep(item)) continue
-      edges.push({ node: item, cursor: cursors.encode({ c: pageCursor, s: index + 1 }) })
+      kept++
+      if (kept <= skip) continue
+      if (edges.length === first) {
+        next = { c: pageCursor, s: kept - 1 }
+        break
+      }
+      edges.push({ node: item, cursor: cursors.encode({ c: pageCursor, s: kept }) })
     }
-    if (index < page.items.length) {
-      next = { c: pageCursor, s: index }
-      break
-    }
-    if (page.nextPageCursor === null) break
+    if (next !== null || page.nextPageCursor === null) break
     next = { c: page.nextPageCursor, s: 0 }
     if (edges.length === first || pages >= maxPages) break
     pageCursor = page.nextPageCursor
