@@ -43,8 +43,9 @@ beforeAll(async () => {
         ...device,
         device_id: 'stall_device',
         connected_account_id: STALL_ACCOUNT,
-        properties: { ...device.properties, padding: 'x'.repeat(PADDING_BYTES) },
-      } as typeof device,
+        // Seam's longest free text of a device: its name.
+        properties: { ...device.properties, name: 'x'.repeat(PADDING_BYTES) },
+      },
     ],
   })
   const { body } = await t.execute(
