@@ -4,7 +4,7 @@ import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { CreateClientSessionDocument, DeleteClientSessionDocument } from './generated/graphql.js'
 import { graphqlWsUrl, sleep, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
-import { readMetrics } from './helpers/metrics.js'
+import { readMetrics, untilOpenSubscriptions } from './helpers/metrics.js'
 
 // SPEC §6: an ended session's socket first gets its own clientSessionDeleted event, then is closed
 // with 4403. A subscription that cannot deliver its event (here: a client that stopped reading, so
@@ -43,7 +43,7 @@ beforeAll(async () => {
         ...device,
         device_id: 'stall_device',
         connected_account_id: STALL_ACCOUNT,
-        // Seam's longest free text of a device: its name.
+        // The padding goes in a free text the device type has.
         properties: { ...device.properties, name: 'x'.repeat(PADDING_BYTES) },
       },
     ],
@@ -70,7 +70,6 @@ afterAll(async () => {
 async function metric(line: RegExp): Promise<number> {
   return Number(line.exec(await readMetrics(t.gateway))?.[1] ?? 0)
 }
-const OPEN_SUBSCRIPTIONS = /^gateway_open_subscriptions (\d+)$/m
 const QUERIES_EXECUTED = /^graphql_envelop_phase_execute_count\{operationType="query"\} (\d+)$/m
 
 describe('an ended session whose socket cannot take its event', () => {
@@ -97,10 +96,7 @@ describe('an ended session whose socket cannot take its event', () => {
         payload: { query: 'subscription { clientSessionDeleted { clientSessionId reason } }' },
       }),
     )
-    const opened = Date.now() + 3000
-    while ((await metric(OPEN_SUBSCRIPTIONS)) !== 1) {
-      if (Date.now() > opened) throw new Error('Expected the subscription to be open within 3000 ms')
-    }
+    await untilOpenSubscriptions(t.gateway, 1)
 
     // The client stops reading, then asks for six padded listings: the gateway's writes stall.
     socket.pause()

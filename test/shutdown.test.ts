@@ -9,7 +9,7 @@ import { createClientPool, subscribeWs, waitFor } from './helpers/clients.js'
 import { execute } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
 import { type HeldUpstream, startHeldUpstream } from './helpers/held-upstream.js'
-import { readMetrics } from './helpers/metrics.js'
+import { untilOpenSubscriptions } from './helpers/metrics.js'
 
 // SPEC §9, graceful shutdown on SIGTERM (`gateway.stop()`): stop accepting at once, let requests in
 // flight finish, close sockets with 1001, and cut what never finishes by itself (SSE streams) once
@@ -97,9 +97,6 @@ async function stoppedWithin(stopping: Promise<void>, ms: number): Promise<void>
   }
 }
 
-const openSubscriptions = async (gateway: Gateway) =>
-  Number(/^gateway_open_subscriptions (\d+)$/m.exec(await readMetrics(gateway))?.[1] ?? 'NaN')
-
 describe('gateway.stop()', () => {
   it('lets a request in flight finish with its whole answer, while refusing new connections', async () => {
     // A grace period far longer than the test: the request must finish by itself, not be cut.
@@ -127,10 +124,7 @@ describe('gateway.stop()', () => {
     const overSocket = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
     await waitFor(() => socket.connected === 1, 'connection_ack')
     // Server side: both subscriptions are open before the gateway stops.
-    const deadline = Date.now() + 3000
-    while ((await openSubscriptions(gateway)) !== 2) {
-      if (Date.now() > deadline) throw new Error('Expected 2 open subscriptions within 3000 ms')
-    }
+    await untilOpenSubscriptions(gateway, 2)
 
     await stoppedWithin(gateway.stop(), graceMs + MARGIN_MS)
 
