@@ -323,7 +323,7 @@ describe('two instances over Redis', () => {
         clientSessionId: session.clientSessionId,
       },
     )
-    await sleep(300)
+    await untilOpenSubscriptions(a, 1)
     await execute(
       b,
       DeleteClientSessionDocument,
