@@ -659,6 +659,9 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           },
           'request',
         )
+        // While stopping, a connection whose last request finished is closed rather than kept
+        // alive: stop() waits for in-flight requests, not for clients to drop idle connections.
+        if (stopping !== undefined) setImmediate(() => server?.closeIdleConnections())
       })
       // One credential per request: Node keeps only the first of repeated Authorization lines.
       if (distinctValues(req, 'authorization') > 1 || distinctValues(req, 'client-session-token') > 1) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DevicesDocument,
@@ -7,12 +9,15 @@ import {
   SchemaQueryTypeNameDocument,
   ViewerDocument,
 } from './generated/graphql.js'
-import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { execute } from './helpers/execute.js'
+import { startFaultyUpstream } from './helpers/faulty-upstream.js'
+import { bearer, startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
 import { metricsUrlOf } from './helpers/metrics.js'
 
 // Every way a credential can arrive over HTTP, what each is accepted as, and the exact refusal of
 // every unusable one. No response (nor /metrics) ever repeats a credential.
 
+const API_KEY_1 = 'seam_apikey1_token'
 const API_KEY_2 = 'seam_apikey2_token'
 const JOHN_TOKEN = 'seam_cst1_token'
 
@@ -195,7 +200,7 @@ describe('refused credentials: HTTP 401 UNAUTHENTICATED with a message that name
 })
 
 describe('credentials that were once good, or never were', () => {
-  it('refuses an expired client session token with HTTP 401 UNAUTHENTICATED', async () => {
+  it('refuses a client session token that Seam refuses as expired with HTTP 401 UNAUTHENTICATED', async () => {
     const created = await t.execute(
       CreateClientSessionDocument,
       { input: { userIdentifierKey: 'expired-user', connectedAccountIds: ['jane_connected_account_id'] } },
@@ -219,6 +224,62 @@ describe('credentials that were once good, or never were', () => {
     ])
     expect(body.data ?? null).toBeNull()
     expect(text).not.toContain(token!)
+  })
+
+  describe('when Seam still accepts a session past its expires_at', () => {
+    // The gateway's own check, not Seam's: the upstream answers /client_sessions/get with the
+    // session as it is, its expires_at a minute ago.
+    let sandbox: Sandbox | undefined
+    let upstream: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
+    let gateway: Gateway | undefined
+    let url: string
+
+    beforeAll(async () => {
+      sandbox = await createSandbox()
+      upstream = await startFaultyUpstream(sandbox.url)
+      gateway = createGateway(testConfig({ SEAM_ENDPOINT: upstream.url }))
+      url = await gateway.start()
+    })
+
+    afterAll(async () => {
+      await gateway?.stop()
+      await upstream?.close()
+      await sandbox?.stop()
+    })
+
+    it('refuses an expired client session token with HTTP 401 UNAUTHENTICATED, reason EXPIRED', async () => {
+      const created = await execute(
+        url,
+        CreateClientSessionDocument,
+        { input: { userIdentifierKey: 'expired-user', connectedAccountIds: ['jane_connected_account_id'] } },
+        bearer(API_KEY_1),
+      )
+      const token = created.body.data!.createClientSession.clientSession.token!
+      const atSeam = await fetch(`${sandbox!.url}/client_sessions/get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: '{}',
+      })
+      const { client_session: session } = (await atSeam.json()) as { client_session: Record<string, unknown> }
+      upstream!.failNext('/client_sessions/get', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          client_session: { ...session, expires_at: new Date(Date.now() - 60_000).toISOString() },
+          ok: true,
+        }),
+      })
+      const lookups = upstream!.count('/client_sessions/get')
+
+      const { status, body, text } = await execute(url, ViewerDocument, {}, bearer(token))
+      // Seam was asked, and accepted the token: the refusal is the gateway's.
+      expect(upstream!.count('/client_sessions/get')).toBe(lookups + 1)
+      expect({ status, body }).toEqual({
+        status: 401,
+        body: { errors: [{ message: UNKNOWN, extensions: { code: 'UNAUTHENTICATED', reason: 'EXPIRED' } }] },
+      })
+      expect(text).not.toContain(token)
+    })
   })
 
   it('refuses an unknown publishable key with HTTP 401 UNAUTHENTICATED', async () => {

@@ -22,14 +22,17 @@ import {
 import {
   connectedAndSubscribed,
   createClientPool,
+  queryWs,
   type Recording,
   sleep,
   subscribeWs,
+  type WsConnection,
   waitFor,
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { bearer, startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
+import { untilOpenSubscriptions } from './helpers/metrics.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 // SPEC §6: an end is deduped by what ended (a deletion, a revocation, the expiry at one expires_at),
@@ -169,6 +172,15 @@ const eventIds = (recording: Recording<unknown>) =>
     (result) => (result.data as { clientSessionDeleted: { eventId: string } }).clientSessionDeleted.eventId,
   )
 
+/**
+ * A query round trip on an open workspace socket. The gateway writes a socket's messages in order,
+ * and sends an event in the turns right after it publishes it: every event published before has
+ * arrived once this resolves.
+ */
+async function roundTrip(socket: WsConnection): Promise<void> {
+  expect((await queryWs(socket.client, ViewerDocument, {})).data?.viewer.kind).toBe('WORKSPACE')
+}
+
 /** Waits until `at` (an ISO time) plus `afterMs`. */
 const until = (at: string, afterMs: number) => sleep(Math.max(0, Date.parse(at) - Date.now()) + afterMs)
 
@@ -229,7 +241,7 @@ describe('one instance', () => {
     await expectRefused(gw.url, session)
     await waitFor(() => socket.closes.length > 0, 'the socket to close')
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(300)
+    await roundTrip(workspaceSocket)
 
     expect(workspace).toEqual({
       results: [ended(session, 'EXPIRED'), ended(session, 'DELETED')],
@@ -242,11 +254,10 @@ describe('one instance', () => {
 
   it('delivers a deletion after a revocation', async () => {
     const session = await createSession(gw.url, 'deleted-after-revoke')
-    const workspace = subscribeWs(
-      clients.openWs(gw.url, { authorization: `Bearer ${API_KEY}` }).client,
-      ClientSessionDeletedDocument,
-      { clientSessionId: session.clientSessionId },
-    )
+    const workspaceSocket = clients.openWs(gw.url, { authorization: `Bearer ${API_KEY}` })
+    const workspace = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
     const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
     const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
     await connectedAndSubscribed(socket)
@@ -257,7 +268,7 @@ describe('one instance', () => {
     await expectRefused(gw.url, session)
     await waitFor(() => workspace.results.length === 2, 'the deletion')
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(300)
+    await roundTrip(workspaceSocket)
 
     expect(workspace).toEqual({
       results: [ended(session, 'REVOKED'), ended(session, 'DELETED')],
@@ -281,11 +292,13 @@ describe('one instance', () => {
       clientSessionId: session.clientSessionId,
     })
     await connectedAndSubscribed(socket, workspaceSocket)
-    await sleep(150)
+    // SSE has no acknowledgement: the gateway says when all four are open.
+    await untilOpenSubscriptions(gw.url, 4)
 
     await endThrough(gw.url, session, 'delete')
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(500)
+    await waitFor(() => overSse.results.length > 0, 'the event over SSE')
+    await roundTrip(workspaceSocket)
 
     expect(own).toEqual({ results: [ended(session, 'DELETED')], errors: [], completed: true })
     for (const recording of [all, byUser, overSse]) {
@@ -323,7 +336,6 @@ describe('two instances over Redis', () => {
     urlA = await a.start()
     urlB = await b.start()
     for (const url of [urlA, urlB]) {
-      await waitFor(() => true, 'start')
       const deadline = Date.now() + 8000
       while (((await (await fetch(`${url}/ready`)).json()) as { redis?: boolean }).redis !== true) {
         if (Date.now() > deadline) throw new Error(`${url} did not report Redis ready within 8000 ms`)
@@ -402,18 +414,17 @@ describe('two instances over Redis', () => {
   it('a deletion through B after a revocation through A reaches A and kills the token on both', async () => {
     const session = await createSession(urlA, 'revoked-then-deleted')
     await expectServed(urlB, session)
-    const onA = subscribeWs(
-      clients.openWs(urlA, { authorization: `Bearer ${API_KEY}` }).client,
-      ClientSessionDeletedDocument,
-      { clientSessionId: session.clientSessionId },
-    )
-    await sleep(200)
+    const socketOnA = clients.openWs(urlA, { authorization: `Bearer ${API_KEY}` })
+    const onA = subscribeWs(socketOnA.client, ClientSessionDeletedDocument, {
+      clientSessionId: session.clientSessionId,
+    })
+    await untilOpenSubscriptions(a, 1)
 
     await endThrough(urlA, session, 'revoke')
     await waitFor(() => onA.results.length === 1, 'the revocation on A')
     await endThrough(urlB, session, 'delete')
     await waitFor(() => onA.results.length === 2, 'the deletion on A')
-    await sleep(300)
+    await roundTrip(socketOnA)
 
     expect(reasons(onA)).toEqual(['REVOKED', 'DELETED'])
     expect(onA).toEqual({

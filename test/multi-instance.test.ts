@@ -9,18 +9,11 @@ import {
   DeleteClientSessionDocument,
   ViewerDocument,
 } from './generated/graphql.js'
-import {
-  connectedAndSubscribed,
-  createClientPool,
-  type Recording,
-  sleep,
-  subscribeWs,
-  waitFor,
-} from './helpers/clients.js'
+import { createClientPool, type Recording, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { TEST_CURSOR_SECRET, testConfig } from './helpers/gateway.js'
-import { metricsUrlOf, registerMetricsUrl } from './helpers/metrics.js'
+import { metricsUrlOf, registerMetricsUrl, untilOpenSubscriptions } from './helpers/metrics.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 /**
@@ -55,17 +48,20 @@ async function startInstance(env: Record<string, string> = {}): Promise<{ gatewa
   gateways.push(gateway)
   const url = await gateway.start()
   registerMetricsUrl(gateway)
-  await waitFor(() => true, 'start')
+  // Started means serving with Redis connected (the bus, claims and rate limits are there).
+  await redisReported(url, true)
   return { gateway, url }
 }
 
-/** Waits until an instance reports Redis connected on /ready. */
-async function redisReady(url: string, timeoutMs = 8000) {
+/** Waits until an instance reports Redis connected (or not) on /ready. */
+async function redisReported(url: string, connected: boolean, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const body = (await (await fetch(`${url}/ready`)).json()) as { redis?: boolean }
-    if (body.redis === true) return
-    if (Date.now() > deadline) throw new Error(`${url} did not report Redis ready within ${timeoutMs} ms`)
+    if (body.redis === connected) return
+    if (Date.now() > deadline) {
+      throw new Error(`${url} did not report redis: ${connected} on /ready within ${timeoutMs} ms`)
+    }
     await sleep(50)
   }
 }
@@ -76,7 +72,6 @@ beforeAll(async () => {
   proxy = await startCountingProxy(sandbox.url)
   a = (await startInstance()).url
   b = (await startInstance()).url
-  await Promise.all([redisReady(a), redisReady(b)])
 }, 30_000)
 
 afterEach(() => pool.disposeAll())
@@ -113,27 +108,70 @@ const ids = (recording: Recording<unknown>) =>
         .clientSessionId,
   )
 
+/** A signed `client_session.deleted` webhook of Seam for a session, as Svix delivers it. */
+function signedDeletion(clientSessionId: string) {
+  const body = JSON.stringify({
+    event_id: `evt_${randomBytes(6).toString('hex')}`,
+    event_type: 'client_session.deleted',
+    client_session_id: clientSessionId,
+    workspace_id: 'seed_workspace_1',
+    created_at: new Date().toISOString(),
+    occurred_at: new Date().toISOString(),
+  })
+  const id = `msg_${randomBytes(8).toString('hex')}`
+  const timestamp = new Date()
+  const headers = {
+    'content-type': 'application/json',
+    'svix-id': id,
+    'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'svix-signature': new Webhook(SECRET).sign(id, timestamp, body),
+  }
+  return { method: 'POST', headers, body }
+}
+
+/**
+ * A workspace socket on an instance with two subscriptions: one filtered to a session, one to the
+ * whole workspace (which also hears the barrier below).
+ */
+function watch(url: string, clientSessionId: string) {
+  const { client } = pool.openWs(url, { authorization: `Bearer ${API_KEY}` })
+  return {
+    filtered: subscribeWs(client, ClientSessionDeletedDocument, { clientSessionId }),
+    all: subscribeWs(client, ClientSessionDeletedDocument, {}),
+  }
+}
+
+/**
+ * Ends one more session and waits until every watcher's workspace subscription has heard of it.
+ * Events of an instance reach a socket in the order they were published, so whatever was to reach
+ * these sockets before (a duplicate above all) has arrived by then.
+ */
+async function barrier(watchers: Array<ReturnType<typeof watch>>, session: { clientSessionId: string }) {
+  const ended = await execute(
+    b,
+    DeleteClientSessionDocument,
+    { clientSessionId: session.clientSessionId },
+    bearer(API_KEY),
+  )
+  expect(ended.body.errors).toBeUndefined()
+  await waitFor(
+    () => watchers.every((watcher) => ids(watcher.all).includes(session.clientSessionId)),
+    'the barrier event on every watcher',
+  )
+}
+
+const unique = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`
+
 describe('two instances over Redis', () => {
   it('a session ended through instance B: its subscriber on A gets the event once, then 4403; A refuses the token', async () => {
-    const session = await createSession(b, `multi-${randomBytes(3).toString('hex')}`)
+    const session = await createSession(b, unique('multi'))
+    const last = await createSession(b, unique('multi-barrier'))
     expect((await execute(a, ViewerDocument, {}, bearer(session.token))).status).toBe(200) // cached on A
     const socket = pool.openWs(a, { clientSessionToken: session.token })
     const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
-    const onA = subscribeWs(
-      pool.openWs(a, { authorization: `Bearer ${API_KEY}` }).client,
-      ClientSessionDeletedDocument,
-      {
-        clientSessionId: session.clientSessionId,
-      },
-    )
-    const onB = subscribeWs(
-      pool.openWs(b, { authorization: `Bearer ${API_KEY}` }).client,
-      ClientSessionDeletedDocument,
-      {
-        clientSessionId: session.clientSessionId,
-      },
-    )
-    await connectedAndSubscribed(socket)
+    const onA = watch(a, session.clientSessionId)
+    const onB = watch(b, session.clientSessionId)
+    await Promise.all([untilOpenSubscriptions(a, 3), untilOpenSubscriptions(b, 2)])
 
     const started = performance.now()
     const deleted = await execute(
@@ -149,10 +187,11 @@ describe('two instances over Redis', () => {
 
     expect(ids(own)).toEqual([session.clientSessionId])
     expect(socket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
-    await waitFor(() => onA.results.length > 0 && onB.results.length > 0, 'both workspace subscribers')
-    await sleep(300)
-    expect(ids(onA)).toEqual([session.clientSessionId])
-    expect(ids(onB)).toEqual([session.clientSessionId])
+    await barrier([onA, onB], last)
+    for (const watcher of [onA, onB]) {
+      expect(ids(watcher.filtered)).toEqual([session.clientSessionId])
+      expect(ids(watcher.all)).toEqual([session.clientSessionId, last.clientSessionId])
+    }
 
     const refused = await execute(a, ViewerDocument, {}, bearer(session.token))
     expect(refused.status).toBe(401)
@@ -160,41 +199,18 @@ describe('two instances over Redis', () => {
   })
 
   it('the same webhook delivered to both instances is processed once', async () => {
-    const session = await createSession(a, `multi-webhook-${randomBytes(3).toString('hex')}`)
-    const watchers = [a, b].map((url) =>
-      subscribeWs(
-        pool.openWs(url, { authorization: `Bearer ${API_KEY}` }).client,
-        ClientSessionDeletedDocument,
-        {
-          clientSessionId: session.clientSessionId,
-        },
-      ),
-    )
-    await sleep(200)
+    const session = await createSession(a, unique('multi-webhook'))
+    const last = await createSession(a, unique('multi-webhook-barrier'))
+    const watchers = [watch(a, session.clientSessionId), watch(b, session.clientSessionId)]
+    await Promise.all([untilOpenSubscriptions(a, 2), untilOpenSubscriptions(b, 2)])
     const fresh = async () =>
       (await metric(a, 'gateway_session_events_total{source="webhook"}')) +
       (await metric(b, 'gateway_session_events_total{source="webhook"}'))
     const before = await fresh()
-    const body = JSON.stringify({
-      event_id: `evt_${randomBytes(6).toString('hex')}`,
-      event_type: 'client_session.deleted',
-      client_session_id: session.clientSessionId,
-      workspace_id: 'seed_workspace_1',
-      created_at: new Date().toISOString(),
-      occurred_at: new Date().toISOString(),
-    })
-    const id = `msg_${randomBytes(8).toString('hex')}`
-    const timestamp = new Date()
-    const signature = new Webhook(SECRET).sign(id, timestamp, body)
-    const headers = {
-      'content-type': 'application/json',
-      'svix-id': id,
-      'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'svix-signature': signature,
-    }
+    const delivery = signedDeletion(session.clientSessionId)
     const answers = await Promise.all(
       [a, b].map(async (url) => {
-        const response = await fetch(`${url}/webhooks/seam`, { method: 'POST', headers, body })
+        const response = await fetch(`${url}/webhooks/seam`, delivery)
         return { status: response.status, body: await response.json() }
       }),
     )
@@ -202,17 +218,49 @@ describe('two instances over Redis', () => {
     expect(
       answers.filter((answer) => (answer.body as { duplicate?: boolean }).duplicate === true),
     ).toHaveLength(1)
-    await waitFor(() => watchers.every((w) => w.results.length > 0), 'both subscribers')
-    await sleep(300)
-    for (const watcher of watchers) expect(ids(watcher)).toEqual([session.clientSessionId])
+    await barrier(watchers, last)
+    for (const watcher of watchers) {
+      expect(ids(watcher.filtered)).toEqual([session.clientSessionId])
+      expect(ids(watcher.all)).toEqual([session.clientSessionId, last.clientSessionId])
+    }
     // One of the two deliveries reached the event path; the other was dropped by its svix-id.
     expect((await fresh()) - before).toBe(1)
+  })
+
+  it("one end reported by two sources on two instances (B's mutation, then Seam's webhook on A) is delivered once", async () => {
+    const session = await createSession(a, unique('multi-two-sources'))
+    const last = await createSession(a, unique('multi-two-sources-barrier'))
+    const watchers = [watch(a, session.clientSessionId), watch(b, session.clientSessionId)]
+    await Promise.all([untilOpenSubscriptions(a, 2), untilOpenSubscriptions(b, 2)])
+    const dropped = () => metric(a, 'gateway_event_duplicates_dropped_total')
+    const droppedBefore = await dropped()
+
+    const deleted = await execute(
+      b,
+      DeleteClientSessionDocument,
+      { clientSessionId: session.clientSessionId },
+      bearer(API_KEY),
+    )
+    expect(deleted.body.errors).toBeUndefined()
+    // Seam's own report of that deletion reaches A: a new delivery (its own svix-id and event id)
+    // of an end that B has claimed on Redis. A has never claimed it itself.
+    const response = await fetch(`${a}/webhooks/seam`, signedDeletion(session.clientSessionId))
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 200,
+      body: { ok: true },
+    })
+    expect((await dropped()) - droppedBefore).toBe(1)
+
+    await barrier(watchers, last)
+    for (const watcher of watchers) {
+      expect(ids(watcher.filtered)).toEqual([session.clientSessionId])
+      expect(ids(watcher.all)).toEqual([session.clientSessionId, last.clientSessionId])
+    }
   })
 
   it('rate limits are counted across instances', async () => {
     const one = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
     const two = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
-    await Promise.all([redisReady(one.url), redisReady(two.url)])
     const statuses: number[] = []
     for (const url of [one.url, two.url, one.url, two.url, one.url]) {
       statuses.push((await execute(url, ViewerDocument, {}, bearer(API_KEY))).status)
@@ -231,7 +279,6 @@ describe('two instances over Redis', () => {
       SEAM_EVENTS_POLL_INTERVAL_MS: '1000',
       REDIS_KEY_PREFIX: `${PREFIX}poll-`,
     })
-    await Promise.all([redisReady(one.url), redisReady(two.url)])
     await sleep(300)
     proxy.reset()
     await sleep(3100)
@@ -244,15 +291,21 @@ describe('two instances over Redis', () => {
     const other = holder === one ? two : one
     await holder.gateway.stop()
     proxy.reset()
-    await sleep(2500)
-    expect(await metric(other.url, 'gateway_poller_holder')).toBe(1)
-    expect(proxy.counts()['/events/list'] ?? 0).toBeGreaterThanOrEqual(1)
+    // The other instance takes the lock and polls: waited for on its own metric and on the wire.
+    const deadline = Date.now() + 5000
+    while (
+      (await metric(other.url, 'gateway_poller_holder')) !== 1 ||
+      (proxy.counts()['/events/list'] ?? 0) < 1
+    ) {
+      if (Date.now() > deadline) throw new Error('Expected the other instance to poll within 5000 ms')
+      await sleep(50)
+    }
     await other.gateway.stop()
   }, 20_000)
 
   it('Redis restarted: instances keep serving, report it on /ready, reconnect and deliver again', async () => {
     await redis.stop()
-    await waitFor(() => true, 'stop')
+    await redisReported(a, false)
     const down = (await (await fetch(`${a}/ready`)).json()) as { ok: boolean; redis: boolean }
     expect(down).toMatchObject({ ok: false, redis: false })
     // Queries still answer while Redis is away.
@@ -261,7 +314,7 @@ describe('two instances over Redis', () => {
     expect(served.body.data?.viewer.kind).toBe('WORKSPACE')
 
     await redis.restart()
-    await Promise.all([redisReady(a), redisReady(b)])
+    await Promise.all([redisReported(a, true), redisReported(b, true)])
     const session = await createSession(a, `multi-restart-${randomBytes(3).toString('hex')}`)
     const watcher = subscribeWs(
       pool.openWs(a, { authorization: `Bearer ${API_KEY}` }).client,
@@ -270,7 +323,7 @@ describe('two instances over Redis', () => {
         clientSessionId: session.clientSessionId,
       },
     )
-    await sleep(300)
+    await untilOpenSubscriptions(a, 1)
     await execute(
       b,
       DeleteClientSessionDocument,

@@ -19,6 +19,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
+import { untilOpenSubscriptions } from './helpers/metrics.js'
 
 // SPEC §4, long-lived connections: every open socket and SSE stream re-checks its principal with Seam
 // at least every PRINCIPAL_CACHE_TTL_MS; a credential Seam no longer accepts closes them (4403 / the
@@ -120,7 +121,7 @@ describe('a credential revoked at Seam while its connections are open', () => {
     const healthyWs = subscribeWs(healthySocket.client, ClientSessionDeletedDocument, {})
     const overSse = clients.subscribeSse(gw.url, bearer(revoked), ClientSessionDeletedDocument, {})
     await connectedAndSubscribed(revokedSocket, healthySocket)
-    await sleep(150)
+    await untilOpenSubscriptions(gw.url, 3)
 
     // Both keys stream their workspace's events while Seam accepts them.
     const first = await createSession(gw, 'revalidation-first')
@@ -145,7 +146,8 @@ describe('a credential revoked at Seam while its connections are open', () => {
     await deleteSession(gw, second.clientSessionId)
     await waitFor(() => healthyWs.results.length === 2, 'the second event on the healthy socket')
     await sandbox.drainWebhooks()
-    await sleep(200)
+    // A round trip on the healthy socket: every event published before has reached it.
+    expect((await queryWs(healthySocket.client, ViewerDocument, {})).data?.viewer.kind).toBe('WORKSPACE')
 
     expect(revokedSocket.closes).toEqual([FORBIDDEN_CLOSE])
     expect(endedIds(overWs)).toEqual([first.clientSessionId])
@@ -168,7 +170,7 @@ describe('a credential revoked at Seam while its connections are open', () => {
     const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
     const ownSse = clients.subscribeSse(gw.url, bearer(session.token), ClientSessionDeletedDocument, {})
     await connectedAndSubscribed(socket)
-    await sleep(150)
+    await untilOpenSubscriptions(gw.url, 2)
     expect((await queryWs(socket.client, ViewerDocument, {})).data?.viewer.clientSession).toEqual({
       clientSessionId: session.clientSessionId,
     })
@@ -257,7 +259,12 @@ describe('cost and availability of re-validation', () => {
     await simulateOutage(sandbox, [])
     // The circuit breaker may still be open for a few seconds after the outage.
     await waitFor(() => keySocket.closes.length > 0, 'the revoked key’s socket to close', 8000)
-    await sleep(3 * TTL_MS)
+    // The session's socket is re-validated twice more, and stays open.
+    const rechecked = (proxy.counts()['/client_sessions/get'] ?? 0) + 2
+    await waitFor(
+      () => (proxy.counts()['/client_sessions/get'] ?? 0) >= rechecked,
+      'two more checks of the session',
+    )
 
     expect(keySocket.closes).toEqual([FORBIDDEN_CLOSE])
     expect(keyEvents.results).toEqual([])

@@ -12,13 +12,15 @@ import {
 import {
   connectedAndSubscribed,
   createClientPool,
+  queryWs,
   recorder,
   sleep,
   subscribeWs,
+  type WsConnection,
   waitFor,
 } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
-import { metricsUrlOf } from './helpers/metrics.js'
+import { metricsUrlOf, untilOpenSubscriptions } from './helpers/metrics.js'
 
 // SPEC §6: a session ends (deleted, revoked or expired), whichever source reports it; each subscriber
 // hears of it once, the session's sockets close with 4403 after their own event, its token is refused.
@@ -157,6 +159,34 @@ async function callSandbox(sandbox: Sandbox, path: string, apiKey: string, body:
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
+/** `/events/list` calls the gateway has made so far (its poller's), from its metrics. */
+async function polls(gw: TestGateway): Promise<number> {
+  const text = await (await fetch(metricsUrlOf(gw.url))).text()
+  const line = /^seam_upstream_requests_total\{route="\/events\/list",status="200"\} (\d+)$/m.exec(text)
+  return line === null ? 0 : Number(line[1])
+}
+
+/**
+ * Resolves once a whole poll that began after now has been handled: the poller polls one at a time,
+ * so when two more calls were made, the first of them was handled before the second began.
+ */
+async function nextPollHandled(gw: TestGateway): Promise<void> {
+  const target = (await polls(gw)) + 2
+  const deadline = Date.now() + 10_000
+  while ((await polls(gw)) < target) {
+    if (Date.now() > deadline) throw new Error('Expected two more polls of /events/list within 10000 ms')
+    await sleep(50)
+  }
+}
+
+/**
+ * A query round trip on an open socket. The gateway writes a socket's messages in order, and sends
+ * an event in the turns right after it publishes it, so every event published before has arrived.
+ */
+async function roundTrip(socket: WsConnection): Promise<void> {
+  expect((await queryWs(socket.client, ViewerDocument, {})).data?.viewer.kind).toBe('WORKSPACE')
+}
+
 /** The viewer of a token over plain HTTP: 200 while its session lives. */
 async function expectTokenServed(gw: TestGateway, session: TestSession) {
   const response = await gw.execute(ViewerDocument, {}, bearer(session.token))
@@ -234,8 +264,9 @@ describe('poller: a session deleted at Seam, not through the gateway', () => {
       () => workspace.results.length > 0 && own.completed && sessionSocket.closes.length > 0,
       'the poller to report the deletion to both subscribers and close the session socket',
     )
-    // Another poll or two (their windows overlap this one's) must not report it again.
-    await sleep(1200)
+    // The next poll (its window overlaps this one's) must not report it again.
+    await nextPollHandled(gw)
+    await roundTrip(workspaceSocket)
 
     const expected = endedEvent(session, 'DELETED', await seamEventOf(session))
     // Completed with no error: the event and `complete` arrived before the close (graphql-ws reports a
@@ -259,8 +290,11 @@ describe('poller: a session deleted at Seam, not through the gateway', () => {
     await connectedAndSubscribed(workspaceSocket)
 
     await deleteAtSeam(session)
-    await waitFor(() => workspace.results.length > 0, 'the poller to report the deletion')
-    await sleep(100)
+    await waitFor(
+      () => workspace.results.length > 0 && byUser.results.length > 0,
+      'the poller to report the deletion to both',
+    )
+    await roundTrip(workspaceSocket)
 
     const expected = endedEvent(session, 'DELETED', await seamEventOf(session))
     expect({ workspace, byUser }).toEqual({
@@ -283,7 +317,8 @@ describe('poller: a session deleted at Seam, not through the gateway', () => {
     await deleteAtSeam(foreign, WORKSPACE_2_KEY)
     await deleteAtSeam(own)
     await waitFor(() => workspace.results.length > 0, "the poller to report workspace 1's deletion")
-    await sleep(1200)
+    await nextPollHandled(gw)
+    await roundTrip(workspaceSocket)
 
     expect(workspace).toEqual({
       results: [endedEvent(own, 'DELETED', await seamEventOf(own))],
@@ -324,7 +359,7 @@ describe('expiry: a session ends at its expiresAt', () => {
       'the session to expire',
       Date.parse(expiresAt) - Date.now() + 1500,
     )
-    await sleep(200)
+    await roundTrip(workspaceSocket)
 
     expect(own).toEqual({ results: [endedEvent(session, 'EXPIRED')], errors: [], completed: true })
     expect(sessionSocket.closes).toEqual([FORBIDDEN_CLOSE])
@@ -432,8 +467,8 @@ describe('exactly once across sources', () => {
         clientSessionId: session.clientSessionId,
       })
       await connectedAndSubscribed(sessionSocket, workspaceSocket)
-      // SSE has no acknowledgement: give its stream time to reach the event bus too.
-      await sleep(150)
+      // SSE has no acknowledgement: the gateway says when all four are open.
+      await untilOpenSubscriptions(gw.url, 4)
       const before = await sessionEndMetrics(gw)
 
       const ended = await end(session.clientSessionId)
@@ -441,8 +476,11 @@ describe('exactly once across sources', () => {
         status: 200,
         body: { data: { [mutationName]: { clientSessionId: session.clientSessionId } } },
       })
-      // Long enough for the webhook and for two polls of /events/list.
-      await sleep(2500)
+      // Every other report there is to come (the webhook, a poll of /events/list) has been handled.
+      await gw.gateway.sandbox!.drainWebhooks()
+      await nextPollHandled(gw)
+      await waitFor(() => overSse.results.length > 0, 'the event over SSE')
+      await roundTrip(workspaceSocket)
 
       const expected = endedEvent(session, reason)
       expect(own).toEqual({ results: [expected], errors: [], completed: true })
@@ -497,6 +535,7 @@ describe('subscription cap per socket', () => {
       completed: false,
     })
     expect(socket.closes).toEqual([])
+    const before = await sessionEndMetrics(gw)
 
     // The first two still deliver.
     const deleted = await gw.execute(
@@ -509,11 +548,11 @@ describe('subscription cap per socket', () => {
 
     // A refusal holds no slot, and a stopped subscription frees its own: a new one fits again.
     stopOnlyFirst()
-    await sleep(100)
+    await untilOpenSubscriptions(gw.url, 1)
     const replacement = subscribeWs(socket.client, ClientSessionDeletedDocument, {
       clientSessionId: second.clientSessionId,
     })
-    await sleep(150)
+    await untilOpenSubscriptions(gw.url, 2)
     const deletedToo = await gw.execute(
       DeleteClientSessionDocument,
       { clientSessionId: second.clientSessionId },
@@ -524,8 +563,15 @@ describe('subscription cap per socket', () => {
       () => all.results.length > 1 && replacement.results.length > 0,
       'the replacement to deliver',
     )
+    // Seam's webhooks for both deletions have landed and were dropped as repeats: nothing else
+    // was published (the socket is full, so no round trip on it).
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(200)
+    expect(await metricsSince(gw, before)).toEqual({
+      ...NO_METRICS,
+      mutation: 2,
+      webhook: 2,
+      duplicatesDropped: 2,
+    })
 
     expect(all).toEqual({
       results: [endedEvent(first, 'DELETED'), endedEvent(second, 'DELETED')],
@@ -564,7 +610,7 @@ describe('a long subscription', () => {
       await waitFor(() => workspace.results.length > index, `event ${index + 1} to arrive`)
     }
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(200)
+    await roundTrip(socket)
 
     expect(workspace).toEqual({
       results: sessions.map((session) => endedEvent(session, 'DELETED')),

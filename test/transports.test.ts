@@ -3,6 +3,7 @@ import { parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   ClientSessionDeletedDocument,
+  type ClientSessionDeletedSubscription,
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
   RevokeClientSessionDocument,
@@ -12,12 +13,13 @@ import {
   connectedAndSubscribed,
   createClientPool,
   queryWs,
+  type Recording,
   sleep,
   subscribeWs,
   waitFor,
 } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
-import { metricsUrlOf } from './helpers/metrics.js'
+import { metricsUrlOf, untilOpenSubscriptions } from './helpers/metrics.js'
 
 const WORKSPACE_ID = 'seed_workspace_1'
 const JOHN_ACCOUNT = 'john_connected_account_id'
@@ -70,7 +72,34 @@ async function verifiedWebhookEvents(): Promise<number> {
   return line === null ? 0 : Number(line[1])
 }
 
+/** Ends reported again and dropped as repeats so far, from the gateway's own metrics. */
+async function duplicatesDropped(): Promise<number> {
+  const metrics = await (await fetch(metricsUrlOf(gw.url))).text()
+  const line = /^gateway_event_duplicates_dropped_total (\d+)$/m.exec(metrics)
+  return line === null ? 0 : Number(line[1])
+}
+
 const uniqueKey = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`
+
+/**
+ * Deletes one more session and waits until `witness` (an unfiltered workspace subscription) has
+ * heard of it. The gateway sends a socket its events in the order it published them, so whatever
+ * was to reach that socket before (a repeat above all) has arrived by then.
+ */
+async function barrier(witness: Recording<ClientSessionDeletedSubscription>) {
+  const last = await createSession(uniqueKey('transports-barrier'))
+  const deleted = await gw.execute(
+    DeleteClientSessionDocument,
+    { clientSessionId: last.clientSessionId },
+    bearer(gw.apiKey),
+  )
+  expect(deleted.status).toBe(200)
+  await waitFor(
+    () => witness.results.some((r) => r.data?.clientSessionDeleted.clientSessionId === last.clientSessionId),
+    'the barrier event',
+  )
+  return last
+}
 
 function endedEvent(
   session: { clientSessionId: string; userIdentifierKey: string },
@@ -164,29 +193,41 @@ describe('clientSessionDeleted over graphql-ws', () => {
 
       const sessionSocket = ws({ clientSessionToken: session.token })
       const workspaceSocket = ws({ authorization: `Bearer ${gw.apiKey}` })
+      const otherSocket = ws({ clientSessionToken: other.token })
       const own = subscribeWs(sessionSocket.client, ClientSessionDeletedDocument, {})
       const workspace = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {})
       const filteredToOther = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
         clientSessionId: other.clientSessionId,
       })
-      await connectedAndSubscribed(sessionSocket, workspaceSocket)
+      const otherOwn = subscribeWs(otherSocket.client, ClientSessionDeletedDocument, {})
+      const otherStream = subscribeSse(bearer(other.token), ClientSessionDeletedDocument, {})
+      await waitFor(
+        () => [sessionSocket, workspaceSocket, otherSocket].every((s) => s.connected === 1),
+        'acks',
+      )
+      await untilOpenSubscriptions(gw.url, 5)
       const webhooksBefore = await verifiedWebhookEvents()
+      const droppedBefore = await duplicatesDropped()
 
       const ended = await end(session.clientSessionId)
       expect(ended.status).toBe(200)
       expect(ended.body).toEqual({ data: { [mutationName]: { clientSessionId: session.clientSessionId } } })
 
       await waitFor(() => own.completed && workspace.results.length > 0, 'both subscribers to hear of it')
-      // The sandbox also delivers a signed client_session.deleted webhook for a deletion: let it land, and
-      // give any duplicate time to arrive.
+      // The sandbox also delivers a signed client_session.deleted webhook for a deletion: it has
+      // landed, and was dropped as a repeat, once this resolves.
       await gw.gateway.sandbox!.drainWebhooks()
-      await sleep(300)
+      expect((await verifiedWebhookEvents()) - webhooksBefore).toBe(webhooks)
+      expect((await duplicatesDropped()) - droppedBefore).toBe(webhooks)
+      const last = await barrier(workspace)
 
       expect(own).toEqual({ results: [endedEvent(session, reason)], errors: [], completed: true })
-      expect(workspace).toEqual({ results: [endedEvent(session, reason)], errors: [], completed: false })
+      expect(workspace).toEqual({
+        results: [endedEvent(session, reason), endedEvent(last, 'DELETED')],
+        errors: [],
+        completed: false,
+      })
       expect(filteredToOther).toEqual({ results: [], errors: [], completed: false })
-      // The sandbox's webhook did reach the gateway's event path (and was dropped there as a repeat).
-      expect((await verifiedWebhookEvents()) - webhooksBefore).toBe(webhooks)
       // The session and the workspace saw the same event.
       expect(own.results[0]!.data!.clientSessionDeleted.eventId).toBe(
         workspace.results[0]!.data!.clientSessionDeleted.eventId,
@@ -195,9 +236,30 @@ describe('clientSessionDeleted over graphql-ws', () => {
       const afterwards = await gw.execute(ViewerDocument, {}, bearer(session.token))
       expect(afterwards.status).toBe(401)
       expect(afterwards.body).toEqual(UNKNOWN_CREDENTIAL)
-      // The other session is untouched.
+
+      // The other session is untouched: its token, its socket and its stream still serve it.
+      const otherViewer = {
+        data: {
+          viewer: {
+            kind: 'CLIENT_SESSION',
+            workspaceId: WORKSPACE_ID,
+            clientSession: { clientSessionId: other.clientSessionId },
+          },
+        },
+      }
       const untouched = await gw.execute(ViewerDocument, {}, bearer(other.token))
-      expect(untouched.status).toBe(200)
+      expect({ status: untouched.status, body: untouched.body }).toEqual({ status: 200, body: otherViewer })
+      expect(otherSocket.closes).toEqual([])
+      expect(await queryWs(otherSocket.client, ViewerDocument, {})).toEqual(otherViewer)
+      expect(otherOwn).toEqual({ results: [], errors: [], completed: false })
+      expect(otherStream).toEqual({ results: [], errors: [], completed: false })
+      // And they still hear of their own end, when it comes.
+      expect((await end(other.clientSessionId)).status).toBe(200)
+      await waitFor(() => otherOwn.completed && otherStream.completed, "the other session's own end")
+      expect(otherOwn).toEqual({ results: [endedEvent(other, reason)], errors: [], completed: true })
+      expect(otherStream).toEqual({ results: [endedEvent(other, reason)], errors: [], completed: true })
+      await waitFor(() => otherSocket.closes.length > 0, "the other session's socket to close")
+      expect(otherSocket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
     },
   )
 
@@ -211,7 +273,9 @@ describe('clientSessionDeleted over graphql-ws', () => {
     const bySession = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {
       clientSessionId: session.clientSessionId,
     })
-    await connectedAndSubscribed(workspaceSocket)
+    const all = subscribeWs(workspaceSocket.client, ClientSessionDeletedDocument, {})
+    await waitFor(() => workspaceSocket.connected === 1, 'connection_ack')
+    await untilOpenSubscriptions(gw.url, 3)
 
     for (const ended of [other, session]) {
       const response = await gw.execute(
@@ -223,7 +287,7 @@ describe('clientSessionDeleted over graphql-ws', () => {
     }
     await waitFor(() => byUser.results.length > 0 && bySession.results.length > 0, 'the filtered events')
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(300)
+    await barrier(all)
 
     expect(byUser).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
     expect(bySession).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
@@ -344,8 +408,9 @@ describe('clientSessionDeleted over SSE', () => {
     const workspace = subscribeSse(bearer(gw.apiKey), ClientSessionDeletedDocument, {
       clientSessionId: session.clientSessionId,
     })
-    // SSE has no acknowledgement: give the three streams time to reach the event bus.
-    await sleep(300)
+    // SSE has no acknowledgement: the gateway says when the three streams are open.
+    await untilOpenSubscriptions(gw.url, 3)
+    const droppedBefore = await duplicatesDropped()
 
     const deleted = await gw.execute(
       DeleteClientSessionDocument,
@@ -358,8 +423,9 @@ describe('clientSessionDeleted over SSE', () => {
       () => own.completed && ownByHeader.completed && workspace.results.length > 0,
       'the SSE subscribers to hear of it',
     )
+    // Seam's webhook for the deletion, the one other report of it, has landed and was dropped.
     await gw.gateway.sandbox!.drainWebhooks()
-    await sleep(300)
+    expect((await duplicatesDropped()) - droppedBefore).toBe(1)
 
     expect(own).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: true })
     expect(ownByHeader).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: true })

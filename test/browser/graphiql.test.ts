@@ -4,7 +4,6 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EXAMPLE_QUERY } from '../../src/gateway.js'
 import { DeleteClientSessionDocument } from '../generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { allowOnlyLoopback, launchChromium, screenshotPath, waitForOpenSubscriptions } from './chromium.js'
@@ -14,6 +13,27 @@ import { allowOnlyLoopback, launchChromium, screenshotPath, waitForOpenSubscript
 // deletion. One GraphiQL page, used in order as a person would: look, run, subscribe.
 
 const SUBSCRIPTION = 'subscription { clientSessionDeleted { clientSessionId reason } }'
+/** What a newcomer sees in the editor, written out here: the gateway's copy is what is under test. */
+const EXAMPLE_QUERY = `# Press run: the demo client session token
+# is already in the Headers pane below.
+query MyDevices {
+  viewer {
+    kind
+    clientSession {
+      userIdentifierKey
+      devices {
+        nodes {
+          deviceId
+          displayName
+          deviceType
+          locked
+          online
+        }
+      }
+    }
+  }
+}
+`
 /** Set to copy the screenshot of a real result to docs/graphiql.png (the README's picture). */
 const UPDATE_DOCS_SCREENSHOT = process.env.UPDATE_DOCS_SCREENSHOTS === '1'
 const DOCS_SCREENSHOT = fileURLToPath(new URL('../../docs/graphiql.png', import.meta.url))

@@ -31,3 +31,32 @@ export async function readMetrics(
   if (response.status !== 200) throw new Error(`Expected 200 from ${url}, got ${response.status}`)
   return response.text()
 }
+
+/** `gateway_open_subscriptions` of a gateway: its graphql-ws and SSE subscriptions open now. */
+export async function openSubscriptions(gateway: string | { metricsUrl: string }): Promise<number> {
+  const found = /^gateway_open_subscriptions (\d+)$/m.exec(await readMetrics(gateway))
+  if (found === null) throw new Error('Expected a gateway_open_subscriptions line in the metrics')
+  return Number(found[1])
+}
+
+/**
+ * Resolves once the gateway itself reports `count` open subscriptions: a subscription has reached
+ * the event path (graphql-ws acknowledges sockets, not subscriptions, and SSE acknowledges nothing).
+ */
+export async function untilOpenSubscriptions(
+  gateway: string | { metricsUrl: string },
+  count: number,
+  timeoutMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (
+    let found = await openSubscriptions(gateway);
+    found !== count;
+    found = await openSubscriptions(gateway)
+  ) {
+    if (Date.now() > deadline) {
+      throw new Error(`Expected ${count} open subscriptions within ${timeoutMs} ms, found ${found}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
