@@ -377,7 +377,8 @@ describe('credentials', () => {
     ],
     [
       'a forged token in connectionParams.clientSessionToken',
-      { clientSessionToken: 'seam_cst1_token_forged' },
+      // Not the HTTP test's forged token: its refusal would be remembered, and that test counts the lookup.
+      { clientSessionToken: 'seam_cst1_token_forged_over_ws' },
     ],
     [
       'a publishable key in connectionParams',
