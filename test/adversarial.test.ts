@@ -4,12 +4,13 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type DocumentNode, parse } from 'graphql'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createClientPool, graphqlWsUrl, queryWs, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 import { metricsUrlOf } from './helpers/metrics.js'
+import { oneWindow } from './helpers/rate-window.js'
 
 // What an attacker tries against the gateway, and the exact refusal of each: forged and smuggled
 // credentials, documents over the abuse limits (over HTTP and replayed over graphql-ws), CSRF, CORS,
@@ -376,7 +377,8 @@ describe('credentials', () => {
     ],
     [
       'a forged token in connectionParams.clientSessionToken',
-      { clientSessionToken: 'seam_cst1_token_forged' },
+      // Not the HTTP test's forged token: its refusal would be remembered, and that test counts the lookup.
+      { clientSessionToken: 'seam_cst1_token_forged_over_ws' },
     ],
     [
       'a publishable key in connectionParams',
@@ -548,14 +550,13 @@ describe('abuse limits over HTTP and over graphql-ws', () => {
 describe('rate limit (RATE_LIMIT_PER_MINUTE=5)', () => {
   let t: TestGateway
 
-  beforeAll(async () => {
+  // A gateway per test: each spends budgets of its own, whatever ran before it.
+  beforeEach(async () => {
     t = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '5' })
-    // Counters live in wall-clock minute windows: both tests below must fall in one window.
-    const left = 60_000 - (Date.now() % 60_000)
-    if (left < 8000) await sleep(left + 50)
+    await oneWindow()
   })
 
-  afterAll(async () => {
+  afterEach(async () => {
     await t?.stop()
   })
 
@@ -592,9 +593,8 @@ describe('rate limit (RATE_LIMIT_PER_MINUTE=5)', () => {
   })
 
   it('graphql-ws: answers the 6th operation of a socket with RATE_LIMITED and keeps the socket', async () => {
-    // The demo session's budget: it made one HTTP operation in the test above.
     const socket = clients.openWs(t.url, { clientSessionToken: t.demoToken })
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 5; i++) {
       expect(await queryWs(socket.client, parse(VIEWER), {})).toEqual({
         data: { viewer: { kind: 'CLIENT_SESSION' } },
       })
@@ -908,20 +908,22 @@ describe('production (NODE_ENV=production)', () => {
 describe('persisted operations (PERSISTED_OPERATIONS_FILE)', () => {
   let t: TestGateway
   let directory: string
+  const persisted = (sha256Hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash } } })
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'gateway-persisted-'))
     const file = join(directory, 'operations.json')
     writeFileSync(file, JSON.stringify({ 'viewer-1': 'query { viewer { kind } }' }))
     t = await startTestGateway({ PERSISTED_OPERATIONS_FILE: file })
+    // The API key's principal is looked up once here (by a listed operation), so that the upstream
+    // counts below see only what a refused document would cost, whichever test runs first.
+    expect((await post(t.url, persisted('viewer-1'))).status).toBe(200)
   })
 
   afterAll(async () => {
     await t?.stop()
     rmSync(directory, { recursive: true, force: true })
   })
-
-  const persisted = (sha256Hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash } } })
 
   it('runs a listed operation by its id (extensions.persistedQuery.sha256Hash)', async () => {
     const { status, body } = await post(t.url, persisted('viewer-1'))
@@ -978,6 +980,10 @@ describe('hostile ids and page sizes', () => {
 
   beforeAll(async () => {
     t = await startTestGateway()
+    // Both principals are looked up once here, so that the upstream counts below see only what the
+    // refused lookups themselves would cost, whichever test runs first.
+    expect((await post(t.url, { query: VIEWER })).status).toBe(200)
+    expect((await post(t.url, { query: VIEWER }, bearer(JOHN_TOKEN))).status).toBe(200)
   })
 
   afterAll(async () => {

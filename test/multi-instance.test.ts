@@ -14,6 +14,7 @@ import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy
 import { execute } from './helpers/execute.js'
 import { TEST_CURSOR_SECRET, testConfig } from './helpers/gateway.js'
 import { metricsUrlOf, registerMetricsUrl, untilOpenSubscriptions } from './helpers/metrics.js'
+import { oneWindow } from './helpers/rate-window.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
 
 /**
@@ -261,6 +262,7 @@ describe('two instances over Redis', () => {
   it('rate limits are counted across instances', async () => {
     const one = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
     const two = await startInstance({ RATE_LIMIT_PER_MINUTE: '4', REDIS_KEY_PREFIX: `${PREFIX}rl-` })
+    await oneWindow()
     const statuses: number[] = []
     for (const url of [one.url, two.url, one.url, two.url, one.url]) {
       statuses.push((await execute(url, ViewerDocument, {}, bearer(API_KEY))).status)

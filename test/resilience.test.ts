@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
@@ -46,8 +46,8 @@ afterAll(async () => {
   await sandbox?.stop()
 })
 
-async function post(query: string, signal?: AbortSignal) {
-  const response = await fetch(`${url}/graphql`, {
+async function post(query: string, signal?: AbortSignal, to = url) {
+  const response = await fetch(`${to}/graphql`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -61,9 +61,9 @@ async function post(query: string, signal?: AbortSignal) {
 }
 
 /** Runs `query` and measures how long the gateway took to answer. */
-async function timed(query: string) {
+async function timed(query: string, to = url) {
   const started = performance.now()
-  const result = await post(query)
+  const result = await post(query, undefined, to)
   return { ...result, ms: performance.now() - started }
 }
 
@@ -82,8 +82,8 @@ const DEVICES_DATA = { data: { devices: { nodes: ALL_DEVICES.map((deviceId) => (
 const SEAM_UNAVAILABLE = 'Seam is unavailable'
 const FAILING_FAST = 'Seam is unavailable (failing fast while it recovers)'
 
-async function ready() {
-  const response = await fetch(`${url}/ready`)
+async function ready(to = url) {
+  const response = await fetch(`${to}/ready`)
   return { status: response.status, body: await response.json() }
 }
 
@@ -152,29 +152,67 @@ describe('a client that goes away', () => {
 })
 
 describe('circuit breaker', () => {
-  // One story told in order: each test starts where the previous one left the circuit.
-  let openedBy = 0
+  // Each test opens the circuit of its own gateway: the breaker is per upstream client, so no test
+  // starts where another left it.
+  let own: Gateway | undefined
+  let ownUrl: string
 
-  it('opens after 8 consecutive failed reads (3 queries, each read tried 3 times)', async () => {
-    // Healthy first: the API key is checked and any earlier failure count is reset.
-    expect(await post(DEVICES)).toEqual({ status: 200, body: DEVICES_DATA })
-    expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
+  beforeEach(async () => {
+    proxy!.reset()
+    own = createGateway(
+      testConfig({
+        SEAM_ENDPOINT: proxy!.url,
+        UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+        SHUTDOWN_GRACE_MS: '500',
+      }),
+    )
+    ownUrl = await own.start()
+  })
+  afterEach(async () => {
+    await own?.stop()
+    own = undefined
+    proxy?.reset()
+  })
+
+  const read = () => post(DEVICES, undefined, ownUrl)
+  const timedRead = () => timed(DEVICES, ownUrl)
+  const readyOwn = () => ready(ownUrl)
+
+  /**
+   * Checks the API key while Seam is healthy, then fails Seam until the circuit opens.
+   * @returns how many device reads reached Seam after each failed query, and when the circuit opened
+   */
+  async function openCircuit() {
+    expect(await read()).toEqual({ status: 200, body: DEVICES_DATA })
+    expect(await readyOwn()).toEqual({ status: 200, body: { ok: true, upstream: true } })
 
     proxy!.reset()
     proxy!.failEverything(SEAM_DOWN)
-    // 3 + 3 + 2 calls reach Seam: the 8th failure opens the circuit, so the third query's last retry
-    // already fails fast.
     const seen: number[] = []
     for (const message of [SEAM_UNAVAILABLE, SEAM_UNAVAILABLE, FAILING_FAST]) {
-      expect(await post(DEVICES)).toEqual({ status: 200, body: devicesFailed(message) })
+      expect(await read()).toEqual({ status: 200, body: devicesFailed(message) })
       seen.push(proxy!.count('/devices/list'))
     }
-    openedBy = performance.now()
+    return { seen, openedAt: performance.now() }
+  }
+
+  /** Brings Seam back, answering `delayMs` late, and waits out the open circuit's 5 s. */
+  async function seamBackAfterOpen(openedAt: number, delayMs: number) {
+    proxy!.failEverything(undefined)
+    proxy!.delay(delayMs)
+    await sleep(Math.max(0, openedAt + 5000 + 100 - performance.now()))
+  }
+
+  it('opens after 8 consecutive failed reads (3 queries, each read tried 3 times)', async () => {
+    // 3 + 3 + 2 calls reach Seam: the 8th failure opens the circuit, so the third query's last retry
+    // already fails fast.
+    const { seen } = await openCircuit()
     expect(seen).toEqual([3, 6, 8])
   })
 
   it('while open, fails a read fast: UPSTREAM_UNAVAILABLE in under 50 ms, and Seam sees nothing', async () => {
-    const fast = await timed(DEVICES)
+    await openCircuit()
+    const fast = await timedRead()
     expect({ status: fast.status, body: fast.body }).toEqual({
       status: 200,
       body: devicesFailed(FAILING_FAST),
@@ -184,18 +222,18 @@ describe('circuit breaker', () => {
   })
 
   it('while open, answers /ready with 503 without asking Seam', async () => {
-    expect(await ready()).toEqual({ status: 503, body: { ok: false, upstream: false } })
+    await openCircuit()
+    expect(await readyOwn()).toEqual({ status: 503, body: { ok: false, upstream: false } })
     expect(proxy!.requests.filter((path) => path !== '/devices/list')).toEqual([])
   })
 
   it('after 5 s lets exactly one probe through; a read during the probe still fails fast', async () => {
+    const { openedAt } = await openCircuit()
     // Seam is back, answering a little late so that the probe is still in flight for a while.
-    proxy!.failEverything(undefined)
-    proxy!.delay(300)
-    await sleep(Math.max(0, openedBy + 5000 + 100 - performance.now()))
-    const probe = timed(DEVICES)
+    await seamBackAfterOpen(openedAt, 300)
+    const probe = timedRead()
     await waitFor(() => proxy!.count('/devices/list') === 9, 'the probe to reach Seam')
-    const during = await timed(DEVICES)
+    const during = await timedRead()
     const probed = await probe
     const reachedSeam = proxy!.count('/devices/list')
 
@@ -209,10 +247,14 @@ describe('circuit breaker', () => {
   })
 
   it('closes once the probe succeeded: /ready answers 200 and reads go through again', async () => {
-    proxy!.delay(0)
+    const { openedAt } = await openCircuit()
+    await seamBackAfterOpen(openedAt, 0)
+    expect(await read()).toEqual({ status: 200, body: DEVICES_DATA })
+    expect(proxy!.count('/devices/list')).toBe(9)
+
     const before = proxy!.count('/devices/list')
-    expect(await ready()).toEqual({ status: 200, body: { ok: true, upstream: true } })
-    expect(await post(DEVICES)).toEqual({ status: 200, body: DEVICES_DATA })
+    expect(await readyOwn()).toEqual({ status: 200, body: { ok: true, upstream: true } })
+    expect(await read()).toEqual({ status: 200, body: DEVICES_DATA })
     expect(proxy!.count('/devices/list')).toBe(before + 1)
   })
 })

@@ -42,24 +42,34 @@ const EXAMPLE_QUERY = [
   '',
 ].join('\n')
 
-/** `npm start` as a newcomer runs it: no Seam variables, so the embedded sandbox. */
-let child: ChildProcessWithoutNullStreams
-let stdout = ''
-let stderr = ''
-let banner: { url: string; graphiql: string; apiKey: string; demoToken: string; metrics: string }
+/** A gateway started as `npm start` starts it, with what it printed. */
+interface Started {
+  child: ChildProcessWithoutNullStreams
+  stdout: () => string
+  stderr: () => string
+  banner: { url: string; graphiql: string; apiKey: string; demoToken: string; metrics: string }
+}
 
-beforeAll(async () => {
-  child = spawn(TSX, ['src/main.ts'], {
+/** Every process a test started: none outlives the file. */
+const processes: ChildProcessWithoutNullStreams[] = []
+
+/** `npm start` as a newcomer runs it: no Seam variables, so the embedded sandbox. */
+async function npmStart(): Promise<Started> {
+  const child = spawn(TSX, ['src/main.ts'], {
     cwd: ROOT,
     // Nothing of the test runner's environment but PATH: the defaults must be enough.
     env: { PATH: process.env.PATH, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' },
   })
+  let stdout = ''
+  let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString()
   })
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString()
   })
+  const started = { child, stdout: () => stdout, stderr: () => stderr }
+  processes.push(child)
 
   // The banner ends with the operations line; wait for it (or for the process to die).
   const deadline = Date.now() + 15_000
@@ -76,16 +86,31 @@ beforeAll(async () => {
   const metrics = /Metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)\n/.exec(stdout)?.[1]
   if (!url || !graphiql || !apiKey || !demoToken || !metrics)
     throw new Error(`Expected a complete banner, got:\n${stdout}`)
-  banner = { url, graphiql, apiKey, demoToken, metrics }
+  return { ...started, banner: { url, graphiql, apiKey, demoToken, metrics } }
+}
+
+/** The gateway the read-only tests share. */
+let shared: Started
+let banner: Started['banner']
+/** The SIGTERM test's own gateway (started beside the shared one, to overlap the start-up). */
+let toStop: Started
+
+beforeAll(async () => {
+  ;[shared, toStop] = await Promise.all([npmStart(), npmStart()])
+  banner = shared.banner
 }, 20_000)
 
 afterAll(async () => {
-  // Whatever happened, the process does not outlive the file.
-  if (child !== undefined && child.exitCode === null && child.signalCode === null) {
-    const exited = once(child, 'exit')
-    child.kill('SIGKILL')
-    await exited
-  }
+  // Whatever happened, no process outlives the file.
+  await Promise.all(
+    processes.map(async (child) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = once(child, 'exit')
+        child.kill('SIGKILL')
+        await exited
+      }
+    }),
+  )
 })
 
 async function graphql(query: string, token: string) {
@@ -102,6 +127,7 @@ describe('npm start (tsx src/main.ts) on the embedded sandbox', () => {
     expect(banner.graphiql).toBe(`${banner.url}/graphql`)
     expect(banner.apiKey).toBe('seam_apikey1_token')
     expect(banner.demoToken).toMatch(/^seam_cst/)
+    const stdout = shared.stdout()
     expect(stdout).toContain(`Upstream:  embedded Seam sandbox at http://127.0.0.1:`)
     expect(stdout).toContain(`-H 'authorization: Bearer ${banner.demoToken}'`)
     expect(stdout).toContain(
@@ -110,7 +136,7 @@ describe('npm start (tsx src/main.ts) on the embedded sandbox', () => {
     // The metrics listener is not the public one (METRICS_PORT, loopback).
     expect(banner.metrics).not.toBe(`${banner.url}/metrics`)
     // LOG_LEVEL=silent: the banner is all there is.
-    expect(stderr).toBe('')
+    expect(shared.stderr()).toBe('')
   })
 
   it('serves the workspace and its 5 seeded devices to the printed API key', async () => {
@@ -185,6 +211,8 @@ describe('npm start (tsx src/main.ts) on the embedded sandbox', () => {
   })
 
   it('stops on SIGTERM: closes open sockets with 1001 and exits 0 within a few seconds', async () => {
+    // Its own process: the other tests' gateway stays up whatever order the tests run in.
+    const { child, stderr, banner } = toStop
     const closes: Array<{ code: number; reason: string }> = []
     let connected = false
     const client = createClient({
@@ -222,7 +250,7 @@ describe('npm start (tsx src/main.ts) on the embedded sandbox', () => {
       expect(Date.now() - started).toBeLessThan(5000)
       expect(closes).toEqual([{ code: 1001, reason: 'Going away' }])
       // The stop is logged as a JSON line like every other (LOG_LEVEL=silent here): nothing on stderr.
-      expect(stderr).toBe('')
+      expect(stderr()).toBe('')
     } finally {
       await client.dispose()
     }

@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DeleteClientSessionDocument } from '../generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from '../helpers/gateway.js'
 import { allowOnlyLoopback, launchChromium, screenshotPath, waitForOpenSubscriptions } from './chromium.js'
 
 // SPEC §8: in sandbox mode GraphiQL opens with the example query and the demo token in its headers,
 // so a newcomer who presses run sees data; §6: a subscription started there hears of its session's
-// deletion. One GraphiQL page, used in order as a person would: look, run, subscribe.
+// deletion. Each test opens GraphiQL afresh, as a newcomer would: look, run, subscribe.
 
 const SUBSCRIPTION = 'subscription { clientSessionDeleted { clientSessionId reason } }'
 /** What a newcomer sees in the editor, written out here: the gateway's copy is what is under test. */
@@ -56,13 +56,20 @@ interface SocketRecord {
   closed: boolean
 }
 
+/** A GraphiQL page of its own, with what it did. */
+interface GraphiqlPage {
+  page: Page
+  /** Requests the page made outside this machine (refused). */
+  refused: string[]
+  pageErrors: string[]
+  sockets: SocketRecord[]
+}
+
 let t: TestGateway | undefined
+/** The subscription test's own gateway: it deletes that gateway's demo session. */
+let forDeletion: TestGateway | undefined
 let browser: Browser | undefined
-let context: BrowserContext | undefined
-let page: Page
-let refused: string[] = []
-const pageErrors: string[] = []
-const sockets: SocketRecord[] = []
+const contexts: BrowserContext[] = []
 
 // Each test awaits `ready` first: a setup failure (Chromium missing, above all) then fails every test
 // with its message, where a failing beforeAll would leave them reported as skipped.
@@ -73,12 +80,21 @@ beforeAll(() => {
 })
 
 async function setUp(): Promise<void> {
-  browser = await launchChromium()
-  t = await startTestGateway()
+  ;[browser, t, forDeletion] = await Promise.all([launchChromium(), startTestGateway(), startTestGateway()])
+}
+
+/**
+ * Opens GraphiQL on `gateway` in a fresh browser context (only this machine reachable) and waits for
+ * its editor: each test starts from the page a newcomer opens.
+ */
+async function openGraphiql(gateway: TestGateway): Promise<GraphiqlPage> {
   // Tall enough for Monaco to render every line of the example query's result.
-  context = await browser.newContext({ viewport: { width: 1280, height: 1100 } })
-  refused = await allowOnlyLoopback(context)
-  page = await context.newPage()
+  const context = await browser!.newContext({ viewport: { width: 1280, height: 1100 } })
+  contexts.push(context)
+  const refused = await allowOnlyLoopback(context)
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  const sockets: SocketRecord[] = []
   page.on('pageerror', (error) => pageErrors.push(error.message))
   page.on('websocket', (socket) => {
     const record: SocketRecord = {
@@ -101,31 +117,38 @@ async function setUp(): Promise<void> {
       record.closed = true
     })
   })
+  await page.goto(`${gateway.url}/graphql`)
+  await page
+    .locator('.graphiql-query-editor .view-line')
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(() => {
+      throw new Error(
+        `Expected GraphiQL's editor within 30 s; the page asked for ${JSON.stringify(refused)} outside this ` +
+          `machine and threw ${JSON.stringify(pageErrors)}`,
+      )
+    })
+  return { page, refused, pageErrors, sockets }
 }
+
+// Every page a test opened is closed after it, pass or fail.
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()))
+})
 
 afterAll(async () => {
   // Whatever the setup got as far as starting is disposed, even when it failed half-way.
   await ready?.catch(() => {})
-  await context?.close()
   await browser?.close()
   await t?.stop()
+  await forDeletion?.stop()
 })
 
 describe('GraphiQL on a sandbox-mode gateway, in Chromium', () => {
   it('opens with no network, the example query in its editor and the demo token in its headers', async () => {
     await ready
     const gateway = t!
-    await page.goto(`${gateway.url}/graphql`)
-    await page
-      .locator('.graphiql-query-editor .view-line')
-      .first()
-      .waitFor({ timeout: 30_000 })
-      .catch(() => {
-        throw new Error(
-          `Expected GraphiQL's editor within 30 s; the page asked for ${JSON.stringify(refused)} outside this ` +
-            `machine and threw ${JSON.stringify(pageErrors)}`,
-        )
-      })
+    const { page, refused } = await openGraphiql(gateway)
     // Everything GraphiQL needs comes from the gateway itself: no CDN.
     expect(refused).toEqual([])
 
@@ -140,6 +163,7 @@ describe('GraphiQL on a sandbox-mode gateway, in Chromium', () => {
   it("runs the example query and shows the demo user's devices in the result pane", async () => {
     await ready
     const gateway = t!
+    const { page } = await openGraphiql(gateway)
     await page.locator('.graphiql-execute-button').click()
     await page
       .locator('.graphiql-response .view-line', { hasText: 'august_device_1' })
@@ -167,8 +191,9 @@ describe('GraphiQL on a sandbox-mode gateway, in Chromium', () => {
 
   it('shows the deletion event in a subscription run from GraphiQL with the demo token', async () => {
     await ready
-    const gateway = t!
+    const gateway = forDeletion!
     const clientSessionId = gateway.gateway.demo!.clientSessionId
+    const { page, sockets } = await openGraphiql(gateway)
     await replaceQuery(page, SUBSCRIPTION)
     await page.locator('.graphiql-execute-button').click()
     await waitForOpenSubscriptions(

@@ -189,9 +189,26 @@ describe('examples/web in Chromium, on a sandbox-mode gateway of another origin'
   it('shows the signed-out state at once for a token the gateway refuses', async () => {
     await ready
     const gateway = t!
-    // The demo session was deleted by the first test; its token is refused from then on.
+    // A session of its own, deleted: its token is refused from then on.
+    const created = await gateway.execute(
+      CreateClientSessionDocument,
+      {
+        input: {
+          userIdentifierKey: `web-example-refused-${Date.now()}`,
+          connectedAccountIds: [JOHN_ACCOUNT],
+        },
+      },
+      bearer(gateway.apiKey),
+    )
+    expect({ status: created.status, errors: created.body.errors }).toEqual({
+      status: 200,
+      errors: undefined,
+    })
+    const session = created.body.data!.createClientSession.clientSession
+    await deleteSession(gateway, session.clientSessionId)
+
     const page = await openPage()
-    await page.goto(appUrl(gateway.url, gateway.demoToken))
+    await page.goto(appUrl(gateway.url, session.token!))
     await page.locator('body[data-state="signed-out"]').waitFor({ timeout: 15_000 })
     expect(await page.locator('#signed-out-reason').textContent()).toBe(
       'The gateway did not accept this token: The credential is unknown, expired or revoked.',
