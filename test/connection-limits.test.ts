@@ -4,13 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createConnectionLimits } from '../src/auth/connection-limits.js'
 import type { Principal } from '../src/auth/principal.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
   ViewerDocument,
 } from './generated/graphql.js'
+import { issueApiKey, revokeApiKey } from './helpers/api-keys.js'
 import { createClientPool, graphqlWsUrl, queryWs, type WsConnection, waitFor } from './helpers/clients.js'
 import { startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
@@ -157,19 +157,6 @@ async function createSession(gw: TestGateway, prefix: string) {
   return { clientSessionId: session.clientSessionId, token: session.token! }
 }
 
-/** A new API key of workspace 1, added to the fake's store as Seam would issue one. */
-function issueApiKey(sandbox: Sandbox): string {
-  const token = `seam_connlimit_${randomBytes(8).toString('hex')}`
-  getFakeStore(sandbox.fake).getState().addApiKey({ workspace_id: WORKSPACE_ID, token, name: token })
-  return token
-}
-
-/** Revokes an API key at Seam directly: gone from the store, nobody tells the gateway. */
-function revokeApiKey(sandbox: Sandbox, token: string): void {
-  const store = getFakeStore(sandbox.fake)
-  store.setState({ api_keys: store.getState().api_keys.filter((key) => key.token !== token) })
-}
-
 describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one credential', () => {
   const CAP = 3
   let gw: TestGateway
@@ -271,7 +258,7 @@ describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one crede
   })
 
   it('holds an API key to the same cap over both transports', async () => {
-    const key = issueApiKey(gw.gateway.sandbox!)
+    const key = issueApiKey(gw.gateway.sandbox!, 'seam_connlimit')
     await accepted(clients.openWs(gw.url, { authorization: `Bearer ${key}` }))
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
@@ -437,7 +424,7 @@ describe('MAX_CONNECTIONS_PER_ADDRESS: connections open at once from one client 
 
   it('gives back the places of a credential Seam refuses on re-validation', async () => {
     const sandbox = gw.gateway.sandbox!
-    const revoked = issueApiKey(sandbox)
+    const revoked = issueApiKey(sandbox, 'seam_connlimit')
     const revokedSockets = [1, 2].map(() => clients.openWs(gw.url, { authorization: `Bearer ${revoked}` }))
     for (const socket of revokedSockets) await accepted(socket)
     const revokedStream = await openSse(gw.url, bearer(revoked))

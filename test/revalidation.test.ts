@@ -8,6 +8,7 @@ import {
   DeleteClientSessionDocument,
   ViewerDocument,
 } from './generated/graphql.js'
+import { issueApiKey, revokeApiKey } from './helpers/api-keys.js'
 import {
   connectedAndSubscribed,
   createClientPool,
@@ -42,19 +43,6 @@ afterEach(async () => {
 })
 
 const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`
-
-/** A new API key of workspace 1, added to the fake's store as Seam would issue one. */
-function issueApiKey(sandbox: Sandbox): string {
-  const token = `seam_revalidation_${randomBytes(8).toString('hex')}`
-  getFakeStore(sandbox.fake).getState().addApiKey({ workspace_id: WORKSPACE_ID, token, name: token })
-  return token
-}
-
-/** Revokes an API key at Seam directly: gone from the store, nobody tells the gateway. */
-function revokeApiKey(sandbox: Sandbox, token: string): void {
-  const store = getFakeStore(sandbox.fake)
-  store.setState({ api_keys: store.getState().api_keys.filter((key) => key.token !== token) })
-}
 
 /** Deletes a client session at Seam directly: no event, no webhook. */
 function forgetSession(sandbox: Sandbox, clientSessionId: string): void {
@@ -113,8 +101,8 @@ describe('a credential revoked at Seam while its connections are open', () => {
 
   it('closes the revoked API key’s socket with 4403 and ends its SSE stream within 2×TTL; another key’s stay', async () => {
     const sandbox = gw.gateway.sandbox!
-    const revoked = issueApiKey(sandbox)
-    const healthy = issueApiKey(sandbox)
+    const revoked = issueApiKey(sandbox, 'seam_revalidation')
+    const healthy = issueApiKey(sandbox, 'seam_revalidation')
     const revokedSocket = clients.openWs(gw.url, { authorization: `Bearer ${revoked}` })
     const healthySocket = clients.openWs(gw.url, { authorization: `Bearer ${healthy}` })
     const overWs = subscribeWs(revokedSocket.client, ClientSessionDeletedDocument, {})
@@ -239,7 +227,7 @@ describe('cost and availability of re-validation', () => {
   })
 
   it('keeps sockets open while Seam is unavailable, and closes a revoked one once Seam answers again', async () => {
-    const revoked = issueApiKey(sandbox)
+    const revoked = issueApiKey(sandbox, 'seam_revalidation')
     const session = await createSession(gw, 'revalidation-outage')
     const keySocket = clients.openWs(gw.url, { authorization: `Bearer ${revoked}` })
     const sessionSocket = clients.openWs(gw.url, { clientSessionToken: session.token })
