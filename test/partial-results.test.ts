@@ -35,11 +35,11 @@ async function post(query: string, headers: Record<string, string>) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
-/** The one error of a root field whose upstream route is down, at this column of line 1. */
-const unavailable = (field: string, column: number) => ({
+/** The one error of a field whose upstream route is down (a root field, or a whole path), at this column of line 1. */
+const unavailable = (field: string | string[], column: number) => ({
   message: 'Seam is unavailable',
   locations: [{ line: 1, column }],
-  path: [field],
+  path: typeof field === 'string' ? [field] : field,
   extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
 })
 
@@ -155,14 +155,7 @@ it("reports a client session's nested devices and accounts as failed, never as e
   ).toEqual({
     status: 200,
     body: {
-      errors: [
-        {
-          message: 'Seam is unavailable',
-          locations: [{ line: 1, column: 49 }],
-          path: ['viewer', 'clientSession', 'devices'],
-          extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
-        },
-      ],
+      errors: [unavailable(['viewer', 'clientSession', 'devices'], 49)],
       data: { viewer: { kind: 'CLIENT_SESSION', clientSession: null } },
     },
   })
@@ -177,14 +170,7 @@ it("reports a client session's nested devices and accounts as failed, never as e
   ).toEqual({
     status: 200,
     body: {
-      errors: [
-        {
-          message: 'Seam is unavailable',
-          locations: [{ line: 1, column: 33 }],
-          path: ['viewer', 'clientSession', 'connectedAccounts'],
-          extensions: { code: 'UPSTREAM_UNAVAILABLE', requestId: expect.any(String) },
-        },
-      ],
+      errors: [unavailable(['viewer', 'clientSession', 'connectedAccounts'], 33)],
       data: { viewer: { kind: 'CLIENT_SESSION', clientSession: null } },
     },
   })
