@@ -22,7 +22,8 @@ import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import { createUnknownCredentials } from './auth/unknown-credentials.js'
 import type { Config } from './config.js'
-import { badUserInput, gatewayError } from './errors.js'
+import { forSocket, maskError, parseOrExplain } from './contract/error-shaping.js'
+import { badUserInput, gatewayError, persistedError } from './contract/errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
 import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
@@ -36,18 +37,18 @@ import {
   type MetricsServer,
   startMetricsServer,
   upstreamStatusLabel,
+  useErrorCodeMetrics,
   useMetricsBehindToken,
   useOperationMetrics,
 } from './observability/metrics.js'
-import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
+import { loadPersistedOperations, operationIdOf } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { useCostLimit } from './schema/cost.js'
-import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { createEventExecution, useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { createCursorSigner } from './schema/pagination.js'
-import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.js'
+import type { EnvelopedRoot } from './socket-errors.js'
 import { corkPerTurn } from './socket-writes.js'
 import { type CallBudget, createCallBudget } from './upstream/call-budget.js'
 import { type CallOptions, createUpstream, type SeamClient } from './upstream/client.js'

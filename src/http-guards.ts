@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ErrorCode } from './contract/error-codes.js'
+import { errorBody } from './contract/error-shaping.js'
 
 /** Guards on raw HTTP requests, before Yoga sees them: body size, repeated credentials, origins. */
 
@@ -45,11 +47,11 @@ export function distinctValues(req: IncomingMessage, name: string): number {
 export function sendError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ) {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] })
+  const body = errorBody(code, message)
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

@@ -1,7 +1,7 @@
 import type { ClientSession } from '@seamapi/types/connect'
 import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
-import { notFound } from '../errors.js'
+import { notFound } from '../contract/errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { foundOrNone, isPlausibleId } from './ids.js'
 

@@ -1,5 +1,5 @@
 import type { ClientSession } from '@seamapi/types/connect'
-import { badUserInput, notFound, unauthenticated } from '../errors.js'
+import { badUserInput, notFound, unauthenticated } from '../contract/errors.js'
 import { foundOrNone } from '../loaders/ids.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { builder } from './builder.js'

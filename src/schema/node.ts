@@ -1,5 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
-import { notFound } from '../errors.js'
+import { notFound } from '../contract/errors.js'
 import { mayReadDevice } from '../loaders/device.js'
 import { builder } from './builder.js'
 import type { GatewayContext } from './context.js'
