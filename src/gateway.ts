@@ -22,6 +22,7 @@ import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import { createUnknownCredentials } from './auth/unknown-credentials.js'
 import type { Config } from './config.js'
+import { CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER } from './contract/credential-headers.js'
 import { forSocket, maskError, parseOrExplain } from './contract/error-shaping.js'
 import { badUserInput, gatewayError, persistedError } from './contract/errors.js'
 import { createMemoryBus, createRedisBus } from './events/bus.js'
@@ -122,10 +123,7 @@ export interface GatewayOptions {
 
 /** Credentials and secrets never reach a log line. */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["client-session-token"]',
-  'req.headers["seam-client-session-token"]',
-  'req.headers["seam-publishable-key"]',
+  ...CREDENTIAL_HEADERS.map((name) => `req.headers["${name}"]`),
   'token',
   'apiKey',
   'connectionParams',
@@ -522,14 +520,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         : {
             origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
             credentials: !config.corsOrigins.includes('*'),
-            allowedHeaders: [
-              'authorization',
-              'content-type',
-              'client-session-token',
-              'seam-client-session-token',
-              'seam-publishable-key',
-              'seam-user-identifier-key',
-            ],
+            allowedHeaders: [...CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER, 'content-type'],
             methods: ['GET', 'POST'],
           },
     batching: false,
@@ -560,13 +551,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // A browser's "simple" request (text/plain, form, multipart, or a GET without a custom
       // header) never executes; any credential header makes a request non-simple.
       useCSRFPrevention({
-        requestHeaders: [
-          'x-graphql-csrf',
-          'authorization',
-          'client-session-token',
-          'seam-client-session-token',
-          'seam-publishable-key',
-        ],
+        requestHeaders: ['x-graphql-csrf', ...CREDENTIAL_HEADERS],
       }),
       ...(persistedOperations === undefined
         ? []
@@ -664,8 +649,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         // alive: stop() waits for in-flight requests, not for clients to drop idle connections.
         if (stopping !== undefined) setImmediate(() => server?.closeIdleConnections())
       })
-      // One credential per request: Node keeps only the first of repeated Authorization lines.
-      if (distinctValues(req, 'authorization') > 1 || distinctValues(req, 'client-session-token') > 1) {
+      // One credential per request, checked on the raw lines: Node keeps only the first of repeated
+      // Authorization lines, and joins other repeated headers into one value that would be refused
+      // as malformed rather than as two credentials.
+      if (CREDENTIAL_HEADERS.some((name) => distinctValues(req, name) > 1)) {
         sendError(
           res,
           401,
