@@ -1,4 +1,5 @@
 import type { ClientSession } from '@seamapi/types/connect'
+import { mayReadClientSessionToken } from '../auth/visibility.js'
 import { badUserInput, notFound, unauthenticated } from '../contract/errors.js'
 import { foundOrNone } from '../loaders/ids.js'
 import { UpstreamError } from '../upstream/errors.js'
@@ -83,7 +84,7 @@ builder.node(ClientSessionRef, {
       description:
         'The client session token. For workspace API keys, and for a publishable key in the payload of its own getOrCreateClientSession; FORBIDDEN for a client session.',
       authScopes: (s, _args, { principal, issuedSessionIds }) =>
-        principal.kind === 'workspace' || issuedSessionIds.has(s.client_session_id),
+        mayReadClientSessionToken(principal, s, issuedSessionIds),
       resolve: (s) => s.token,
     }),
     connectedAccounts: t.field({

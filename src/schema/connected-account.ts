@@ -1,6 +1,5 @@
 import type { ConnectedAccount } from '@seamapi/types/connect'
-import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
-import { mayReadConnectedAccount } from '../loaders/connected-account.js'
+import { mayFilterByUserIdentifierKey, mayReadConnectedAccount } from '../auth/visibility.js'
 import { builder } from './builder.js'
 import { DeviceConnection } from './device.js'
 import { connectionFromList, connectionFromSeam } from './pagination.js'

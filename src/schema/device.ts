@@ -1,6 +1,5 @@
 import type { Device } from '@seamapi/types/connect'
-import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
-import { mayReadDevice } from '../loaders/device.js'
+import { mayFilterByUserIdentifierKey, mayReachConnectedAccount, mayReadDevice } from '../auth/visibility.js'
 import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
@@ -120,8 +119,7 @@ builder.queryFields((t) => ({
       const matchesNothing =
         (filters.connectedAccountId != null &&
           (!isPlausibleId(filters.connectedAccountId) ||
-            (principal.kind === 'clientSession' &&
-              !principal.connectedAccountIds.has(filters.connectedAccountId)))) ||
+            !mayReachConnectedAccount(principal, filters.connectedAccountId))) ||
         (deviceIds !== undefined && deviceIds.length === 0) ||
         !mayFilterByUserIdentifierKey(principal, filters.userIdentifierKey)
       if (matchesNothing) {

@@ -1,6 +1,6 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
+import { mayReadDevice } from '../auth/visibility.js'
 import { notFound } from '../contract/errors.js'
-import { mayReadDevice } from '../loaders/device.js'
 import { builder } from './builder.js'
 import type { GatewayContext } from './context.js'
 import { checkListLength, MAX_NODE_IDS } from './pagination.js'
