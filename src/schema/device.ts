@@ -61,14 +61,15 @@ builder.node(DeviceRef, {
       description: 'Your custom metadata.',
       resolve: (d) => d.custom_metadata ?? null,
     }),
-    connectedAccount: t.field({
+    // Only a workspace or a client session reaches a device (every entry point is closed to the others).
+    connectedAccount: t.withAuth({ authenticated: true }).field({
       type: ConnectedAccountRef,
       nullable: true,
       description: 'The connected account the device belongs to.',
       resolve: (d, _args, { loaders }) =>
         d.connected_account_id === undefined
           ? null
-          : loaders!.connectedAccountById.load(d.connected_account_id),
+          : loaders.connectedAccountById.load(d.connected_account_id),
     }),
   }),
 })
