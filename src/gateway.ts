@@ -690,9 +690,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           ),
       )
     }
+    const listening = server
     await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject)
-      server!.listen(config.port, config.host, () => resolve())
+      listening.once('error', reject)
+      listening.listen(config.port, config.host, () => resolve())
     })
     // Sockets are attached once the port is ours (a busy port fails start cleanly). A browser's
     // socket must come from the gateway's own origin or one of CORS_ORIGINS, as its HTTP requests.
@@ -849,16 +850,17 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       await poller?.stop()
       for (const socket of wsServer?.clients ?? []) socket.close(1001, 'Going away')
       await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()))
-      if (server !== undefined) {
+      const open = server
+      if (open !== undefined) {
         // Stop accepting at once; let in-flight requests finish, then cut what is left (SSE
         // streams never finish by themselves) after the grace period.
         await new Promise<void>((resolve) => {
-          const cut = setTimeout(() => server!.closeAllConnections(), config.shutdownGraceMs)
-          server!.close(() => {
+          const cut = setTimeout(() => open.closeAllConnections(), config.shutdownGraceMs)
+          open.close(() => {
             clearTimeout(cut)
             resolve()
           })
-          server!.closeIdleConnections()
+          open.closeIdleConnections()
         })
       }
       revalidator.close()

@@ -36,8 +36,9 @@ export function distinctValues(req: IncomingMessage, name: string): number {
   const raw = req.rawHeaders
   let first: string | undefined
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length !== name.length || raw[i]!.toLowerCase() !== name) continue
-    const value = raw[i + 1]!
+    const header = raw[i]
+    const value = raw[i + 1]
+    if (value === undefined || header?.length !== name.length || header.toLowerCase() !== name) continue
     if (first === undefined) first = value
     else if (value !== first) return 2
   }

@@ -55,11 +55,11 @@ export function readCredentialFromHeaders(headers: Headers): CredentialRead {
 
   const found: CredentialRead[] = []
   if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
-    if (match === null || !VALID_TOKEN.test(match[1]!)) {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
+    if (token === undefined || !VALID_TOKEN.test(token)) {
       return { kind: 'refused', message: 'The Authorization header must be "Bearer <token>"' }
     }
-    found.push(classifyBearer(match[1]!))
+    found.push(classifyBearer(token))
   }
   for (const sessionHeader of sessionHeaders) {
     if (sessionHeader === null) continue

@@ -26,10 +26,10 @@ export function createClientSessionByIdLoader(
       // PRINCIPAL_CACHE_TTL_MS ago and never past a deletion event: no second call is needed.
       if (ids.includes(principal.clientSessionId)) sessions = [principal.session]
     } else if (principal.kind === 'workspace' && ids.length > 0) {
-      if (ids.length === 1) {
+      if (ids.length === 1 && ids[0] !== undefined) {
         sessions = await foundOrNone(
           seam
-            .call('/client_sessions/get', { client_session_id: ids[0]! })
+            .call('/client_sessions/get', { client_session_id: ids[0] })
             .then((response) => response.client_session),
         )
       } else {

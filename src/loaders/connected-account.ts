@@ -26,10 +26,10 @@ export function createConnectedAccountByIdLoader(
       accounts = own.length === 0 ? [] : await seam.all('/connected_accounts/list', 'connected_accounts', {})
     } else if (ids.length === 0) {
       accounts = []
-    } else if (ids.length === 1) {
+    } else if (ids.length === 1 && ids[0] !== undefined) {
       accounts = await foundOrNone(
         seam
-          .call('/connected_accounts/get', { connected_account_id: ids[0]! })
+          .call('/connected_accounts/get', { connected_account_id: ids[0] })
           .then((response) => response.connected_account),
       )
     } else {
