@@ -25,7 +25,7 @@ import type { Config } from './config.js'
 import { CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER } from './contract/credential-headers.js'
 import { forSocket, maskError, parseOrExplain } from './contract/error-shaping.js'
 import { badUserInput, gatewayError, persistedError } from './contract/errors.js'
-import { createMemoryBus, createRedisBus } from './events/bus.js'
+import { createMemoryBus, createRedisBus, withLocalFallback } from './events/bus.js'
 import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
@@ -263,17 +263,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     registers: [registry],
   })
   const sockets = createSocketRegistry()
-  // Shared state of N instances (Redis), or of this one (memory).
+  // Shared state of N instances (Redis, this instance alone while it is away), or of this one (memory).
   const bus = config.redisUrl
-    ? createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger })
+    ? withLocalFallback(
+        createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger }),
+        logger,
+      )
     : createMemoryBus()
-  // Used when Redis is away, so that this instance still dedupes what it sees itself.
-  const localBus = createMemoryBus()
-  const claim = (key: string, ttlMs: number) =>
-    bus.claim(key, ttlMs).catch((error: unknown) => {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'claim failed; local only')
-      return localBus.claim(key, ttlMs)
-    })
   const instanceId = randomUUID()
   // Open sockets and SSE streams ask Seam about their credential again every period (SPEC §4).
   const revalidator = createConnectionRevalidator({
@@ -415,7 +411,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     secret: () => webhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
     onDuplicate: () => duplicatesDropped.inc(),
-    claim: (svixId) => claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
+    claim: (svixId) => bus.claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
     logger,
   })
 
@@ -448,21 +444,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
-  let fallbackLogged = 0
   const rateLimiter = createRateLimiter({
     limit: config.limits.rateLimitPerMinute,
     perAddressLimit: config.limits.rateLimitPerAddressPerMinute,
     hit: (key, windowMs) => bus.hit(key, windowMs),
-    localHit: (key, windowMs) => localBus.hit(key, windowMs),
-    onFallback: (error) => {
-      // Once per 10 s: while Redis is away every operation would say it.
-      if (Date.now() - fallbackLogged < 10_000) return
-      fallbackLogged = Date.now()
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'rate limits counted on this instance only',
-      )
-    },
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   /**
@@ -835,7 +820,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         intervalMs: config.seamEventsPollIntervalMs,
         onSessionDeleted: (event) => events.sessionEnded(event),
         logger,
-        lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs).catch(() => false),
+        lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs),
         unlock: () => bus.unlock('poller', instanceId),
         onHolder: (held) => pollerHolder.set(held ? 1 : 0),
       })

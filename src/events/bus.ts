@@ -104,6 +104,66 @@ export function createMemoryBus(): EventBus {
   }
 }
 
+/** How often each kind of fallback is logged while the shared store is away. */
+const FALLBACK_LOG_INTERVAL_MS = 10_000
+
+/**
+ * The one "Redis is away" policy: the shared bus, with every call that fails answered by this
+ * instance alone, so that the gateway keeps serving with guarantees that shrink to one instance's,
+ * never to none.
+ *
+ * - Claims and rate-limit counts go to this instance's memory: it still dedupes what it sees
+ *   itself, and limits loosen to N times their value.
+ * - A publish reaches this instance's own handlers (its own subscribers still hear its events).
+ * - The poller lock is not held: instances that cannot see each other's lock do not all poll.
+ *
+ * Each kind of fallback is logged at most once per 10 s: while Redis is away, every request would
+ * say it. Its calls never reject, so nothing that uses it needs a fallback of its own. Per process.
+ */
+export function withLocalFallback(shared: EventBus, logger: Logger): EventBus {
+  const local = createMemoryBus()
+  const lastLogged = new Map<string, number>()
+  /** The answer to a failed call: logged (once per interval per operation), then made alone. */
+  const alone =
+    <T>(operation: string, answer: () => Promise<T>) =>
+    (error: unknown): Promise<T> => {
+      const now = Date.now()
+      if (now - (lastLogged.get(operation) ?? Number.NEGATIVE_INFINITY) >= FALLBACK_LOG_INTERVAL_MS) {
+        lastLogged.set(operation, now)
+        logger.warn(
+          { operation, err: error instanceof Error ? error.message : String(error) },
+          'shared state unavailable; this instance alone',
+        )
+      }
+      return answer()
+    }
+  return {
+    kind: shared.kind,
+    claim: (key, ttlMs) => shared.claim(key, ttlMs).catch(alone('claim', () => local.claim(key, ttlMs))),
+    hit: (key, windowMs) => shared.hit(key, windowMs).catch(alone('hit', () => local.hit(key, windowMs))),
+    publish: (event) => shared.publish(event).catch(alone('publish', () => local.publish(event))),
+    publishExpiry: (change) =>
+      shared.publishExpiry(change).catch(alone('publishExpiry', () => local.publishExpiry(change))),
+    onSessionEnded(handler) {
+      shared.onSessionEnded(handler)
+      local.onSessionEnded(handler)
+    },
+    onExpiryChanged(handler) {
+      shared.onExpiryChanged(handler)
+      local.onExpiryChanged(handler)
+    },
+    lock: (name, owner, ttlMs) => shared.lock(name, owner, ttlMs).catch(alone('lock', async () => false)),
+    // An unreleased lock expires by itself after its ttl.
+    unlock: (name, owner) => shared.unlock(name, owner).catch(alone('unlock', async () => {})),
+    get ready() {
+      return shared.ready
+    },
+    async close() {
+      await Promise.all([shared.close(), local.close()])
+    },
+  }
+}
+
 /** Options of {@link createRedisBus}. */
 export interface RedisBusOptions {
   url: string
@@ -118,8 +178,8 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 
 /**
  * The bus of N instances, on Redis. Two connections: one for commands and publishing (no offline
- * queue: while Redis is away, calls fail at once and the caller falls back to this instance
- * alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
+ * queue: while Redis is away, calls fail at once and {@link withLocalFallback} answers them on this
+ * instance alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
  * (its SUBSCRIBE waits for Redis, and ioredis subscribes again after every reconnect).
  *
  * Redis down at start is not fatal: the gateway starts, serves queries, reports not ready on

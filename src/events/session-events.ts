@@ -76,7 +76,10 @@ export type ExpiryVerdict =
 export interface SessionEventsOptions {
   cache: PrincipalCache
   sockets: SocketRegistry
-  /** Carries ended sessions and expiry changes to every instance; claims each end once across them. */
+  /**
+   * Carries ended sessions and expiry changes to every instance; claims each end once across them.
+   * Its calls do not fail: with Redis, it is wrapped in the bus's `withLocalFallback`.
+   */
   bus: EventBus
   logger: Logger
   /** Counts every report of an ended session: `fresh` false for a repeat that was dropped. */
@@ -202,9 +205,7 @@ export function createSessionEvents({
 
   /** Tells every instance about a new expiry (this one applies it when the bus brings it back). */
   const announce = (clientSessionId: string, expiresAt: number) => {
-    bus
-      .publishExpiry({ clientSessionId, expiresAt: new Date(expiresAt).toISOString() })
-      .catch((error: unknown) => logger.warn({ err: message(error) }, 'expiry change not shared; local only'))
+    void bus.publishExpiry({ clientSessionId, expiresAt: new Date(expiresAt).toISOString() })
   }
 
   /** A known session's expiry moved: its timer follows. */
@@ -300,15 +301,7 @@ export function createSessionEvents({
     const claim = `ended:${endIdentity(input)}`
     // This instance answers its own repeats without a round trip; the bus answers the repeats
     // that other instances (or other sources) saw first.
-    let fresh = await localClaims.claim(claim, LOCAL_DEDUPE_MS)
-    if (fresh) {
-      try {
-        fresh = await bus.claim(claim, DEDUPE_TTL_MS)
-      } catch (error) {
-        // The shared store is away: handle it here rather than not at all.
-        logger.warn({ err: message(error) }, 'event claim failed; local only')
-      }
-    }
+    const fresh = (await localClaims.claim(claim, LOCAL_DEDUPE_MS)) && (await bus.claim(claim, DEDUPE_TTL_MS))
     observe?.({ source: input.source, fresh })
     if (!fresh) return false
     const seen = known.get(input.clientSessionId)
@@ -321,11 +314,7 @@ export function createSessionEvents({
       reason: input.reason,
       ...(input.reason === 'EXPIRED' && input.expiredAt !== undefined ? { expiredAt: input.expiredAt } : {}),
     }
-    try {
-      await bus.publish(event)
-    } catch (error) {
-      logger.warn({ err: message(error) }, 'event publish failed; local only')
-    }
+    await bus.publish(event)
     // Applied here in any case (a no-op when the bus already brought it back).
     apply(event)
     return true
