@@ -25,10 +25,10 @@ import type { Config } from './config.js'
 import { CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER } from './contract/credential-headers.js'
 import { forSocket, maskError, parseOrExplain } from './contract/error-shaping.js'
 import { badUserInput, gatewayError, persistedError } from './contract/errors.js'
-import { createMemoryBus, createRedisBus, withLocalFallback } from './events/bus.js'
 import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
+import { createMemorySharedState, createRedisSharedState, withLocalFallback } from './events/shared-state.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
 import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
@@ -266,10 +266,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   // Shared state of N instances (Redis, this instance alone while it is away), or of this one (memory).
   const bus = config.redisUrl
     ? withLocalFallback(
-        createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger }),
+        createRedisSharedState({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger }),
         logger,
       )
-    : createMemoryBus()
+    : createMemorySharedState()
   const instanceId = randomUUID()
   // Open sockets and SSE streams ask Seam about their credential again every period (SPEC §4).
   const revalidator = createConnectionRevalidator({

@@ -24,8 +24,8 @@ export interface RateLimiterOptions {
   /** Window length in ms. @default 60000 */
   windowMs?: number
   /**
-   * Counts one hit of a key in the current window, where instances share it (the bus: Redis, or
-   * this instance's memory while Redis is away).
+   * Counts one hit of a key in the current window, where instances share it (the shared state:
+   * Redis, or this instance's memory while Redis is away).
    */
   hit: (key: string, windowMs: number) => Promise<number>
 }
@@ -34,8 +34,8 @@ export interface RateLimiterOptions {
 export type RateLimiter = ReturnType<typeof createRateLimiter>
 
 /**
- * Rate limits as fixed windows, counted where the event bus keeps shared state, so that N instances
- * share one limit. While that store is away each instance counts alone (the bus's
+ * Rate limits as fixed windows, counted in the shared state, so that N instances
+ * share one limit. While that store is away each instance counts alone (the shared state's
  * `withLocalFallback`): limits loosen to N times their value, never to none. Per process.
  *
  * Budgets: every request of a client address (before any credential lookup, so unknown credentials

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
-import { createMemoryBus, type EventBus } from './bus.js'
+import { createMemorySharedState, type SharedState } from './shared-state.js'
 import type { SocketRegistry } from './socket-registry.js'
 import { Topics } from './topics.js'
 
@@ -78,9 +78,9 @@ export interface SessionEventsOptions {
   sockets: SocketRegistry
   /**
    * Carries ended sessions and expiry changes to every instance; claims each end once across them.
-   * Its calls do not fail: with Redis, it is wrapped in the bus's `withLocalFallback`.
+   * Its calls do not fail: with Redis, it is wrapped in `withLocalFallback` (shared-state.ts).
    */
-  bus: EventBus
+  bus: SharedState
   logger: Logger
   /** Counts every report of an ended session: `fresh` false for a repeat that was dropped. */
   observe?: (report: { source: SessionEventSource; fresh: boolean }) => void
@@ -163,7 +163,7 @@ export function createSessionEvents({
   const timers = new Map<string, NodeJS.Timeout>()
   // Ends this instance has claimed or seen repeated, and events it has applied (an event comes
   // back from the bus to the instance that published it): insertion order, so old ones go first.
-  const localClaims = createMemoryBus()
+  const localClaims = createMemorySharedState()
   const applied = new Map<string, number>()
 
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
