@@ -22,11 +22,13 @@ import { createPrincipalResolver } from './auth/resolve-principal.js'
 import { createConnectionRevalidator, revalidationPeriodMs } from './auth/revalidate-connections.js'
 import { createUnknownCredentials } from './auth/unknown-credentials.js'
 import type { Config } from './config.js'
-import { badUserInput, gatewayError } from './errors.js'
-import { createMemoryBus, createRedisBus } from './events/bus.js'
+import { CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER } from './contract/credential-headers.js'
+import { forSocket, maskError, parseOrExplain } from './contract/error-shaping.js'
+import { badUserInput, gatewayError, persistedError } from './contract/errors.js'
 import { createExpiryCheck } from './events/expiry-check.js'
 import { createEventsPoller } from './events/poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './events/session-events.js'
+import { createMemorySharedState, createRedisSharedState, withLocalFallback } from './events/shared-state.js'
 import { createSocketRegistry, type SessionSocket } from './events/socket-registry.js'
 import { createWebhookHandler } from './events/webhook.js'
 import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
@@ -36,18 +38,18 @@ import {
   type MetricsServer,
   startMetricsServer,
   upstreamStatusLabel,
+  useErrorCodeMetrics,
   useMetricsBehindToken,
   useOperationMetrics,
 } from './observability/metrics.js'
-import { loadPersistedOperations, operationIdOf, persistedError } from './persisted-operations.js'
+import { loadPersistedOperations, operationIdOf } from './persisted-operations.js'
 import { createSandbox, type Sandbox } from './sandbox/sandbox.js'
 import type { GatewayContext } from './schema/context.js'
 import { useCostLimit } from './schema/cost.js'
-import { maskError, useErrorCodeMetrics } from './schema/errors.js'
 import { createEventExecution, useFreshContextPerEvent } from './schema/fresh-context-per-event.js'
 import { schema } from './schema/index.js'
 import { createCursorSigner } from './schema/pagination.js'
-import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.js'
+import type { EnvelopedRoot } from './socket-errors.js'
 import { corkPerTurn } from './socket-writes.js'
 import { type CallBudget, createCallBudget } from './upstream/call-budget.js'
 import { type CallOptions, createUpstream, type SeamClient } from './upstream/client.js'
@@ -121,10 +123,7 @@ export interface GatewayOptions {
 
 /** Credentials and secrets never reach a log line. */
 export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["client-session-token"]',
-  'req.headers["seam-client-session-token"]',
-  'req.headers["seam-publishable-key"]',
+  ...CREDENTIAL_HEADERS.map((name) => `req.headers["${name}"]`),
   'token',
   'apiKey',
   'connectionParams',
@@ -264,17 +263,13 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     registers: [registry],
   })
   const sockets = createSocketRegistry()
-  // Shared state of N instances (Redis), or of this one (memory).
+  // Shared state of N instances (Redis, this instance alone while it is away), or of this one (memory).
   const bus = config.redisUrl
-    ? createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger })
-    : createMemoryBus()
-  // Used when Redis is away, so that this instance still dedupes what it sees itself.
-  const localBus = createMemoryBus()
-  const claim = (key: string, ttlMs: number) =>
-    bus.claim(key, ttlMs).catch((error: unknown) => {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'claim failed; local only')
-      return localBus.claim(key, ttlMs)
-    })
+    ? withLocalFallback(
+        createRedisSharedState({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger }),
+        logger,
+      )
+    : createMemorySharedState()
   const instanceId = randomUUID()
   // Open sockets and SSE streams ask Seam about their credential again every period (SPEC §4).
   const revalidator = createConnectionRevalidator({
@@ -416,7 +411,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     secret: () => webhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
     onDuplicate: () => duplicatesDropped.inc(),
-    claim: (svixId) => claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
+    claim: (svixId) => bus.claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
     logger,
   })
 
@@ -449,21 +444,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
 
   let demo: SandboxDemo | undefined
 
-  let fallbackLogged = 0
   const rateLimiter = createRateLimiter({
     limit: config.limits.rateLimitPerMinute,
     perAddressLimit: config.limits.rateLimitPerAddressPerMinute,
     hit: (key, windowMs) => bus.hit(key, windowMs),
-    localHit: (key, windowMs) => localBus.hit(key, windowMs),
-    onFallback: (error) => {
-      // Once per 10 s: while Redis is away every operation would say it.
-      if (Date.now() - fallbackLogged < 10_000) return
-      fallbackLogged = Date.now()
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'rate limits counted on this instance only',
-      )
-    },
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   /**
@@ -521,14 +505,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         : {
             origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
             credentials: !config.corsOrigins.includes('*'),
-            allowedHeaders: [
-              'authorization',
-              'content-type',
-              'client-session-token',
-              'seam-client-session-token',
-              'seam-publishable-key',
-              'seam-user-identifier-key',
-            ],
+            allowedHeaders: [...CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER, 'content-type'],
             methods: ['GET', 'POST'],
           },
     batching: false,
@@ -559,13 +536,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       // A browser's "simple" request (text/plain, form, multipart, or a GET without a custom
       // header) never executes; any credential header makes a request non-simple.
       useCSRFPrevention({
-        requestHeaders: [
-          'x-graphql-csrf',
-          'authorization',
-          'client-session-token',
-          'seam-client-session-token',
-          'seam-publishable-key',
-        ],
+        requestHeaders: ['x-graphql-csrf', ...CREDENTIAL_HEADERS],
       }),
       ...(persistedOperations === undefined
         ? []
@@ -663,8 +634,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         // alive: stop() waits for in-flight requests, not for clients to drop idle connections.
         if (stopping !== undefined) setImmediate(() => server?.closeIdleConnections())
       })
-      // One credential per request: Node keeps only the first of repeated Authorization lines.
-      if (distinctValues(req, 'authorization') > 1 || distinctValues(req, 'client-session-token') > 1) {
+      // One credential per request, checked on the raw lines: Node keeps only the first of repeated
+      // Authorization lines, and joins other repeated headers into one value that would be refused
+      // as malformed rather than as two credentials.
+      if (CREDENTIAL_HEADERS.some((name) => distinctValues(req, name) > 1)) {
         sendError(
           res,
           401,
@@ -702,9 +675,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
           ),
       )
     }
+    const listening = server
     await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject)
-      server!.listen(config.port, config.host, () => resolve())
+      listening.once('error', reject)
+      listening.listen(config.port, config.host, () => resolve())
     })
     // Sockets are attached once the port is ours (a busy port fails start cleanly). A browser's
     // socket must come from the gateway's own origin or one of CORS_ORIGINS, as its HTTP requests.
@@ -846,7 +820,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         intervalMs: config.seamEventsPollIntervalMs,
         onSessionDeleted: (event) => events.sessionEnded(event),
         logger,
-        lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs).catch(() => false),
+        lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs),
         unlock: () => bus.unlock('poller', instanceId),
         onHolder: (held) => pollerHolder.set(held ? 1 : 0),
       })
@@ -861,16 +835,17 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       await poller?.stop()
       for (const socket of wsServer?.clients ?? []) socket.close(1001, 'Going away')
       await new Promise<void>((resolve) => (wsServer ? wsServer.close(() => resolve()) : resolve()))
-      if (server !== undefined) {
+      const open = server
+      if (open !== undefined) {
         // Stop accepting at once; let in-flight requests finish, then cut what is left (SSE
         // streams never finish by themselves) after the grace period.
         await new Promise<void>((resolve) => {
-          const cut = setTimeout(() => server!.closeAllConnections(), config.shutdownGraceMs)
-          server!.close(() => {
+          const cut = setTimeout(() => open.closeAllConnections(), config.shutdownGraceMs)
+          open.close(() => {
             clearTimeout(cut)
             resolve()
           })
-          server!.closeIdleConnections()
+          open.closeIdleConnections()
         })
       }
       revalidator.close()

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ErrorCode } from './contract/error-codes.js'
+import { errorBody } from './contract/error-shaping.js'
 
 /** Guards on raw HTTP requests, before Yoga sees them: body size, repeated credentials, origins. */
 
@@ -34,8 +36,9 @@ export function distinctValues(req: IncomingMessage, name: string): number {
   const raw = req.rawHeaders
   let first: string | undefined
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length !== name.length || raw[i]!.toLowerCase() !== name) continue
-    const value = raw[i + 1]!
+    const header = raw[i]
+    const value = raw[i + 1]
+    if (value === undefined || header?.length !== name.length || header.toLowerCase() !== name) continue
     if (first === undefined) first = value
     else if (value !== first) return 2
   }
@@ -45,11 +48,11 @@ export function distinctValues(req: IncomingMessage, name: string): number {
 export function sendError(
   res: ServerResponse,
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ) {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] })
+  const body = errorBody(code, message)
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

@@ -32,8 +32,3 @@ export function operationIdOf(params: {
   const persisted = params.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined
   return typeof persisted?.sha256Hash === 'string' ? persisted.sha256Hash : null
 }
-
-export const persistedError = (message: string, code: string) => ({
-  message,
-  extensions: { code, http: { spec: true, status: 400 } },
-})

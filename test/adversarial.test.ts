@@ -367,6 +367,22 @@ describe('credentials', () => {
   })
 
   it.each([
+    ['seam-client-session-token', JOHN_TOKEN, 'seam_cst2_token'],
+    ['seam-publishable-key', 'seam_pk1_token', 'seam_pk2_token'],
+  ])(
+    'refuses two different credentials sent as two %s lines, as two credentials',
+    async (name, one, other) => {
+      const raw = parseRaw(
+        await rawRequest(t.url, [`${name}: ${one}`, `${name}: ${other}`], JSON.stringify({ query: VIEWER })),
+      )
+      expect(raw.statusLine).toBe('HTTP/1.1 401 Unauthorized')
+      expect(raw.body).toEqual({
+        errors: [{ message: TWO_CREDENTIALS, extensions: { code: 'UNAUTHENTICATED' } }],
+      })
+    },
+  )
+
+  it.each([
     [
       'CR/LF in connectionParams.authorization',
       { authorization: `Bearer ${API_KEY}\r\nclient-session-token: ${JOHN_TOKEN}` },
@@ -753,7 +769,7 @@ describe('CORS allow-list (CORS_ORIGINS=https://app.example.com)', () => {
       'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'GET, POST',
       'access-control-allow-headers':
-        'authorization, content-type, client-session-token, seam-client-session-token, seam-publishable-key, seam-user-identifier-key',
+        'authorization, client-session-token, seam-client-session-token, seam-publishable-key, seam-user-identifier-key, content-type',
     })
   })
 

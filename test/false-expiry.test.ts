@@ -5,8 +5,8 @@ import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ClientSessionPrincipal } from '../src/auth/principal.js'
 import { createPrincipalCache, hashCredential } from '../src/auth/principal-cache.js'
-import { createMemoryBus } from '../src/events/bus.js'
 import { createSessionEvents, type SessionEndedEvent } from '../src/events/session-events.js'
+import { createMemorySharedState } from '../src/events/shared-state.js'
 import { createSocketRegistry } from '../src/events/socket-registry.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
 import { updateClientSession } from '../src/sandbox/client-session-store.js'
@@ -443,7 +443,7 @@ describe('known sessions', () => {
     const events = createSessionEvents({
       cache,
       sockets: createSocketRegistry(),
-      bus: createMemoryBus(),
+      bus: createMemorySharedState(),
       logger: pino({ level: 'silent' }),
       maxKnownSessions: 2,
     })

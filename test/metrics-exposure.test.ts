@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 import { parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ERROR_CODES } from '../src/observability/metrics.js'
+import { KNOWN_ERROR_CODES } from '../src/contract/error-codes.js'
 import { createClientPool, queryWs, waitFor } from './helpers/clients.js'
 import { startTestGateway, type TestGateway } from './helpers/gateway.js'
 import { readMetrics } from './helpers/metrics.js'
@@ -109,7 +109,7 @@ describe('hostile operation names', () => {
       const text = await readMetrics(own.url)
       const codes = [...text.matchAll(/^gateway_errors_total\{code="([^"]*)"\} \d+$/gm)].map((m) => m[1]!)
       expect(codes).toContain('UNAUTHENTICATED')
-      for (const code of codes) expect([...ERROR_CODES, 'OTHER']).toContain(code)
+      for (const code of codes) expect([...KNOWN_ERROR_CODES, 'OTHER']).toContain(code)
     } finally {
       await own.stop()
     }

@@ -305,6 +305,37 @@ describe('two instances over Redis', () => {
     await other.gateway.stop()
   }, 20_000)
 
+  it('Redis away: an instance alone still drops a repeated webhook and delivers the end to its own subscribers', async () => {
+    const session = await createSession(a, unique('multi-alone'))
+    const watcher = subscribeWs(
+      pool.openWs(a, { authorization: `Bearer ${API_KEY}` }).client,
+      ClientSessionDeletedDocument,
+      { clientSessionId: session.clientSessionId },
+    )
+    await untilOpenSubscriptions(a, 1)
+    await redis.stop()
+    try {
+      await redisReported(a, false)
+      const delivery = signedDeletion(session.clientSessionId)
+      const answers = []
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(`${a}/webhooks/seam`, delivery)
+        answers.push({ status: response.status, body: await response.json() })
+      }
+      // Claimed in A's own memory: the repeat is dropped there as it would be on Redis.
+      expect(answers).toEqual([
+        { status: 200, body: { ok: true } },
+        { status: 200, body: { ok: true, duplicate: true } },
+      ])
+      // Published to A alone: its own subscriber hears the end, once.
+      await waitFor(() => watcher.results.length > 0, 'the end on the subscriber of the instance alone')
+      expect(ids(watcher)).toEqual([session.clientSessionId])
+    } finally {
+      await redis.restart()
+      await Promise.all([redisReported(a, true), redisReported(b, true)])
+    }
+  }, 30_000)
+
   it('Redis restarted: instances keep serving, report it on /ready, reconnect and deliver again', async () => {
     await redis.stop()
     await redisReported(a, false)

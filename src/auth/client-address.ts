@@ -31,8 +31,8 @@ export function clientAddress(req: IncomingMessage | undefined, trustProxy: numb
 function normalize(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
   let address = raw
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address)
-  if (bracketed !== null) address = bracketed[1]!
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address)?.[1]
+  if (bracketed !== undefined) address = bracketed
   else if (/^\d{1,3}(?:\.\d{1,3}){3}:\d+$/.test(address)) address = address.slice(0, address.lastIndexOf(':'))
   address = address.replace(/%.*$/, '').toLowerCase()
   if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) address = address.slice(7)

@@ -1,4 +1,4 @@
-import { gatewayError } from '../errors.js'
+import { gatewayError } from '../contract/errors.js'
 import type { Principal } from './principal.js'
 import { credentialKey } from './principal-cache.js'
 

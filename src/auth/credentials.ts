@@ -1,3 +1,9 @@
+import {
+  AUTHORIZATION_HEADER,
+  CLIENT_SESSION_TOKEN_HEADERS,
+  PUBLISHABLE_KEY_HEADER,
+  USER_IDENTIFIER_KEY_HEADER,
+} from '../contract/credential-headers.js'
 import type { UpstreamCredential } from '../upstream/client.js'
 
 /** What a request's headers (or a socket's connection params) carry. */
@@ -43,17 +49,17 @@ const VALID_TOKEN = /^[\x21-\x7e]{1,512}$/
  * `seam-user-identifier-key`). Two different credentials in one request are refused.
  */
 export function readCredentialFromHeaders(headers: Headers): CredentialRead {
-  const authorization = headers.get('authorization')
-  const sessionHeaders = [headers.get('client-session-token'), headers.get('seam-client-session-token')]
-  const publishableKey = headers.get('seam-publishable-key')
+  const authorization = headers.get(AUTHORIZATION_HEADER)
+  const sessionHeaders = CLIENT_SESSION_TOKEN_HEADERS.map((name) => headers.get(name))
+  const publishableKey = headers.get(PUBLISHABLE_KEY_HEADER)
 
   const found: CredentialRead[] = []
   if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
-    if (match === null || !VALID_TOKEN.test(match[1]!)) {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1]
+    if (token === undefined || !VALID_TOKEN.test(token)) {
       return { kind: 'refused', message: 'The Authorization header must be "Bearer <token>"' }
     }
-    found.push(classifyBearer(match[1]!))
+    found.push(classifyBearer(token))
   }
   for (const sessionHeader of sessionHeaders) {
     if (sessionHeader === null) continue
@@ -72,7 +78,7 @@ export function readCredentialFromHeaders(headers: Headers): CredentialRead {
         message: 'The seam-publishable-key header must hold a publishable key (seam_pk…)',
       }
     }
-    const userIdentifierKey = headers.get('seam-user-identifier-key') ?? undefined
+    const userIdentifierKey = headers.get(USER_IDENTIFIER_KEY_HEADER) ?? undefined
     found.push({
       kind: 'credential',
       credential: { kind: 'publishableKey', key: publishableKey },
@@ -100,8 +106,8 @@ export function readCredentialFromConnectionParams(
   try {
     // Headers refuses values no HTTP header could carry (CR/LF, NUL): so is the credential.
     const headers = new Headers()
-    if (authorization !== undefined) headers.set('authorization', authorization)
-    if (clientSessionToken !== undefined) headers.set('client-session-token', clientSessionToken)
+    if (authorization !== undefined) headers.set(AUTHORIZATION_HEADER, authorization)
+    if (clientSessionToken !== undefined) headers.set(CLIENT_SESSION_TOKEN_HEADERS[0], clientSessionToken)
     return readCredentialFromHeaders(headers)
   } catch {
     return { kind: 'refused', message: 'The connection params hold an invalid credential' }

@@ -1,4 +1,4 @@
-import { gatewayError } from '../errors.js'
+import { gatewayError } from '../contract/errors.js'
 import type { Principal } from './principal.js'
 import { hashCredential } from './principal-cache.js'
 
@@ -23,21 +23,20 @@ export interface RateLimiterOptions {
   perAddressLimit: number
   /** Window length in ms. @default 60000 */
   windowMs?: number
-  /** Counts one hit of a key in the current window, where instances share it (Redis or memory). */
+  /**
+   * Counts one hit of a key in the current window, where instances share it (the shared state:
+   * Redis, or this instance's memory while Redis is away).
+   */
   hit: (key: string, windowMs: number) => Promise<number>
-  /** Counts on this instance alone: used whenever `hit` fails (Redis away). */
-  localHit: (key: string, windowMs: number) => Promise<number>
-  /** Told when `hit` failed and the hit was counted on this instance only. */
-  onFallback?: (error: unknown) => void
 }
 
 /** A per-principal rate limiter; see {@link createRateLimiter}. */
 export type RateLimiter = ReturnType<typeof createRateLimiter>
 
 /**
- * Rate limits as fixed windows, counted where the event bus keeps shared state, so that N instances
- * share one limit. While that store is away each instance counts alone: limits loosen to N times
- * their value, never to none. Per process.
+ * Rate limits as fixed windows, counted in the shared state, so that N instances
+ * share one limit. While that store is away each instance counts alone (the shared state's
+ * `withLocalFallback`): limits loosen to N times their value, never to none. Per process.
  *
  * Budgets: every request of a client address (before any credential lookup, so unknown credentials
  * cost a bounded number of upstream calls); then its principal's: each API key, each client
@@ -48,19 +47,10 @@ export function createRateLimiter(options: RateLimiterOptions) {
   const windowMs = options.windowMs ?? 60_000
   const seconds = windowMs / 1000
 
-  const count = async (key: string): Promise<number> => {
-    try {
-      return await options.hit(key, windowMs)
-    } catch (error) {
-      options.onFallback?.(error)
-      return options.localHit(key, windowMs)
-    }
-  }
-
   /** Counts one hit of `key`; throws RATE_LIMITED once it is over `limit` (0: not counted). */
   const spend = async (key: string, limit: number, budget: string): Promise<void> => {
     if (limit === 0) return
-    if ((await count(key)) <= limit) return
+    if ((await options.hit(key, windowMs)) <= limit) return
     const retryAfter = Math.max(1, Math.ceil((windowMs - (Date.now() % windowMs)) / 1000))
     throw gatewayError(
       'RATE_LIMITED',

@@ -1,4 +1,4 @@
-import { unauthenticated } from '../errors.js'
+import { unauthenticated } from '../contract/errors.js'
 import type { SeamClient, UpstreamCredential } from '../upstream/client.js'
 import { UpstreamError } from '../upstream/errors.js'
 import type { CredentialRead } from './credentials.js'

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
-import { createMemoryBus, type EventBus } from './bus.js'
+import { createMemorySharedState, type SharedState } from './shared-state.js'
 import type { SocketRegistry } from './socket-registry.js'
 import { Topics } from './topics.js'
 
@@ -76,8 +76,11 @@ export type ExpiryVerdict =
 export interface SessionEventsOptions {
   cache: PrincipalCache
   sockets: SocketRegistry
-  /** Carries ended sessions and expiry changes to every instance; claims each end once across them. */
-  bus: EventBus
+  /**
+   * Carries ended sessions and expiry changes to every instance; claims each end once across them.
+   * Its calls do not fail: with Redis, it is wrapped in `withLocalFallback` (shared-state.ts).
+   */
+  bus: SharedState
   logger: Logger
   /** Counts every report of an ended session: `fresh` false for a repeat that was dropped. */
   observe?: (report: { source: SessionEventSource; fresh: boolean }) => void
@@ -160,7 +163,7 @@ export function createSessionEvents({
   const timers = new Map<string, NodeJS.Timeout>()
   // Ends this instance has claimed or seen repeated, and events it has applied (an event comes
   // back from the bus to the instance that published it): insertion order, so old ones go first.
-  const localClaims = createMemoryBus()
+  const localClaims = createMemorySharedState()
   const applied = new Map<string, number>()
 
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -202,9 +205,7 @@ export function createSessionEvents({
 
   /** Tells every instance about a new expiry (this one applies it when the bus brings it back). */
   const announce = (clientSessionId: string, expiresAt: number) => {
-    bus
-      .publishExpiry({ clientSessionId, expiresAt: new Date(expiresAt).toISOString() })
-      .catch((error: unknown) => logger.warn({ err: message(error) }, 'expiry change not shared; local only'))
+    void bus.publishExpiry({ clientSessionId, expiresAt: new Date(expiresAt).toISOString() })
   }
 
   /** A known session's expiry moved: its timer follows. */
@@ -300,15 +301,7 @@ export function createSessionEvents({
     const claim = `ended:${endIdentity(input)}`
     // This instance answers its own repeats without a round trip; the bus answers the repeats
     // that other instances (or other sources) saw first.
-    let fresh = await localClaims.claim(claim, LOCAL_DEDUPE_MS)
-    if (fresh) {
-      try {
-        fresh = await bus.claim(claim, DEDUPE_TTL_MS)
-      } catch (error) {
-        // The shared store is away: handle it here rather than not at all.
-        logger.warn({ err: message(error) }, 'event claim failed; local only')
-      }
-    }
+    const fresh = (await localClaims.claim(claim, LOCAL_DEDUPE_MS)) && (await bus.claim(claim, DEDUPE_TTL_MS))
     observe?.({ source: input.source, fresh })
     if (!fresh) return false
     const seen = known.get(input.clientSessionId)
@@ -321,11 +314,7 @@ export function createSessionEvents({
       reason: input.reason,
       ...(input.reason === 'EXPIRED' && input.expiredAt !== undefined ? { expiredAt: input.expiredAt } : {}),
     }
-    try {
-      await bus.publish(event)
-    } catch (error) {
-      logger.warn({ err: message(error) }, 'event publish failed; local only')
-    }
+    await bus.publish(event)
     // Applied here in any case (a no-op when the bus already brought it back).
     apply(event)
     return true

@@ -18,8 +18,6 @@ export interface WebhookHandlerOptions {
   claim: (svixId: string) => Promise<boolean>
 }
 
-const SVIX_HEADERS = ['svix-id', 'svix-timestamp', 'svix-signature'] as const
-
 /**
  * `POST /webhooks/seam`: Seam's Svix-signed webhooks, verified with `@seamapi/webhook` over the raw
  * body. A bad or missing signature, or a timestamp more than 5 minutes off, is a 4xx with no side
@@ -38,24 +36,27 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     const secret = options.secret()
     if (secret === undefined) return json(503, { ok: false, error: 'SEAM_WEBHOOK_SECRET is not configured' })
 
-    const headers: Record<string, string> = {}
-    for (const name of SVIX_HEADERS) {
-      const value = request.headers.get(name)
-      if (value === null) return json(400, { ok: false, error: `Missing ${name} header` })
-      headers[name] = value
+    const svixId = request.headers.get('svix-id')
+    const svixTimestamp = request.headers.get('svix-timestamp')
+    const svixSignature = request.headers.get('svix-signature')
+    if (svixId === null || svixTimestamp === null || svixSignature === null) {
+      const missing =
+        svixId === null ? 'svix-id' : svixTimestamp === null ? 'svix-timestamp' : 'svix-signature'
+      return json(400, { ok: false, error: `Missing ${missing} header` })
     }
+    const headers = { 'svix-id': svixId, 'svix-timestamp': svixTimestamp, 'svix-signature': svixSignature }
     const body = await request.text()
     let event: ReturnType<SeamWebhook['verify']>
     try {
       event = new SeamWebhook(secret).verify(body, headers)
     } catch (error) {
       const reason = error instanceof SeamWebhookVerificationError ? error.message : 'unverifiable payload'
-      options.logger.warn({ svixId: headers['svix-id'], reason }, 'webhook rejected')
+      options.logger.warn({ svixId, reason }, 'webhook rejected')
       return json(401, { ok: false, error: `Webhook signature not verified: ${reason}` })
     }
 
     // Claimed only once verified: a rejected delivery does not use up its id.
-    if (!(await options.claim(headers['svix-id']!))) {
+    if (!(await options.claim(svixId))) {
       options.onDuplicate()
       return json(200, { ok: true, duplicate: true })
     }

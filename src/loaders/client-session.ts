@@ -1,24 +1,10 @@
 import type { ClientSession } from '@seamapi/types/connect'
 import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
-import { notFound } from '../errors.js'
+import { mayReadClientSession } from '../auth/visibility.js'
+import { notFound } from '../contract/errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { foundOrNone, isPlausibleId } from './ids.js'
-
-/** True when `principal` may see `session`: its workspace's, or its own. */
-export const mayReadClientSession = (principal: Principal, session: ClientSession): boolean => {
-  if (principal.kind === 'workspace') return session.workspace_id === principal.workspaceId
-  if (principal.kind === 'clientSession') return session.client_session_id === principal.clientSessionId
-  return false
-}
-
-/**
- * Whether `principal` may narrow a list by a user identifier key: a workspace by any key, a client
- * session only by its own. For a client session, any other key (a real user's included) must answer
- * exactly as a key that exists nowhere, or the answer tells which keys exist and share its accounts.
- */
-export const mayFilterByUserIdentifierKey = (principal: Principal, key: string | null | undefined): boolean =>
-  key == null || principal.kind !== 'clientSession' || key === principal.session.user_identifier_key
 
 /**
  * Client sessions by id, per request. A client session reads only itself (the session its
@@ -40,10 +26,10 @@ export function createClientSessionByIdLoader(
       // PRINCIPAL_CACHE_TTL_MS ago and never past a deletion event: no second call is needed.
       if (ids.includes(principal.clientSessionId)) sessions = [principal.session]
     } else if (principal.kind === 'workspace' && ids.length > 0) {
-      if (ids.length === 1) {
+      if (ids.length === 1 && ids[0] !== undefined) {
         sessions = await foundOrNone(
           seam
-            .call('/client_sessions/get', { client_session_id: ids[0]! })
+            .call('/client_sessions/get', { client_session_id: ids[0] })
             .then((response) => response.client_session),
         )
       } else {

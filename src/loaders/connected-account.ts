@@ -1,27 +1,10 @@
 import type { ConnectedAccount } from '@seamapi/types/connect'
 import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
-import { notFound } from '../errors.js'
+import { mayReachConnectedAccount, mayReadConnectedAccount } from '../auth/visibility.js'
+import { notFound } from '../contract/errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { foundOrNone, isPlausibleId } from './ids.js'
-
-/**
- * True when `principal` may see `account`: its workspace's, or one of its session's. Seam's
- * documented account shape has no `workspace_id`; when a response carries one (the fake's does),
- * it must match.
- */
-export const mayReadConnectedAccount = (principal: Principal, account: ConnectedAccount): boolean => {
-  const workspaceId = (account as { workspace_id?: string }).workspace_id
-  if (principal.kind === 'workspace')
-    return workspaceId === undefined || workspaceId === principal.workspaceId
-  if (principal.kind === 'clientSession') {
-    return (
-      (workspaceId === undefined || workspaceId === principal.workspaceId) &&
-      principal.connectedAccountIds.has(account.connected_account_id)
-    )
-  }
-  return false
-}
 
 /**
  * Connected accounts by id, per request, with the cheapest correct call: one id → one
@@ -39,14 +22,14 @@ export function createConnectedAccountByIdLoader(
     const ids = keys.filter(isPlausibleId)
     let accounts: ConnectedAccount[]
     if (principal.kind === 'clientSession') {
-      const own = ids.filter((id) => principal.connectedAccountIds.has(id))
+      const own = ids.filter((id) => mayReachConnectedAccount(principal, id))
       accounts = own.length === 0 ? [] : await seam.all('/connected_accounts/list', 'connected_accounts', {})
     } else if (ids.length === 0) {
       accounts = []
-    } else if (ids.length === 1) {
+    } else if (ids.length === 1 && ids[0] !== undefined) {
       accounts = await foundOrNone(
         seam
-          .call('/connected_accounts/get', { connected_account_id: ids[0]! })
+          .call('/connected_accounts/get', { connected_account_id: ids[0] })
           .then((response) => response.connected_account),
       )
     } else {

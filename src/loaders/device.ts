@@ -1,22 +1,10 @@
 import type { Device } from '@seamapi/types/connect'
 import DataLoader from 'dataloader'
 import type { Principal } from '../auth/principal.js'
-import { notFound } from '../errors.js'
+import { mayReachConnectedAccount, mayReadDevice } from '../auth/visibility.js'
+import { notFound } from '../contract/errors.js'
 import type { SeamClient } from '../upstream/client.js'
 import { isPlausibleId } from './ids.js'
-
-/** True when `principal` may see `device`: its workspace's, or one of its session's accounts'. */
-export const mayReadDevice = (principal: Principal, device: Device): boolean => {
-  if (principal.kind === 'workspace') return device.workspace_id === principal.workspaceId
-  if (principal.kind === 'clientSession') {
-    return (
-      device.workspace_id === principal.workspaceId &&
-      device.connected_account_id !== undefined &&
-      principal.connectedAccountIds.has(device.connected_account_id)
-    )
-  }
-  return false
-}
 
 /**
  * Devices by id, per request: all ids of one tick in one `/devices/list {device_ids}` call
@@ -51,12 +39,7 @@ export function createDevicesByConnectedAccountIdLoader(
 ) {
   return new DataLoader<string, Device[]>(async (accountIds) => {
     observeBatch(accountIds.length)
-    const visible = accountIds.filter(
-      (id) =>
-        isPlausibleId(id) &&
-        (principal.kind === 'workspace' ||
-          (principal.kind === 'clientSession' && principal.connectedAccountIds.has(id))),
-    )
+    const visible = accountIds.filter((id) => isPlausibleId(id) && mayReachConnectedAccount(principal, id))
     const devices =
       visible.length === 0
         ? []

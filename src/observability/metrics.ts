@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
 import type { Plugin } from 'graphql-yoga'
 import { collectDefaultMetrics, Registry } from 'prom-client'
+import { KNOWN_ERROR_CODES } from '../contract/error-codes.js'
+import { errorBody } from '../contract/error-shaping.js'
 
 /**
  * Metrics exposure and the rule that keeps series bounded: no label value ever comes from a caller.
@@ -11,26 +13,8 @@ import { collectDefaultMetrics, Registry } from 'prom-client'
  * statuses) are folded into a fixed set, so whatever clients send, the number of series is fixed.
  */
 
-/** Every `extensions.code` the gateway or Yoga gives an error; any other is counted as `OTHER`. */
-export const ERROR_CODES: ReadonlySet<string> = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'RATE_LIMITED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_TIMEOUT',
-  'INTERNAL_SERVER_ERROR',
-  'BAD_REQUEST',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'PERSISTED_QUERY_NOT_IN_LIST',
-  'CANNOT_SEND_PQ_ID_AND_BODY',
-  'PERSISTED_QUERY_ID_REQUIRED',
-])
-
-/** The `code` label of an error: one of {@link ERROR_CODES}, or `OTHER`. */
-export const errorCodeLabel = (code: string): string => (ERROR_CODES.has(code) ? code : 'OTHER')
+/** The `code` label of an error: one of {@link KNOWN_ERROR_CODES}, or `OTHER`. */
+export const errorCodeLabel = (code: string): string => (KNOWN_ERROR_CODES.has(code) ? code : 'OTHER')
 
 /** The `status` label of an upstream call: an HTTP status, one of the reasons there was none, or `other`. */
 export const upstreamStatusLabel = (status: string): string =>
@@ -100,6 +84,20 @@ export function useOperationMetrics(registry: Registry): Plugin {
   })
 }
 
+/** Counts every error a result carries by its `extensions.code` (metrics), on every transport. */
+export function useErrorCodeMetrics(count: (code: string) => void): Plugin {
+  const countResult = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => {
+    for (const error of result.errors ?? []) count(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
+  }
+  return {
+    onResultProcess({ result }) {
+      for (const item of Array.isArray(result) ? result : [result]) {
+        if (item !== null && typeof item === 'object' && 'errors' in item) countResult(item as never)
+      }
+    },
+  }
+}
+
 const sha256 = (value: string) => createHash('sha256').update(value).digest()
 
 /**
@@ -117,14 +115,7 @@ export function useMetricsBehindToken(registry: Registry, token: string): Plugin
       if (!timingSafeEqual(presented, expected)) {
         return endResponse(
           new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message: 'The metrics need Authorization: Bearer <METRICS_TOKEN>',
-                  extensions: { code: 'UNAUTHENTICATED' },
-                },
-              ],
-            }),
+            errorBody('UNAUTHENTICATED', 'The metrics need Authorization: Bearer <METRICS_TOKEN>'),
             {
               status: 401,
               headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"' },

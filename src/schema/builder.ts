@@ -4,10 +4,8 @@ import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth'
 import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
-import { forbidden, notFound, unauthenticated } from '../errors.js'
-import { mayReadClientSession } from '../loaders/client-session.js'
-import { mayReadConnectedAccount } from '../loaders/connected-account.js'
-import { mayReadDevice } from '../loaders/device.js'
+import { ownershipRules } from '../auth/visibility.js'
+import { forbidden, notFound, unauthenticated } from '../contract/errors.js'
 import type {
   AuthenticatedContext,
   ClientSessionContext,
@@ -74,11 +72,8 @@ export const builder = new SchemaBuilder<{
       workspace: principal.kind === 'workspace',
       clientSession: principal.kind === 'clientSession',
       publishableKey: principal.kind === 'publishableKey',
-      // A publishable key may read the session its own getOrCreateClientSession returned.
-      ownsClientSession: (session) =>
-        mayReadClientSession(principal, session) || issuedSessionIds.has(session.client_session_id),
-      ownsConnectedAccount: (account) => mayReadConnectedAccount(principal, account),
-      ownsDevice: (device) => mayReadDevice(principal, device),
+      // ownsClientSession, ownsConnectedAccount, ownsDevice: the visibility rules (auth/visibility.ts).
+      ...ownershipRules(principal, issuedSessionIds),
     }),
     unauthorizedError: (_parent, { principal }, _info, result) => {
       // A failed ownership rule (possibly wrapped in $any/$all) reads exactly like a missing object.

@@ -1,4 +1,4 @@
-import { forbidden } from '../errors.js'
+import { forbidden } from '../contract/errors.js'
 import type { SessionEndedEvent } from '../events/session-events.js'
 import { builder } from './builder.js'
 

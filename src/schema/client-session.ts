@@ -1,5 +1,6 @@
 import type { ClientSession } from '@seamapi/types/connect'
-import { badUserInput, notFound, unauthenticated } from '../errors.js'
+import { mayReadClientSessionToken } from '../auth/visibility.js'
+import { badUserInput, notFound, unauthenticated } from '../contract/errors.js'
 import { foundOrNone } from '../loaders/ids.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { builder } from './builder.js'
@@ -83,16 +84,15 @@ builder.node(ClientSessionRef, {
       description:
         'The client session token. For workspace API keys, and for a publishable key in the payload of its own getOrCreateClientSession; FORBIDDEN for a client session.',
       authScopes: (s, _args, { principal, issuedSessionIds }) =>
-        principal.kind === 'workspace' || issuedSessionIds.has(s.client_session_id),
+        mayReadClientSessionToken(principal, s, issuedSessionIds),
       resolve: (s) => s.token,
     }),
-    connectedAccounts: t.field({
+    connectedAccounts: t.withAuth({ authenticated: true }).field({
       type: [ConnectedAccountRef],
-      authScopes: { authenticated: true },
       description: "The session's connected accounts (the query cost counts 10).",
       complexity: { field: 1, multiplier: SESSION_ACCOUNTS_ESTIMATE },
       resolve: async (s, _args, { loaders }) => {
-        const accounts = await loaders!.connectedAccountById.loadMany(s.connected_account_ids)
+        const accounts = await loaders.connectedAccountById.loadMany(s.connected_account_ids)
         // An account removed since the session was granted it is simply no longer listed; any
         // other failure (Seam unavailable) is this field's error, never an empty list.
         return accounts.filter((a): a is Exclude<typeof a, Error> => {
@@ -102,13 +102,12 @@ builder.node(ClientSessionRef, {
         })
       },
     }),
-    devices: t.field({
+    devices: t.withAuth({ authenticated: true }).field({
       type: DeviceConnection,
       description: "Devices of the session's connected accounts.",
-      authScopes: { authenticated: true },
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
       resolve: async (s, args, { loaders, principal, cursors }) => {
-        const lists = await loaders!.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
+        const lists = await loaders.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
         // The loader fails only as a whole (Seam unavailable): that is this field's error, never
         // an empty list that reads as "no devices".
         const devices = lists.flatMap((list) => {
@@ -311,7 +310,7 @@ builder.mutationFields((t) => ({
         userIdentifierKey = userIdentifierKey ?? fromHeader
         await signIn?.()
       }
-      const { client_session } = await seam!
+      const { client_session } = await seam
         .call('/client_sessions/get_or_create', toSeamBody({ ...input, userIdentifierKey }))
         .catch((error: unknown) => {
           // Seam answers an unknown publishable key with a 401 or `workspace_not_found`.

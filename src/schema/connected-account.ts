@@ -1,6 +1,5 @@
 import type { ConnectedAccount } from '@seamapi/types/connect'
-import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
-import { mayReadConnectedAccount } from '../loaders/connected-account.js'
+import { mayFilterByUserIdentifierKey, mayReadConnectedAccount } from '../auth/visibility.js'
 import { builder } from './builder.js'
 import { DeviceConnection } from './device.js'
 import { connectionFromList, connectionFromSeam } from './pagination.js'
@@ -68,13 +67,15 @@ builder.node(ConnectedAccountRef, {
       description: 'Whether new devices of the account are managed automatically.',
       resolve: (a) => a.automatically_manage_new_devices ?? null,
     }),
-    devices: t.field({
+    // Only a workspace or a client session reads an account's devices: a publishable key never
+    // reaches an account (ClientSession.connectedAccounts is closed to it).
+    devices: t.withAuth({ authenticated: true }).field({
       type: DeviceConnection,
       description: 'Devices of this account.',
       args: { first: t.arg.int({ description: 'Page size, 1 to 200. @default 50' }), after: t.arg.string() },
       resolve: async (account, args, { loaders, principal, cursors }) =>
         connectionFromList(
-          await loaders!.devicesByConnectedAccountId.load(account.connected_account_id),
+          await loaders.devicesByConnectedAccountId.load(account.connected_account_id),
           args,
           cursors.bind('ConnectedAccount.devices', account.connected_account_id, principal),
         ),

@@ -1,6 +1,5 @@
 import type { Device } from '@seamapi/types/connect'
-import { mayFilterByUserIdentifierKey } from '../loaders/client-session.js'
-import { mayReadDevice } from '../loaders/device.js'
+import { mayFilterByUserIdentifierKey, mayReachConnectedAccount, mayReadDevice } from '../auth/visibility.js'
 import { isPlausibleId } from '../loaders/ids.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
@@ -62,14 +61,15 @@ builder.node(DeviceRef, {
       description: 'Your custom metadata.',
       resolve: (d) => d.custom_metadata ?? null,
     }),
-    connectedAccount: t.field({
+    // Only a workspace or a client session reaches a device (every entry point is closed to the others).
+    connectedAccount: t.withAuth({ authenticated: true }).field({
       type: ConnectedAccountRef,
       nullable: true,
       description: 'The connected account the device belongs to.',
       resolve: (d, _args, { loaders }) =>
         d.connected_account_id === undefined
           ? null
-          : loaders!.connectedAccountById.load(d.connected_account_id),
+          : loaders.connectedAccountById.load(d.connected_account_id),
     }),
   }),
 })
@@ -120,8 +120,7 @@ builder.queryFields((t) => ({
       const matchesNothing =
         (filters.connectedAccountId != null &&
           (!isPlausibleId(filters.connectedAccountId) ||
-            (principal.kind === 'clientSession' &&
-              !principal.connectedAccountIds.has(filters.connectedAccountId)))) ||
+            !mayReachConnectedAccount(principal, filters.connectedAccountId))) ||
         (deviceIds !== undefined && deviceIds.length === 0) ||
         !mayFilterByUserIdentifierKey(principal, filters.userIdentifierKey)
       if (matchesNothing) {

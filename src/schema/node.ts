@@ -1,15 +1,15 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
-import { notFound } from '../errors.js'
-import { mayReadDevice } from '../loaders/device.js'
+import { mayReadDevice } from '../auth/visibility.js'
+import { notFound } from '../contract/errors.js'
 import { builder } from './builder.js'
-import type { GatewayContext } from './context.js'
+import type { AuthenticatedContext } from './context.js'
 import { checkListLength, MAX_NODE_IDS } from './pagination.js'
 
 /**
  * Loads one node by global id. A malformed id, an unknown type, a missing object and someone
  * else's object all answer the same NOT_FOUND, named by the id the caller sent.
  */
-async function loadNode(globalId: string, { loaders, principal }: GatewayContext): Promise<object> {
+async function loadNode(globalId: string, { loaders, principal }: AuthenticatedContext): Promise<object> {
   let decoded: { typename: string; id: string }
   try {
     decoded = decodeGlobalID(globalId)
@@ -26,7 +26,7 @@ async function loadNode(globalId: string, { loaders, principal }: GatewayContext
     case 'Device':
       // The Device type would refuse someone else's device too, but by its device id: a node asked
       // for must fail by the id that was sent, as a missing one does.
-      return loaders!.deviceById
+      return loaders.deviceById
         .load(decoded.id)
         .catch(rename)
         .then((device) => {
@@ -34,9 +34,9 @@ async function loadNode(globalId: string, { loaders, principal }: GatewayContext
           return device
         })
     case 'ConnectedAccount':
-      return loaders!.connectedAccountById.load(decoded.id).catch(rename)
+      return loaders.connectedAccountById.load(decoded.id).catch(rename)
     case 'ClientSession':
-      return loaders!.clientSessionById.load(decoded.id).catch(rename)
+      return loaders.clientSessionById.load(decoded.id).catch(rename)
     default:
       throw notFound('Node', globalId)
   }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto'
 import type { Principal } from '../auth/principal.js'
-import { badUserInput } from '../errors.js'
+import { badUserInput } from '../contract/errors.js'
 import type { Page } from '../upstream/client.js'
 
 /** `first` when the caller gives none. */

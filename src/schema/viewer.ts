@@ -15,12 +15,12 @@ const Viewer = builder.objectRef<WorkspacePrincipal | ClientSessionPrincipal>('V
   fields: (t) => ({
     kind: t.field({ type: ViewerKind, resolve: (p) => p.kind }),
     workspaceId: t.exposeID('workspaceId', { description: "The caller's workspace." }),
-    clientSession: t.field({
+    clientSession: t.withAuth({ authenticated: true }).field({
       type: ClientSessionRef,
       nullable: true,
       description: "The caller's own client session; null for a workspace API key.",
       resolve: (p, _args, { loaders }) =>
-        p.kind === 'clientSession' ? loaders!.clientSessionById.load(p.clientSessionId) : null,
+        p.kind === 'clientSession' ? loaders.clientSessionById.load(p.clientSessionId) : null,
     }),
   }),
 })

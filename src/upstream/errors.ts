@@ -1,13 +1,4 @@
-/** The error codes of the public contract (SPEC §3), carried in `extensions.code`. */
-export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_TIMEOUT'
-  | 'INTERNAL_SERVER_ERROR'
+import type { ErrorCode } from '../contract/error-codes.js'
 
 /**
  * A failed Seam call, already classified. It carries nothing a client must not see: no URL, no

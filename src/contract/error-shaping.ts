@@ -1,9 +1,15 @@
 import { GraphQLError } from 'graphql'
-import { createGraphQLError, type Plugin, maskError as yogaMaskError } from 'graphql-yoga'
+import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga'
 import { UpstreamError } from '../upstream/errors.js'
+import type { ErrorCode, RequestErrorCode } from './error-codes.js'
+
+/**
+ * How errors leave the gateway, on every transport: what is masked, which code each one carries,
+ * and what a socket drops of the hints meant for HTTP.
+ */
 
 /** The code of a request-level error (no resolver threw it), from the HTTP status Yoga gave it. */
-function requestErrorCode(error: GraphQLError): string {
+function requestErrorCode(error: GraphQLError): ErrorCode | RequestErrorCode {
   const status = (error.extensions?.http as { status?: number } | undefined)?.status
   if (status === 401) return 'UNAUTHENTICATED'
   if (status === 403) return 'FORBIDDEN'
@@ -60,16 +66,38 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   return masked
 }
 
-/** Counts every error a result carries by its `extensions.code` (metrics), on every transport. */
-export function useErrorCodeMetrics(count: (code: string) => void): Plugin {
-  const countResult = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => {
-    for (const error of result.errors ?? []) count(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
-  }
-  return {
-    onResultProcess({ result }) {
-      for (const item of Array.isArray(result) ? result : [result]) {
-        if (item !== null && typeof item === 'object' && 'errors' in item) countResult(item as never)
-      }
-    },
+/**
+ * An error as it leaves a graphql-ws socket: without the `http` hints (status, headers) it carries
+ * for Yoga's HTTP responses, which mean nothing on a socket.
+ */
+export function forSocket(error: GraphQLError): GraphQLError {
+  if (error.extensions?.http === undefined) return error
+  const { http: _http, ...extensions } = error.extensions
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  })
+}
+
+/** Parses a socket's operation; a syntax error gets the `GRAPHQL_PARSE_FAILED` code HTTP gives it. */
+export function parseOrExplain<T>(parse: (source: string) => T, source: string): T {
+  try {
+    return parse(source)
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === undefined) {
+      ;(error.extensions as Record<string, unknown>).code = 'GRAPHQL_PARSE_FAILED' satisfies RequestErrorCode
+    }
+    throw error
   }
 }
+
+/**
+ * The body of an error answered before GraphQL runs (a refused request, an oversized body, the
+ * metrics token), in the shape every GraphQL response has: `{ errors: [{ message, extensions }] }`.
+ */
+export const errorBody = (code: ErrorCode, message: string): string =>
+  JSON.stringify({ errors: [{ message, extensions: { code } }] })

@@ -1,9 +1,10 @@
 import { createGraphQLError } from 'graphql-yoga'
-import type { ErrorCode } from './upstream/errors.js'
+import type { ErrorCode, RequestErrorCode } from './error-codes.js'
 
 /**
  * The gateway's expected errors, each with its `extensions.code` (SPEC §3). Anything thrown that is
- * not one of these (or an `UpstreamError`, turned into one by the error mask) is masked.
+ * not one of these (or an `UpstreamError`, turned into one by the error mask in `error-shaping.ts`)
+ * is masked.
  */
 export const gatewayError = (code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) =>
   createGraphQLError(message, { extensions: { code, ...extensions } })
@@ -30,3 +31,13 @@ export const notFound = (entity: EntityName, id: string) =>
     'NOT_FOUND',
     `${entity} ${JSON.stringify(id.length > 200 ? `${id.slice(0, 200)}…` : id)} was not found`,
   )
+
+/**
+ * An error of the persisted-operations allow-list, in the plugin's own shape: its message and code,
+ * with the 400 that a response without data must carry under application/graphql-response+json
+ * (GraphQL over HTTP).
+ */
+export const persistedError = (message: string, code: RequestErrorCode) => ({
+  message,
+  extensions: { code, http: { spec: true, status: 400 } },
+})

@@ -5,10 +5,10 @@ import type { SessionEndedEvent, SessionExpiryChange } from './session-events.js
 
 /**
  * What instances share: the ended-session and session-expiry channels, once-only claims (event and
- * webhook dedupe), the events poller's lock and rate-limit counters. In memory for one instance; on Redis for
- * several (`REDIS_URL`). Per process.
+ * webhook dedupe), the events poller's lock and rate-limit counters. In memory for one instance; on
+ * Redis for several (`REDIS_URL`). Per process.
  */
-export interface EventBus {
+export interface SharedState {
   /** `memory` or `redis`. */
   readonly kind: 'memory' | 'redis'
   /** Claims `key` for `ttlMs`: true for the first claim across all instances, false for repeats. */
@@ -35,10 +35,10 @@ export interface EventBus {
 const CHANNEL = 'session-ended'
 const EXPIRY_CHANNEL = 'session-expiry'
 
-type BusEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
+type ChannelEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
 
-/** The bus of a single instance: everything in this process. */
-export function createMemoryBus(): EventBus {
+/** The shared state of a single instance: everything in this process. */
+export function createMemorySharedState(): SharedState {
   const claims = new Map<string, number>()
   const counters = new Map<string, { windowMs: number; window: number; count: number }>()
   // The window each window length last swept its old counters in.
@@ -104,8 +104,68 @@ export function createMemoryBus(): EventBus {
   }
 }
 
-/** Options of {@link createRedisBus}. */
-export interface RedisBusOptions {
+/** How often each kind of fallback is logged while the shared store is away. */
+const FALLBACK_LOG_INTERVAL_MS = 10_000
+
+/**
+ * The one "Redis is away" policy: the shared state, with every call that fails answered by this
+ * instance alone, so that the gateway keeps serving with guarantees that shrink to one instance's,
+ * never to none.
+ *
+ * - Claims and rate-limit counts go to this instance's memory: it still dedupes what it sees
+ *   itself, and limits loosen to N times their value.
+ * - A publish reaches this instance's own handlers (its own subscribers still hear its events).
+ * - The poller lock is not held: instances that cannot see each other's lock do not all poll.
+ *
+ * Each kind of fallback is logged at most once per 10 s: while Redis is away, every request would
+ * say it. Its calls never reject, so nothing that uses it needs a fallback of its own. Per process.
+ */
+export function withLocalFallback(shared: SharedState, logger: Logger): SharedState {
+  const local = createMemorySharedState()
+  const lastLogged = new Map<string, number>()
+  /** The answer to a failed call: logged (once per interval per operation), then made alone. */
+  const alone =
+    <T>(operation: string, answer: () => Promise<T>) =>
+    (error: unknown): Promise<T> => {
+      const now = Date.now()
+      if (now - (lastLogged.get(operation) ?? Number.NEGATIVE_INFINITY) >= FALLBACK_LOG_INTERVAL_MS) {
+        lastLogged.set(operation, now)
+        logger.warn(
+          { operation, err: error instanceof Error ? error.message : String(error) },
+          'shared state unavailable; this instance alone',
+        )
+      }
+      return answer()
+    }
+  return {
+    kind: shared.kind,
+    claim: (key, ttlMs) => shared.claim(key, ttlMs).catch(alone('claim', () => local.claim(key, ttlMs))),
+    hit: (key, windowMs) => shared.hit(key, windowMs).catch(alone('hit', () => local.hit(key, windowMs))),
+    publish: (event) => shared.publish(event).catch(alone('publish', () => local.publish(event))),
+    publishExpiry: (change) =>
+      shared.publishExpiry(change).catch(alone('publishExpiry', () => local.publishExpiry(change))),
+    onSessionEnded(handler) {
+      shared.onSessionEnded(handler)
+      local.onSessionEnded(handler)
+    },
+    onExpiryChanged(handler) {
+      shared.onExpiryChanged(handler)
+      local.onExpiryChanged(handler)
+    },
+    lock: (name, owner, ttlMs) => shared.lock(name, owner, ttlMs).catch(alone('lock', async () => false)),
+    // An unreleased lock expires by itself after its ttl.
+    unlock: (name, owner) => shared.unlock(name, owner).catch(alone('unlock', async () => {})),
+    get ready() {
+      return shared.ready
+    },
+    async close() {
+      await Promise.all([shared.close(), local.close()])
+    },
+  }
+}
+
+/** Options of {@link createRedisSharedState}. */
+export interface RedisSharedStateOptions {
   url: string
   /** Prefix of every key and channel, so that deployments (or tests) can share a server. */
   prefix: string
@@ -117,15 +177,15 @@ const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.c
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
 
 /**
- * The bus of N instances, on Redis. Two connections: one for commands and publishing (no offline
- * queue: while Redis is away, calls fail at once and the caller falls back to this instance
- * alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
+ * The shared state of N instances, on Redis. Two connections: one for commands and publishing (no offline
+ * queue: while Redis is away, calls fail at once and {@link withLocalFallback} answers them on this
+ * instance alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
  * (its SUBSCRIBE waits for Redis, and ioredis subscribes again after every reconnect).
  *
  * Redis down at start is not fatal: the gateway starts, serves queries, reports not ready on
  * `/ready`, and ioredis keeps reconnecting.
  */
-export function createRedisBus(options: RedisBusOptions): EventBus {
+export function createRedisSharedState(options: RedisSharedStateOptions): SharedState {
   const { prefix, logger } = options
   let lastError = 0
   const onError = (role: string) => (error: Error) => {
@@ -145,7 +205,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     )
   }
 
-  const target = createRedisEventTarget<BusEvent>({ publishClient: command, subscribeClient: subscriber })
+  const target = createRedisEventTarget<ChannelEvent>({ publishClient: command, subscribeClient: subscriber })
   const channel = `${prefix}${CHANNEL}`
   const expiryChannel = `${prefix}${EXPIRY_CHANNEL}`
 
@@ -160,14 +220,16 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       await command.publish(channel, JSON.stringify(event))
     },
     onSessionEnded(handler) {
-      target.addEventListener(channel, (event) => handler((event as BusEvent).detail as SessionEndedEvent))
+      target.addEventListener(channel, (event) =>
+        handler((event as ChannelEvent).detail as SessionEndedEvent),
+      )
     },
     async publishExpiry(change) {
       await command.publish(expiryChannel, JSON.stringify(change))
     },
     onExpiryChanged(handler) {
       target.addEventListener(expiryChannel, (event) =>
-        handler((event as BusEvent).detail as SessionExpiryChange),
+        handler((event as ChannelEvent).detail as SessionExpiryChange),
       )
     },
     async hit(key, windowMs) {
