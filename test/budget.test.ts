@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   ClientSessionDevicesScreenDocument,
   TwinDeviceListsDocument,

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createConnectionLimits } from '../src/auth/connection-limits.js'
 import type { Principal } from '../src/auth/principal.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DeleteClientSessionDocument,

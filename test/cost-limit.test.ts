@@ -8,9 +8,9 @@ import {
   parse,
 } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createGateway, EXAMPLE_QUERY, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { schema } from '../src/schema/index.js'
 import { WorkspaceDashboardDocument } from './generated/graphql.js'
 import { createClientPool, sleep, subscribeWs, waitFor } from './helpers/clients.js'

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DevicesDocument,

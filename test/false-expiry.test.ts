@@ -3,15 +3,15 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { updateClientSession } from '../sandbox/client-session-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import type { ClientSessionPrincipal } from '../src/auth/principal.js'
 import { createPrincipalCache, hashCredential } from '../src/auth/principal-cache.js'
 import { createMemoryBus } from '../src/events/bus.js'
 import { createSessionEvents, type SessionEndedEvent } from '../src/events/session-events.js'
 import { createSocketRegistry } from '../src/events/socket-registry.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
-import { updateClientSession } from '../src/sandbox/client-session-store.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,

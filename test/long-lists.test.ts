@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
 import { CreateClientSessionDocument } from './generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'svix'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
+import { type FakeStore, getFakeStore } from '../sandbox/fake-store.js'
 import {
   ClientSessionDocument,
   ClientSessionsDocument,

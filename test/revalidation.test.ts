@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,

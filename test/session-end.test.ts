@@ -1,6 +1,6 @@
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   type ClientSessionDeletedSubscription,

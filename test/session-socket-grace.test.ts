@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
 import { CreateClientSessionDocument, DeleteClientSessionDocument } from './generated/graphql.js'
 import { graphqlWsUrl, sleep, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'

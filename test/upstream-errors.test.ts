@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   ConnectedAccountDocument,
   CreateClientSessionDocument,
