@@ -76,8 +76,7 @@ async function upstreamCalls(url: string): Promise<number> {
 }
 
 /** Client sessions in the sandbox's store. */
-const sessionCount = (t: TestGateway) =>
-  getFakeStore(t.gateway.sandbox!.fake).getState().client_sessions.length
+const sessionCount = (t: TestGateway) => getFakeStore(t.sandbox!.fake).getState().client_sessions.length
 
 /** Asserts that a response repeats no secret and shows nothing of the upstream. */
 function expectNothingLeaked(text: string, secrets: string[] = []) {

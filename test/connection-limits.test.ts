@@ -258,7 +258,7 @@ describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one crede
   })
 
   it('holds an API key to the same cap over both transports', async () => {
-    const key = issueApiKey(gw.gateway.sandbox!, 'seam_connlimit')
+    const key = issueApiKey(gw.sandbox!, 'seam_connlimit')
     await accepted(clients.openWs(gw.url, { authorization: `Bearer ${key}` }))
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
@@ -423,7 +423,7 @@ describe('MAX_CONNECTIONS_PER_ADDRESS: connections open at once from one client 
   })
 
   it('gives back the places of a credential Seam refuses on re-validation', async () => {
-    const sandbox = gw.gateway.sandbox!
+    const sandbox = gw.sandbox!
     const revoked = issueApiKey(sandbox, 'seam_connlimit')
     const revokedSockets = [1, 2].map(() => clients.openWs(gw.url, { authorization: `Bearer ${revoked}` }))
     for (const socket of revokedSockets) await accepted(socket)

@@ -46,7 +46,7 @@ const workspace = () => bearer(t.apiKey)
 
 beforeAll(async () => {
   t = await startTestGateway()
-  store = getFakeStore(t.gateway.sandbox!.fake)
+  store = getFakeStore(t.sandbox!.fake)
 })
 
 afterAll(async () => {

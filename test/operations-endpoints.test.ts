@@ -127,9 +127,8 @@ describe('/metrics', () => {
         .split('\n')
         .filter((line) => line.startsWith('seam_upstream_requests_total'))
         .sort()
+      // Nothing at start: the sandbox made the demo session before the gateway was built.
       expect(upstreamLines).toEqual([
-        // The demo session made at start.
-        'seam_upstream_requests_total{route="/client_sessions/create",status="200"} 1',
         // The demo token's principal (its viewer.clientSession is the principal's own session).
         'seam_upstream_requests_total{route="/client_sessions/get",status="200"} 1',
         // The unknown token's principal.

@@ -60,7 +60,7 @@ async function createSession(): Promise<Session> {
 
 /** Removes a session from the fake's store without any event: Seam has forgotten it, nobody told us. */
 function forgetUpstream(session: Session): void {
-  const store = getFakeStore(gw.gateway.sandbox!.fake)
+  const store = getFakeStore(gw.sandbox!.fake)
   store.setState({
     client_sessions: store
       .getState()

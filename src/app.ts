@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,10 +8,9 @@ import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operation
 import { type GraphQLError, getOperationAST } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { createGraphQLError, createYoga, type Plugin } from 'graphql-yoga'
-import { type Logger, pino } from 'pino'
+import type { Logger } from 'pino'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { WebSocketServer } from 'ws'
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { clientAddress } from './auth/client-address.js'
 import { createConnectionLimits } from './auth/connection-limits.js'
 import { readCredentialFromConnectionParams, readCredentialFromHeaders } from './auth/credentials.js'
@@ -32,6 +30,7 @@ import { createSocketRegistry, type SessionSocket } from './events/socket-regist
 import { createWebhookHandler } from './events/webhook.js'
 import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './http-guards.js'
 import { createLoaders, type Loaders } from './loaders/index.js'
+import { createLogger, requestContext, warnAtMostEvery, yogaLogger } from './observability/logger.js'
 import {
   errorCodeLabel,
   type MetricsServer,
@@ -51,17 +50,14 @@ import { type EnvelopedRoot, forSocket, parseOrExplain } from './socket-errors.j
 import { corkPerTurn } from './socket-writes.js'
 import { type CallBudget, createCallBudget } from './upstream/call-budget.js'
 import { type CallOptions, createUpstream, type SeamClient } from './upstream/client.js'
-import { UpstreamError } from './upstream/errors.js'
 import { createHealthProbe } from './upstream/health-probe.js'
 
-/** A running (or ready to run) gateway. */
-export interface Gateway {
-  /** Starts listening (and the embedded sandbox first, in sandbox mode). Resolves with the base URL. */
+/** The gateway, built and ready to listen. */
+export interface App {
+  /** Starts listening. Resolves with the base URL. */
   start(): Promise<string>
-  /** Stops accepting, closes sockets with 1001, stops the sandbox. Idempotent. */
+  /** Stops accepting, closes sockets with 1001, lets requests in flight finish. Idempotent. */
   stop(): Promise<void>
-  /** The gateway as a fetch handler (tests without a socket). */
-  fetch: (request: Request) => Promise<Response>
   /** Base URL once started, such as `http://127.0.0.1:4000`. */
   readonly url: string
   /**
@@ -69,102 +65,24 @@ export interface Gateway {
    * or `${url}/metrics` behind METRICS_TOKEN.
    */
   readonly metricsUrl: string
-  /** The embedded sandbox, in sandbox mode, once started. */
-  readonly sandbox: Sandbox | undefined
-  /** The `/events/list` poller, when SEAM_EVENTS_POLL_INTERVAL_MS is set, once started. */
-  readonly poller: ReturnType<typeof createEventsPoller> | undefined
-  /** The configuration in force (the sandbox's endpoint filled in once started). */
-  readonly config: Config
-  /** The gateway's JSON logger (credentials redacted, request ids mixed in). */
-  readonly logger: Logger
-  /** The process's principal cache (the event path evicts from it). */
-  readonly principalCache: ReturnType<typeof createPrincipalCache>
-  /** In sandbox mode, once started: the demo credentials GraphiQL and the banner show. */
-  readonly demo: SandboxDemo | undefined
 }
 
-/** What a newcomer needs to try the sandbox. */
-export interface SandboxDemo {
-  apiKey: string
-  clientSessionToken: string
-  clientSessionId: string
-  exampleQuery: string
-}
-
-/** The query GraphiQL opens with in sandbox mode. */
-export const EXAMPLE_QUERY = `# Press run: the demo client session token
-# is already in the Headers pane below.
-query MyDevices {
-  viewer {
-    kind
-    clientSession {
-      userIdentifierKey
-      devices {
-        nodes {
-          deviceId
-          displayName
-          deviceType
-          locked
-          online
-        }
-      }
-    }
-  }
-}
-`
-
-/** Options that are not configuration: injected parts, for tests and embedding. */
-export interface GatewayOptions {
-  /** Logger; JSON to stdout at `config.logLevel` by default. */
+/** Options that are not configuration: injected parts and what the process entry chooses. */
+export interface AppOptions {
+  /** Logger. @default JSON to stdout at `config.logLevel` ({@link createLogger}) */
   logger?: Logger
+  /** GraphiQL's opening state: its query and the JSON of its headers pane. @default empty */
+  graphiql?: { defaultQuery?: string; headers?: string }
 }
-
-/** Credentials and secrets never reach a log line. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["client-session-token"]',
-  'req.headers["seam-client-session-token"]',
-  'req.headers["seam-publishable-key"]',
-  'token',
-  'apiKey',
-  'connectionParams',
-]
 
 /**
  * Wires the gateway: config → upstream → principals → Yoga (HTTP, SSE) + graphql-ws on one Node
  * server. Per process; nothing listens until {@link Gateway.start}.
  */
-export function createGateway(initialConfig: Config, options: GatewayOptions = {}): Gateway {
-  let config = initialConfig
-  // Every log line written while a request is handled carries its id (AsyncLocalStorage).
-  const requestContext = new AsyncLocalStorage<{ requestId: string }>()
-  const logger =
-    options.logger ??
-    pino({
-      level: config.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      base: { service: 'seam-graphql-gateway' },
-      mixin: () => requestContext.getStore() ?? {},
-    })
-  /** Yoga's log calls, as structured lines: errors by name, code and message, never a stack or query. */
-  const yogaLog =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      const error = args.find((arg): arg is Error => arg instanceof Error)
-      if (error === undefined) return logger[level](args.map(String).join(' '))
-      const original = (error as GraphQLError).originalError ?? error
-      const upstream = original instanceof UpstreamError ? original : undefined
-      logger[upstream ? 'warn' : level](
-        {
-          err: { name: original.name, message: original.message },
-          ...(upstream
-            ? { code: upstream.code, route: upstream.details.route, status: upstream.details.status }
-            : {}),
-        },
-        upstream ? 'upstream call failed' : 'unexpected error',
-      )
-    }
-
+export function createApp(config: Config, options: AppOptions = {}): App {
+  const endpoint = config.seamEndpoint
+  if (endpoint === undefined) throw new Error('Expected a Seam endpoint in the configuration, got none')
+  const logger = options.logger ?? createLogger(config.logLevel)
   // Metrics: one registry per gateway, so that several gateways can live in one process (tests).
   const registry = new Registry()
   const upstreamCalls = new Counter({
@@ -233,28 +151,20 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     onRefused: (limit) => connectionsRefused.inc({ limit }),
   })
 
-  let upstream: ReturnType<typeof createUpstream> | undefined
-  const getUpstream = () => {
-    if (upstream === undefined) {
-      if (config.seamEndpoint === undefined)
-        throw new Error('The gateway has no Seam endpoint: start it first')
-      upstream = createUpstream({
-        endpoint: config.seamEndpoint,
-        timeoutMs: config.upstreamTimeoutMs,
-        observe: ({ route, status, durationMs }) => {
-          upstreamCalls.inc({ route, status: upstreamStatusLabel(status) })
-          upstreamLatency.observe({ route }, durationMs / 1000)
-        },
-      })
-    }
-    return upstream
-  }
+  const upstream = createUpstream({
+    endpoint,
+    timeoutMs: config.upstreamTimeoutMs,
+    observe: ({ route, status, durationMs }) => {
+      upstreamCalls.inc({ route, status: upstreamStatusLabel(status) })
+      upstreamLatency.observe({ route }, durationMs / 1000)
+    },
+  })
 
   const principalCache = createPrincipalCache({ ttlMs: config.principalCacheTtlMs })
   // Credentials Seam refused, remembered briefly: a retried bad token costs no upstream call.
   const unknownCredentials = createUnknownCredentials()
   const resolvePrincipal = createPrincipalResolver(
-    (credential) => getUpstream().as(credential),
+    (credential) => upstream.as(credential),
     principalCache,
     unknownCredentials,
   )
@@ -291,8 +201,8 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     cache: principalCache,
     // Before EXPIRED, Seam is asked whether the session was extended.
     confirmExpiry: createExpiryCheck({
-      upstream: getUpstream,
-      apiKey: () => config.seamApiKey ?? sandbox?.apiKey,
+      upstream: () => upstream,
+      apiKey: () => config.seamApiKey,
     }),
     isLive: (clientSessionId) => revalidator.holds(clientSessionId),
     // A session Seam gave a new lease: its token, refused while it had expired, works again at once.
@@ -310,7 +220,6 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       if (!fresh) duplicatesDropped.inc()
     },
   })
-  let webhookSecret = config.seamWebhookSecret
 
   // Instances behind one balancer share CURSOR_SECRET (config requires it with REDIS_URL); one
   // instance alone signs with a secret of its own, so its cursors die with the process.
@@ -346,7 +255,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       return { signal, budget }
     }
     // The caller's own credential.
-    const seamClient = () => (seam ??= getUpstream().as(principal.credential, callOptions()))
+    const seamClient = () => (seam ??= upstream.as(principal.credential, callOptions()))
     let signedIn = false
     return {
       principal,
@@ -371,7 +280,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
         principal.kind === 'publishableKey'
           ? (session) =>
               createLoaders(
-                getUpstream().as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
+                upstream.as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
                 clientSessionPrincipal(session),
                 observeBatch,
               )
@@ -413,7 +322,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   }
 
   const webhook = createWebhookHandler({
-    secret: () => webhookSecret,
+    secret: config.seamWebhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
     onDuplicate: () => duplicatesDropped.inc(),
     claim: (svixId) => claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
@@ -432,7 +341,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       if (url.pathname === '/health') return json(200, { ok: true })
       if (url.pathname === '/ready') {
         // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
-        const upstreamReady = getUpstream().circuit === 'closed' && (await upstreamReachable())
+        const upstreamReady = upstream.circuit === 'closed' && (await upstreamReachable())
         const redisReady = bus.ready
         const ok = upstreamReady && redisReady
         return json(ok ? 200 : 503, {
@@ -445,25 +354,14 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     },
   }
 
-  const upstreamReachable = createHealthProbe({ endpoint: () => config.seamEndpoint })
+  const upstreamReachable = createHealthProbe({ endpoint })
 
-  let demo: SandboxDemo | undefined
-
-  let fallbackLogged = 0
   const rateLimiter = createRateLimiter({
     limit: config.limits.rateLimitPerMinute,
     perAddressLimit: config.limits.rateLimitPerAddressPerMinute,
     hit: (key, windowMs) => bus.hit(key, windowMs),
     localHit: (key, windowMs) => localBus.hit(key, windowMs),
-    onFallback: (error) => {
-      // Once per 10 s: while Redis is away every operation would say it.
-      if (Date.now() - fallbackLogged < 10_000) return
-      fallbackLogged = Date.now()
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'rate limits counted on this instance only',
-      )
-    },
+    onFallback: warnAtMostEvery(logger, 10_000, 'rate limits counted on this instance only'),
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   /**
@@ -491,12 +389,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     // Yoga's own health check answers every path ending in /health with an empty body; ours is JSON.
     healthCheckEndpoint: '/__yoga/health',
     landingPage: false,
-    logging: {
-      debug: yogaLog('debug'),
-      info: yogaLog('info'),
-      warn: yogaLog('warn'),
-      error: yogaLog('error'),
-    },
+    logging: yogaLogger(logger),
     // GraphiQL from the bundled assets of @graphql-yoga/render-graphiql (no CDN: it works offline
     // and behind strict CSPs). Loaded on first use: the bundle is large and most processes never
     // render it.
@@ -509,10 +402,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
             // SSE: GraphiQL then sends the headers pane (the token) with subscriptions too; its
             // graphql-ws client would send an empty connection_init and be refused.
             subscriptionsProtocol: 'SSE',
-            ...(demo && {
-              defaultQuery: demo.exampleQuery,
-              headers: JSON.stringify({ authorization: `Bearer ${demo.clientSessionToken}` }, null, 2),
-            }),
+            ...options.graphiql,
           }
         : false,
     cors:
@@ -616,20 +506,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   let metricsServer: MetricsServer | undefined
   let metricsUrl = ''
   let wsServer: WebSocketServer | undefined
-  let sandbox: Sandbox | undefined
   let poller: ReturnType<typeof createEventsPoller> | undefined
   let url = ''
   let stopping: Promise<void> | undefined
 
   const start = async (): Promise<string> => {
-    if (config.sandbox && config.seamEndpoint === undefined) {
-      sandbox = await createSandbox({ port: 0, log: (message, fields) => logger.warn(fields ?? {}, message) })
-      config = { ...config, seamEndpoint: sandbox.url }
-      // The sandbox signs its webhooks with a secret of ours and sends them to our own route, so
-      // the production webhook path runs in the sandbox too.
-      webhookSecret = webhookSecret ?? `whsec_${randomBytes(24).toString('base64')}`
-    }
-
     // The metrics listener first: a busy METRICS_PORT fails start before anything is public.
     if (config.metricsToken === undefined) {
       metricsServer = await startMetricsServer({
@@ -822,27 +703,10 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
     url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`
     if (config.metricsToken !== undefined) metricsUrl = `${url}/metrics`
 
-    if (sandbox !== undefined && webhookSecret !== undefined) {
-      sandbox.registerEmbeddedWebhook(`${url}/webhooks/seam`, webhookSecret)
-      // A fresh demo session for John's connected account, so GraphiQL shows data at first run.
-      const { client_session } = await getUpstream()
-        .as({ kind: 'apiKey', token: sandbox.apiKey })
-        .call('/client_sessions/create', {
-          user_identifier_key: `demo-user-${randomBytes(3).toString('hex')}`,
-          connected_account_ids: [sandbox.seed.john_connected_account_id],
-        })
-      demo = {
-        apiKey: sandbox.apiKey,
-        clientSessionToken: client_session.token,
-        clientSessionId: client_session.client_session_id,
-        exampleQuery: EXAMPLE_QUERY,
-      }
-    }
-    const pollKey = config.seamApiKey ?? sandbox?.apiKey
-    if (config.seamEventsPollIntervalMs > 0 && pollKey !== undefined) {
+    if (config.seamEventsPollIntervalMs > 0 && config.seamApiKey !== undefined) {
       poller = createEventsPoller({
-        upstream: getUpstream(),
-        apiKey: pollKey,
+        upstream: upstream,
+        apiKey: config.seamApiKey,
         intervalMs: config.seamEventsPollIntervalMs,
         onSessionDeleted: (event) => events.sessionEnded(event),
         logger,
@@ -852,7 +716,7 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       })
       poller.start()
     }
-    logger.info({ url, sandbox: sandbox !== undefined, poller: poller !== undefined }, 'gateway listening')
+    logger.info({ url, poller: poller !== undefined }, 'gateway listening')
     return url
   }
 
@@ -877,7 +741,6 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
       await metricsServer?.close()
       events.close()
       await bus.close()
-      await sandbox?.stop()
     })()
     return stopping
   }
@@ -885,26 +748,11 @@ export function createGateway(initialConfig: Config, options: GatewayOptions = {
   return {
     start,
     stop,
-    fetch: (request) => Promise.resolve(yoga.fetch(request)),
     get url() {
       return url
     },
     get metricsUrl() {
       return metricsUrl
-    },
-    get sandbox() {
-      return sandbox
-    },
-    get poller() {
-      return poller
-    },
-    get config() {
-      return config
-    },
-    principalCache,
-    logger,
-    get demo() {
-      return demo
     },
   }
 }
