@@ -11,7 +11,7 @@ import type { ClientSessionPrincipal } from '../src/auth/principal.js'
 import { createPrincipalCache, hashCredential } from '../src/auth/principal-cache.js'
 import { createMemoryBus } from '../src/events/bus.js'
 import { createSessionEvents, type SessionEndedEvent } from '../src/events/session-events.js'
-import { createSocketRegistry } from '../src/events/socket-registry.js'
+import { createSocketRegistry } from '../src/ws/socket-registry.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,

@@ -196,3 +196,15 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     },
   }
 }
+
+/**
+ * Claims on `bus`, or on `local` whenever `bus` fails (Redis away): this instance then still dedupes
+ * what it sees itself.
+ */
+export function claimWithLocalFallback(bus: EventBus, local: EventBus, logger: Logger) {
+  return (key: string, ttlMs: number): Promise<boolean> =>
+    bus.claim(key, ttlMs).catch((error: unknown) => {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'claim failed; local only')
+      return local.claim(key, ttlMs)
+    })
+}

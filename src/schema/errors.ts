@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql'
-import { createGraphQLError, type Plugin, maskError as yogaMaskError } from 'graphql-yoga'
+import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga'
 import { UpstreamError } from '../upstream/errors.js'
 
 /** The code of a request-level error (no resolver threw it), from the HTTP status Yoga gave it. */
@@ -58,18 +58,4 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     })
   }
   return masked
-}
-
-/** Counts every error a result carries by its `extensions.code` (metrics), on every transport. */
-export function useErrorCodeMetrics(count: (code: string) => void): Plugin {
-  const countResult = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => {
-    for (const error of result.errors ?? []) count(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
-  }
-  return {
-    onResultProcess({ result }) {
-      for (const item of Array.isArray(result) ? result : [result]) {
-        if (item !== null && typeof item === 'object' && 'errors' in item) countResult(item as never)
-      }
-    },
-  }
 }
