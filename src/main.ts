@@ -24,17 +24,8 @@ async function main() {
     createApp(sandbox?.config ?? config, { logger, ...(sandbox && { graphiql: sandbox.graphiql }) }),
   )
   const url = await app.start()
-  sandbox?.deliverWebhooksTo(url)
-  process.stdout.write(
-    banner({
-      url,
-      metricsUrl: app.metricsUrl,
-      metricsBehindToken: config.metricsToken !== undefined,
-      upstream: sandbox?.upstream ?? String(config.seamEndpoint),
-      ...(sandbox && { extra: sandbox.bannerLines(url) }),
-    }),
-  )
-
+  // Listening: a signal from now on stops gracefully. The handlers are in place before the banner,
+  // which is what an operator (or a test) waits for before it may send one.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -46,6 +37,17 @@ async function main() {
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
+
+  sandbox?.deliverWebhooksTo(url)
+  process.stdout.write(
+    banner({
+      url,
+      metricsUrl: app.metricsUrl,
+      metricsBehindToken: config.metricsToken !== undefined,
+      upstream: sandbox?.upstream ?? String(config.seamEndpoint),
+      ...(sandbox && { extra: sandbox.bannerLines(url) }),
+    }),
+  )
 }
 
 /** Runs `build`; a configuration value that cannot be used ends the process with its message. */
