@@ -1,31 +1,31 @@
-import type { Gateway } from './gateway.js'
+/** What the start banner shows. */
+export interface BannerInfo {
+  /** The gateway's base URL. */
+  url: string
+  /** Where `/metrics` is served. */
+  metricsUrl: string
+  /** True when `/metrics` is on the public port, behind METRICS_TOKEN. */
+  metricsBehindToken: boolean
+  /** Where the gateway's Seam is: its URL, or what stands in for it. */
+  upstream: string
+  /** Lines that follow the upstream's (such as demo credentials and a first request). */
+  extra?: string[]
+}
 
-/** The start banner: where to go, and in sandbox mode, what to paste. */
-export function banner(gateway: Gateway, url: string): string {
-  const lines = ['', `Seam GraphQL Gateway listening on ${url}`, `  GraphiQL:  ${url}/graphql`]
-  const demo = gateway.demo
-  if (demo !== undefined) {
-    lines.push(
-      `  Upstream:  embedded Seam sandbox at ${gateway.config.seamEndpoint} (no Seam account, no network)`,
-      '',
-      `  Sandbox API key (workspace):   ${demo.apiKey}`,
-      `  Demo client session token:     ${demo.clientSessionToken}`,
-      '',
-      '  Try it:',
-      `    curl -s ${url}/graphql -H 'content-type: application/json' \\`,
-      `      -H 'authorization: Bearer ${demo.clientSessionToken}' \\`,
-      `      -d '{"query":"{ viewer { kind clientSession { devices { nodes { deviceId displayName } } } } }"}'`,
-      '',
-      '  GraphiQL opens with this query and the demo token in its headers: press run.',
-    )
-  } else {
-    lines.push(`  Upstream:  ${gateway.config.seamEndpoint}`)
-  }
+/** The start banner: where to go, and what to try first. */
+export function banner(info: BannerInfo): string {
+  const { url } = info
+  const lines = [
+    '',
+    `Seam GraphQL Gateway listening on ${url}`,
+    `  GraphiQL:  ${url}/graphql`,
+    `  Upstream:  ${info.upstream}`,
+    ...(info.extra ?? []),
+  ]
   // The metrics listener is loopback-only by default; behind METRICS_TOKEN they share the public port.
-  const metrics =
-    gateway.config.metricsToken === undefined
-      ? gateway.metricsUrl
-      : `${gateway.metricsUrl} (Authorization: Bearer <METRICS_TOKEN>)`
+  const metrics = info.metricsBehindToken
+    ? `${info.metricsUrl} (Authorization: Bearer <METRICS_TOKEN>)`
+    : info.metricsUrl
   lines.push('', `  Health: ${url}/health   Ready: ${url}/ready   Metrics: ${metrics}`, '')
   return `${lines.join('\n')}\n`
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { type DocumentNode, parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
 import { createClientPool, graphqlWsUrl, queryWs, sleep, subscribeWs, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 import { metricsUrlOf } from './helpers/metrics.js'
@@ -76,8 +76,7 @@ async function upstreamCalls(url: string): Promise<number> {
 }
 
 /** Client sessions in the sandbox's store. */
-const sessionCount = (t: TestGateway) =>
-  getFakeStore(t.gateway.sandbox!.fake).getState().client_sessions.length
+const sessionCount = (t: TestGateway) => getFakeStore(t.sandbox!.fake).getState().client_sessions.length
 
 /** Asserts that a response repeats no secret and shows nothing of the upstream. */
 function expectNothingLeaked(text: string, secrets: string[] = []) {

@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import {
   ClientSessionDeletedDocument,
   ClientSessionDocument,
@@ -59,7 +59,7 @@ const UNKNOWN_CREDENTIAL = {
 
 let sandbox: Sandbox
 let overSharing: OverSharingUpstream
-const gateways = {} as Record<Upstream, { gateway: Gateway; url: string }>
+const gateways = {} as Record<Upstream, { gateway: App; url: string }>
 let headers: Record<Caller, Record<string, string>>
 let ids: Ids
 /** What each caller may list, read from the sandbox's store (not from any gateway), sorted. */
@@ -76,7 +76,7 @@ beforeAll(async () => {
     [HONEST, sandbox.url],
     [OVER_SHARING, overSharing.url],
   ] as const) {
-    const gateway = createGateway(
+    const gateway = createApp(
       testConfig({
         SEAM_ENDPOINT: endpoint,
         // Both hand out the same cursor for the same page, so their answers compare byte for byte.

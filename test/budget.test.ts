@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import {
   ClientSessionDevicesScreenDocument,
   TwinDeviceListsDocument,
@@ -19,14 +19,14 @@ const API_KEY = { authorization: 'Bearer seam_apikey1_token' }
 
 let sandbox: Sandbox
 let proxy: CountingProxy
-let gateway: Gateway
+let gateway: App
 let url: string
 let sessionToken: string
 
 beforeAll(async () => {
   sandbox = await createSandbox()
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url }))
+  gateway = createApp(testConfig({ SEAM_ENDPOINT: proxy.url }))
   url = await gateway.start()
   for (let i = 0; i < SESSIONS; i++) {
     const response = await fetch(`${sandbox.url}/client_sessions/create`, {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { createConnectionLimits } from '../src/auth/connection-limits.js'
 import type { Principal } from '../src/auth/principal.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import {
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
@@ -258,7 +258,7 @@ describe('MAX_CONNECTIONS_PER_PRINCIPAL: connections open at once with one crede
   })
 
   it('holds an API key to the same cap over both transports', async () => {
-    const key = issueApiKey(gw.gateway.sandbox!, 'seam_connlimit')
+    const key = issueApiKey(gw.sandbox!, 'seam_connlimit')
     await accepted(clients.openWs(gw.url, { authorization: `Bearer ${key}` }))
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
     expect((await openSse(gw.url, bearer(key))).status).toBe(200)
@@ -423,7 +423,7 @@ describe('MAX_CONNECTIONS_PER_ADDRESS: connections open at once from one client 
   })
 
   it('gives back the places of a credential Seam refuses on re-validation', async () => {
-    const sandbox = gw.gateway.sandbox!
+    const sandbox = gw.sandbox!
     const revoked = issueApiKey(sandbox, 'seam_connlimit')
     const revokedSockets = [1, 2].map(() => clients.openWs(gw.url, { authorization: `Bearer ${revoked}` }))
     for (const socket of revokedSockets) await accepted(socket)

@@ -8,9 +8,10 @@ import {
   parse,
 } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, EXAMPLE_QUERY, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { EXAMPLE_QUERY } from '../sandbox/embedded.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { schema } from '../src/schema/index.js'
 import { WorkspaceDashboardDocument } from './generated/graphql.js'
 import { createClientPool, sleep, subscribeWs, waitFor } from './helpers/clients.js'
@@ -71,7 +72,7 @@ const refusal = (cost: string, limit = '100,000') => ({
 
 let sandbox: Sandbox
 let proxy: CountingProxy
-let gateway: Gateway
+let gateway: App
 let url: string
 /** A browser's credential: a client session token for John's account. */
 let browser: Record<string, string>
@@ -89,7 +90,7 @@ beforeAll(async () => {
     })
   }
   proxy = await startCountingProxy(sandbox.url)
-  gateway = createGateway(testConfig({ SEAM_ENDPOINT: proxy.url }))
+  gateway = createApp(testConfig({ SEAM_ENDPOINT: proxy.url }))
   url = await gateway.start()
   const response = await fetch(`${sandbox.url}/client_sessions/create`, {
     method: 'POST',

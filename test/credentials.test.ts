@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import {
   CreateClientSessionDocument,
   DevicesDocument,
@@ -117,7 +117,7 @@ describe('accepted credentials', () => {
         viewer: {
           kind: 'CLIENT_SESSION',
           workspaceId: 'seed_workspace_1',
-          clientSession: { clientSessionId: t.gateway.demo!.clientSessionId },
+          clientSession: { clientSessionId: t.demo!.clientSessionId },
         },
       },
     })
@@ -207,7 +207,7 @@ describe('credentials that were once good, or never were', () => {
       bearer(t.apiKey),
     )
     const { clientSessionId, token } = created.body.data!.createClientSession.clientSession
-    const store = getFakeStore(t.gateway.sandbox!.fake)
+    const store = getFakeStore(t.sandbox!.fake)
     store.setState({
       client_sessions: store
         .getState()
@@ -231,13 +231,13 @@ describe('credentials that were once good, or never were', () => {
     // session as it is, its expires_at a minute ago.
     let sandbox: Sandbox | undefined
     let upstream: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
-    let gateway: Gateway | undefined
+    let gateway: App | undefined
     let url: string
 
     beforeAll(async () => {
       sandbox = await createSandbox()
       upstream = await startFaultyUpstream(sandbox.url)
-      gateway = createGateway(testConfig({ SEAM_ENDPOINT: upstream.url }))
+      gateway = createApp(testConfig({ SEAM_ENDPOINT: upstream.url }))
       url = await gateway.start()
     })
 

@@ -8,8 +8,8 @@ import { type GraphQLFieldConfig, GraphQLObjectType, GraphQLSchema, GraphQLStrin
 import { describe, expect, it } from 'vitest'
 import type { Principal } from '../src/auth/principal.js'
 import { Topics } from '../src/events/topics.js'
+import { createEventExecution } from '../src/graphql/event-execution.js'
 import type { GatewayContext } from '../src/schema/context.js'
-import { createEventExecution } from '../src/schema/fresh-context-per-event.js'
 
 type Event = { id: string }
 

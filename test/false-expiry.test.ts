@@ -3,15 +3,15 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { updateClientSession } from '../sandbox/client-session-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import type { ClientSessionPrincipal } from '../src/auth/principal.js'
 import { createPrincipalCache, hashCredential } from '../src/auth/principal-cache.js'
 import { createSessionEvents, type SessionEndedEvent } from '../src/events/session-events.js'
 import { createMemorySharedState } from '../src/events/shared-state.js'
-import { createSocketRegistry } from '../src/events/socket-registry.js'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { updateClientSession } from '../src/sandbox/client-session-store.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSocketRegistry } from '../src/ws/socket-registry.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
@@ -207,7 +207,7 @@ describe('one instance', () => {
 
     // Extended in Seam's store: the gateway is told nothing.
     const extendedTo = inMs(3_600_000)
-    updateClientSession(getFakeStore(gw.gateway.sandbox!.fake), session.clientSessionId, (stored) => ({
+    updateClientSession(getFakeStore(gw.sandbox!.fake), session.clientSessionId, (stored) => ({
       ...stored,
       expires_at: extendedTo,
     }))
@@ -240,7 +240,7 @@ describe('one instance', () => {
     // At once, before any cache entry could expire.
     await expectRefused(gw.url, session)
     await waitFor(() => socket.closes.length > 0, 'the socket to close')
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     await roundTrip(workspaceSocket)
 
     expect(workspace).toEqual({
@@ -267,7 +267,7 @@ describe('one instance', () => {
     await endThrough(gw.url, session, 'delete')
     await expectRefused(gw.url, session)
     await waitFor(() => workspace.results.length === 2, 'the deletion')
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     await roundTrip(workspaceSocket)
 
     expect(workspace).toEqual({
@@ -296,7 +296,7 @@ describe('one instance', () => {
     await untilOpenSubscriptions(gw.url, 4)
 
     await endThrough(gw.url, session, 'delete')
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     await waitFor(() => overSse.results.length > 0, 'the event over SSE')
     await roundTrip(workspaceSocket)
 
@@ -312,8 +312,8 @@ describe('two instances over Redis', () => {
   let redis: TestRedis
   let sandbox: Sandbox
   let proxy: CountingProxy
-  let a: Gateway
-  let b: Gateway
+  let a: App
+  let b: App
   let urlA: string
   let urlB: string
 
@@ -331,8 +331,8 @@ describe('two instances over Redis', () => {
         REDIS_KEY_PREFIX: prefix,
         SHUTDOWN_GRACE_MS: '500',
       })
-    a = createGateway(config('0'))
-    b = createGateway(config('0'))
+    a = createApp(config('0'))
+    b = createApp(config('0'))
     urlA = await a.start()
     urlB = await b.start()
     for (const url of [urlA, urlB]) {

@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { execute } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
 import { type OverSharingUpstream, startOverSharingUpstream } from './helpers/over-sharing-upstream.js'
@@ -37,7 +37,7 @@ const PAGE = parse(`
 
 let sandbox: Sandbox
 let overSharing: OverSharingUpstream
-const gateways = {} as Record<Upstream, { gateway: Gateway; url: string }>
+const gateways = {} as Record<Upstream, { gateway: App; url: string }>
 let lateToken: string
 /** Every device of workspace 1, in Seam's order. */
 let workspaceDevices: string[]
@@ -49,7 +49,7 @@ beforeAll(async () => {
     [HONEST, sandbox.url],
     [OVER_SHARING, overSharing.url],
   ] as const) {
-    const gateway = createGateway(
+    const gateway = createApp(
       testConfig({
         SEAM_ENDPOINT: endpoint,
         CURSOR_SECRET: 'hidden-items-paging-cursor-secret',

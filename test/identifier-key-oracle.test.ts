@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
@@ -47,7 +47,7 @@ type Upstream = (typeof UPSTREAMS)[number]
 let sandbox: Sandbox
 let overSharing: OverSharingUpstream
 /** Per upstream: a gateway, and a counting proxy between it and its upstream. */
-const through = {} as Record<Upstream, { gateway: Gateway; url: string; proxy: CountingProxy }>
+const through = {} as Record<Upstream, { gateway: App; url: string; proxy: CountingProxy }>
 
 beforeAll(async () => {
   sandbox = await createSandbox()
@@ -57,7 +57,7 @@ beforeAll(async () => {
     [OVER_SHARING, overSharing.url],
   ] as const) {
     const proxy = await startCountingProxy(endpoint)
-    const gateway = createGateway(
+    const gateway = createApp(
       testConfig({
         SEAM_ENDPOINT: proxy.url,
         RATE_LIMIT_PER_MINUTE: '0',

@@ -1,7 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
 import { CreateClientSessionDocument } from './generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 
@@ -39,7 +39,7 @@ let manyAccountsToken: string
 
 beforeAll(async () => {
   t = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '0' })
-  const store = getFakeStore(t.gateway.sandbox!.fake)
+  const store = getFakeStore(t.sandbox!.fake)
   const state = store.getState()
   const account = state.connected_accounts.find(
     (a) => a.connected_account_id === 'john_connected_account_id',

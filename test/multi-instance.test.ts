@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'svix'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
@@ -28,13 +28,13 @@ const PREFIX = `test-${randomBytes(4).toString('hex')}:`
 let redis: TestRedis
 let sandbox: Sandbox
 let proxy: CountingProxy
-const gateways: Gateway[] = []
+const gateways: App[] = []
 let a: string
 let b: string
 const pool = createClientPool()
 
-async function startInstance(env: Record<string, string> = {}): Promise<{ gateway: Gateway; url: string }> {
-  const gateway = createGateway(
+async function startInstance(env: Record<string, string> = {}): Promise<{ gateway: App; url: string }> {
+  const gateway = createApp(
     testConfig({
       SEAM_ENDPOINT: proxy.url,
       SEAM_API_KEY: API_KEY,

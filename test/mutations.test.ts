@@ -1,6 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
+import { type FakeStore, getFakeStore } from '../sandbox/fake-store.js'
 import {
   ClientSessionsDocument,
   CreateClientSessionDocument,
@@ -46,7 +46,7 @@ const workspace = () => bearer(t.apiKey)
 
 beforeAll(async () => {
   t = await startTestGateway()
-  store = getFakeStore(t.gateway.sandbox!.fake)
+  store = getFakeStore(t.sandbox!.fake)
 })
 
 afterAll(async () => {

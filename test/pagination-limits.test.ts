@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { type FakeStore, getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { bearer, testConfig } from './helpers/gateway.js'
@@ -36,7 +36,7 @@ const document = (query: string) => parse(query) as TypedDocumentNode<Data, Reco
 let sandbox: Sandbox
 let store: FakeStore
 let proxy: CountingProxy
-const gateways: Gateway[] = []
+const gateways: App[] = []
 /** Instances A and B share a cursor secret; C has another. */
 let a: string
 let b: string
@@ -45,7 +45,7 @@ let c: string
 let everyDevice: string[]
 
 async function startInstance(env: Record<string, string>): Promise<string> {
-  const gateway = createGateway(
+  const gateway = createApp(
     testConfig({
       SEAM_ENDPOINT: proxy.url,
       RATE_LIMIT_PER_MINUTE: '0',

@@ -18,7 +18,7 @@ afterAll(() => t?.stop())
 
 /** Sets the fake's simulated outage of workspace 1 to these routes (none ends it). */
 async function simulateOutage(routes: string[]) {
-  const response = await fetch(`${t.gateway.sandbox!.url}/_fake/simulate_workspace_outage`, {
+  const response = await fetch(`${t.sandbox!.url}/_fake/simulate_workspace_outage`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ workspace_id: 'seed_workspace_1', routes }),

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { Webhook } from 'svix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { type FakeStore, getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { CreateClientSessionDocument, ViewerDocument } from './generated/graphql.js'
 import { sleep } from './helpers/clients.js'
 import { execute } from './helpers/execute.js'
@@ -26,7 +26,7 @@ const REFUSED = {
 }
 
 /** `seam_upstream_requests_total` of one route with status 200 (0 before the first such call). */
-async function lookups(gateway: Gateway, route: string): Promise<number> {
+async function lookups(gateway: App, route: string): Promise<number> {
   const line = new RegExp(`^seam_upstream_requests_total\\{route="${route}",status="200"\\} (\\d+)$`, 'm')
   return Number(line.exec(await readMetrics(gateway))?.[1] ?? 0)
 }
@@ -49,7 +49,7 @@ describe(`cached principals expire after PRINCIPAL_CACHE_TTL_MS (${TTL_MS} ms)`,
 
   beforeAll(async () => {
     t = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: String(TTL_MS) })
-    store = getFakeStore(t.gateway.sandbox!.fake)
+    store = getFakeStore(t.sandbox!.fake)
   })
 
   afterAll(async () => {
@@ -120,13 +120,13 @@ describe("an ended session's tombstone", () => {
   const secret = `whsec_${randomBytes(24).toString('base64')}`
   let sandbox: Sandbox
   let upstream: HeldUpstream
-  let gateway: Gateway
+  let gateway: App
   let url: string
 
   beforeAll(async () => {
     sandbox = await createSandbox()
     upstream = await startHeldUpstream(sandbox.url)
-    gateway = createGateway(testConfig({ SEAM_ENDPOINT: upstream.url, SEAM_WEBHOOK_SECRET: secret }))
+    gateway = createApp(testConfig({ SEAM_ENDPOINT: upstream.url, SEAM_WEBHOOK_SECRET: secret }))
     url = await gateway.start()
   })
 

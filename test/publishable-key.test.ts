@@ -1,8 +1,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { execute } from './helpers/execute.js'
 import { startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, testConfig } from './helpers/gateway.js'
@@ -47,7 +47,7 @@ const READ_SESSION = parse(
 
 let sandbox: Sandbox
 let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>
-let gateway: Gateway
+let gateway: App
 let url: string
 
 /** Creates a session in the sandbox with the API key, as a backend would. */
@@ -66,7 +66,7 @@ const readSession = async (id: string) => (await execute(url, READ_SESSION, { id
 beforeAll(async () => {
   sandbox = await createSandbox()
   upstream = await startFaultyUpstream(sandbox.url)
-  gateway = createGateway(testConfig({ SEAM_ENDPOINT: upstream.url, RATE_LIMIT_PER_MINUTE: '0' }))
+  gateway = createApp(testConfig({ SEAM_ENDPOINT: upstream.url, RATE_LIMIT_PER_MINUTE: '0' }))
   url = await gateway.start()
 })
 

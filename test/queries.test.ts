@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FakeStore, getFakeStore } from '../src/sandbox/fake-store.js'
+import { type FakeStore, getFakeStore } from '../sandbox/fake-store.js'
 import {
   ClientSessionDocument,
   ClientSessionsDocument,
@@ -71,7 +71,7 @@ let anonymousSessionId: string
 
 beforeAll(async () => {
   t = await startTestGateway()
-  store = getFakeStore(t.gateway.sandbox!.fake)
+  store = getFakeStore(t.sandbox!.fake)
   const created = await t.execute(
     CreateClientSessionDocument,
     { input: { userIdentifierKey: 'jane-queries', connectedAccountIds: ['jane_connected_account_id'] } },
@@ -255,7 +255,7 @@ describe('clientSessions', () => {
       data: {
         clientSessions: [
           row(JOHN_SESSION_ID),
-          row(t.gateway.demo!.clientSessionId),
+          row(t.demo!.clientSessionId),
           row(jane.clientSessionId),
           row(anonymousSessionId),
         ],
@@ -706,7 +706,7 @@ describe('devices pagination over many Seam pages', () => {
 
   beforeAll(async () => {
     g = await startTestGateway()
-    const fakeStore = getFakeStore(g.gateway.sandbox!.fake)
+    const fakeStore = getFakeStore(g.sandbox!.fake)
     const template = fakeStore.getState().devices.find((d) => d.device_id === 'august_device_1')!
     const extra = Array.from({ length: 30 }, (_, i) => ({
       ...template,
@@ -799,7 +799,7 @@ describe('not yours looks exactly like not there', () => {
       `200 ${JSON.stringify(notFoundBody('device', 'Device', 'schlage_device_id'))}`,
     )
 
-    const fakeStore = getFakeStore(g.gateway.sandbox!.fake)
+    const fakeStore = getFakeStore(g.sandbox!.fake)
     const state = fakeStore.getState()
     fakeStore.setState({
       devices: state.devices.filter((d) => d.device_id !== 'schlage_device_id'),

@@ -3,9 +3,9 @@ import { request } from 'node:http'
 import { createClient } from 'graphql-ws'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { type CloseRecord, graphqlWsUrl, sleep, waitFor } from './helpers/clients.js'
 import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { startTestGateway, type TestGateway, testConfig } from './helpers/gateway.js'
@@ -223,7 +223,7 @@ describe('TRUST_PROXY=1: the client address is the one the trusted proxy appende
   })
 
   it('allows one sign-in per operation: aliases do not multiply sign-ins', async () => {
-    const sessions = () => getFakeStore(t.gateway.sandbox!.fake).getState().client_sessions.length
+    const sessions = () => getFakeStore(t.sandbox!.fake).getState().client_sessions.length
     const before = sessions()
     const aliased = await postFrom(
       '127.0.0.1',
@@ -259,7 +259,7 @@ describe('API keys: a budget per key, not per workspace (RATE_LIMIT_PER_MINUTE=3
   beforeAll(async () => {
     t = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '3' })
     // A second key of workspace 1, as a partner backend would hold beside the first.
-    const state = getFakeStore(t.gateway.sandbox!.fake).getState() as unknown as {
+    const state = getFakeStore(t.sandbox!.fake).getState() as unknown as {
       addApiKey(params: { workspace_id: string; token: string }): unknown
     }
     state.addApiKey({ workspace_id: 'seed_workspace_1', token: SECOND_KEY })
@@ -281,12 +281,12 @@ describe('API keys: a budget per key, not per workspace (RATE_LIMIT_PER_MINUTE=3
 describe('unknown credentials: one lookup each, and a budget per address before any lookup', () => {
   let sandbox: Sandbox
   let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>
-  const gateways: Gateway[] = []
+  const gateways: App[] = []
   const sockets: Array<ReturnType<typeof createClient>> = []
 
   /** A gateway on the counting upstream, with its own address budget. */
   async function gatewayOnUpstream(env: Record<string, string> = {}): Promise<string> {
-    const gateway = createGateway(
+    const gateway = createApp(
       testConfig({
         SEAM_ENDPOINT: upstream.url,
         SHUTDOWN_GRACE_MS: '500',

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { sleep, waitFor } from './helpers/clients.js'
 import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, testConfig } from './helpers/gateway.js'
@@ -24,13 +24,13 @@ const ALL_DEVICES = [
 
 let sandbox: Sandbox | undefined
 let proxy: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
-let gateway: Gateway | undefined
+let gateway: App | undefined
 let url: string
 
 beforeAll(async () => {
   sandbox = await createSandbox({ port: 0 })
   proxy = await startFaultyUpstream(sandbox.url)
-  gateway = createGateway(
+  gateway = createApp(
     testConfig({
       SEAM_ENDPOINT: proxy.url,
       UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
@@ -154,12 +154,12 @@ describe('a client that goes away', () => {
 describe('circuit breaker', () => {
   // Each test opens the circuit of its own gateway: the breaker is per upstream client, so no test
   // starts where another left it.
-  let own: Gateway | undefined
+  let own: App | undefined
   let ownUrl: string
 
   beforeEach(async () => {
     proxy!.reset()
-    own = createGateway(
+    own = createApp(
       testConfig({
         SEAM_ENDPOINT: proxy!.url,
         UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
@@ -100,7 +100,7 @@ describe('a credential revoked at Seam while its connections are open', () => {
   })
 
   it('closes the revoked API key’s socket with 4403 and ends its SSE stream within 2×TTL; another key’s stay', async () => {
-    const sandbox = gw.gateway.sandbox!
+    const sandbox = gw.sandbox!
     const revoked = issueApiKey(sandbox, 'seam_revalidation')
     const healthy = issueApiKey(sandbox, 'seam_revalidation')
     const revokedSocket = clients.openWs(gw.url, { authorization: `Bearer ${revoked}` })
@@ -152,7 +152,7 @@ describe('a credential revoked at Seam while its connections are open', () => {
   })
 
   it('closes the socket of a session deleted at Seam without any event with 4403, and ends its SSE stream', async () => {
-    const sandbox = gw.gateway.sandbox!
+    const sandbox = gw.sandbox!
     const session = await createSession(gw, 'revalidation-forgotten')
     const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
     const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})

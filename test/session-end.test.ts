@@ -1,6 +1,6 @@
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   type ClientSessionDeletedSubscription,
@@ -477,7 +477,7 @@ describe('exactly once across sources', () => {
         body: { data: { [mutationName]: { clientSessionId: session.clientSessionId } } },
       })
       // Every other report there is to come (the webhook, a poll of /events/list) has been handled.
-      await gw.gateway.sandbox!.drainWebhooks()
+      await gw.sandbox!.drainWebhooks()
       await nextPollHandled(gw)
       await waitFor(() => overSse.results.length > 0, 'the event over SSE')
       await roundTrip(workspaceSocket)
@@ -565,7 +565,7 @@ describe('subscription cap per socket', () => {
     )
     // Seam's webhooks for both deletions have landed and were dropped as repeats: nothing else
     // was published (the socket is full, so no round trip on it).
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     expect(await metricsSince(gw, before)).toEqual({
       ...NO_METRICS,
       mutation: 2,
@@ -609,7 +609,7 @@ describe('a long subscription', () => {
       expect(deleted.status).toBe(200)
       await waitFor(() => workspace.results.length > index, `event ${index + 1} to arrive`)
     }
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     await roundTrip(socket)
 
     expect(workspace).toEqual({

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
 import { CreateClientSessionDocument, DeleteClientSessionDocument } from './generated/graphql.js'
 import { graphqlWsUrl, sleep, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
@@ -29,7 +29,7 @@ const sockets: WebSocket[] = []
 
 beforeAll(async () => {
   t = await startTestGateway({ RATE_LIMIT_PER_MINUTE: '0' })
-  const store = getFakeStore(t.gateway.sandbox!.fake)
+  const store = getFakeStore(t.sandbox!.fake)
   const state = store.getState()
   const account = state.connected_accounts.find(
     (a) => a.connected_account_id === 'john_connected_account_id',

@@ -2,8 +2,8 @@ import { connect } from 'node:net'
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import { ClientSessionDeletedDocument, ViewerDocument } from './generated/graphql.js'
 import { createClientPool, subscribeWs, waitFor } from './helpers/clients.js'
 import { execute } from './helpers/execute.js'
@@ -34,7 +34,7 @@ const MARGIN_MS = 5000
 let sandbox: Sandbox
 let upstream: HeldUpstream
 const pool = createClientPool()
-const started: Gateway[] = []
+const started: App[] = []
 
 beforeAll(async () => {
   sandbox = await createSandbox()
@@ -50,8 +50,8 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((gateway) => gateway.stop()))
 })
 
-async function startGateway(shutdownGraceMs: number): Promise<{ gateway: Gateway; url: string }> {
-  const gateway = createGateway(
+async function startGateway(shutdownGraceMs: number): Promise<{ gateway: App; url: string }> {
+  const gateway = createApp(
     testConfig({ SEAM_ENDPOINT: upstream.url, SHUTDOWN_GRACE_MS: String(shutdownGraceMs) }),
   )
   started.push(gateway)

@@ -134,7 +134,7 @@ describe('queries over graphql-ws', () => {
         viewer: {
           kind: 'CLIENT_SESSION',
           workspaceId: WORKSPACE_ID,
-          clientSession: { clientSessionId: gw.gateway.demo!.clientSessionId },
+          clientSession: { clientSessionId: gw.demo!.clientSessionId },
         },
       },
     })
@@ -147,7 +147,7 @@ describe('queries over graphql-ws', () => {
         viewer: {
           kind: 'CLIENT_SESSION',
           workspaceId: WORKSPACE_ID,
-          clientSession: { clientSessionId: gw.gateway.demo!.clientSessionId },
+          clientSession: { clientSessionId: gw.demo!.clientSessionId },
         },
       },
     })
@@ -216,7 +216,7 @@ describe('clientSessionDeleted over graphql-ws', () => {
       await waitFor(() => own.completed && workspace.results.length > 0, 'both subscribers to hear of it')
       // The sandbox also delivers a signed client_session.deleted webhook for a deletion: it has
       // landed, and was dropped as a repeat, once this resolves.
-      await gw.gateway.sandbox!.drainWebhooks()
+      await gw.sandbox!.drainWebhooks()
       expect((await verifiedWebhookEvents()) - webhooksBefore).toBe(webhooks)
       expect((await duplicatesDropped()) - droppedBefore).toBe(webhooks)
       const last = await barrier(workspace)
@@ -286,7 +286,7 @@ describe('clientSessionDeleted over graphql-ws', () => {
       expect(response.status).toBe(200)
     }
     await waitFor(() => byUser.results.length > 0 && bySession.results.length > 0, 'the filtered events')
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     await barrier(all)
 
     expect(byUser).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: false })
@@ -424,7 +424,7 @@ describe('clientSessionDeleted over SSE', () => {
       'the SSE subscribers to hear of it',
     )
     // Seam's webhook for the deletion, the one other report of it, has landed and was dropped.
-    await gw.gateway.sandbox!.drainWebhooks()
+    await gw.sandbox!.drainWebhooks()
     expect((await duplicatesDropped()) - droppedBefore).toBe(1)
 
     expect(own).toEqual({ results: [endedEvent(session, 'DELETED')], errors: [], completed: true })

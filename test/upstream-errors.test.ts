@@ -1,9 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createGateway, type Gateway } from '../src/gateway.js'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
+import { type App, createApp } from '../src/app.js'
 import {
   ConnectedAccountDocument,
   CreateClientSessionDocument,
@@ -59,7 +59,7 @@ describe('on the embedded sandbox', () => {
 
   /** Sets the fake's simulated outage of workspace 1 to these routes (none ends it). */
   async function simulateOutage(routes: string[]) {
-    const response = await fetch(`${t.gateway.sandbox!.url}/_fake/simulate_workspace_outage`, {
+    const response = await fetch(`${t.sandbox!.url}/_fake/simulate_workspace_outage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ workspace_id: 'seed_workspace_1', routes }),
@@ -74,7 +74,7 @@ describe('on the embedded sandbox', () => {
         const { status, body, text } = await t.execute(DevicesDocument, {}, headers)
         expect(status).toBe(200)
         expect(body).toEqual(devicesError('UPSTREAM_UNAVAILABLE', 'Seam is unavailable', expect.any(String)))
-        expectNothingLeaked(text, [API_KEY, JOHN_TOKEN, t.gateway.sandbox!.url])
+        expectNothingLeaked(text, [API_KEY, JOHN_TOKEN, t.sandbox!.url])
       }
       // Routes that are up keep working.
       const viewer = await t.execute(ViewerDocument, {}, bearer(API_KEY))
@@ -90,7 +90,7 @@ describe('on the embedded sandbox', () => {
 
   it("turns Seam's invalid_input into BAD_USER_INPUT with Seam's own message", async () => {
     // What Seam itself says about this input.
-    const direct = await fetch(`${t.gateway.sandbox!.url}/devices/list`, {
+    const direct = await fetch(`${t.sandbox!.url}/devices/list`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(API_KEY) },
       body: JSON.stringify({ device_types: ['not_a_device_type'] }),
@@ -107,12 +107,12 @@ describe('on the embedded sandbox', () => {
     )
     expect(status).toBe(200)
     expect(body).toEqual(devicesError('BAD_USER_INPUT', seamError.message, expect.any(String)))
-    expectNothingLeaked(text, [API_KEY, t.gateway.sandbox!.url])
+    expectNothingLeaked(text, [API_KEY, t.sandbox!.url])
   })
 
   it("masks an unexpected exception as INTERNAL_SERVER_ERROR with Yoga's generic message", async () => {
     // Seam's shape says a connected account has created_at; without it the resolver throws a plain Error.
-    const store = getFakeStore(t.gateway.sandbox!.fake)
+    const store = getFakeStore(t.sandbox!.fake)
     store.setState({
       connected_accounts: store
         .getState()
@@ -147,13 +147,13 @@ describe('on a faulty upstream', () => {
   const TIMEOUT_MS = 300
   let sandbox: Sandbox | undefined
   let upstream: Awaited<ReturnType<typeof startFaultyUpstream>> | undefined
-  let gateway: Gateway | undefined
+  let gateway: App | undefined
   let url: string
 
   beforeAll(async () => {
     sandbox = await createSandbox({ port: 0 })
     upstream = await startFaultyUpstream(sandbox.url)
-    gateway = createGateway(
+    gateway = createApp(
       testConfig({
         SEAM_ENDPOINT: upstream.url,
         UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),

@@ -5,8 +5,8 @@ import { type Client, createClient } from 'graphql-ws'
 import { Webhook } from 'svix'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox } from '../src/sandbox/sandbox.js'
+import { getFakeStore } from '../sandbox/fake-store.js'
+import { createSandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   type ClientSessionDeletedSubscription,
@@ -60,7 +60,7 @@ async function createSession(): Promise<Session> {
 
 /** Removes a session from the fake's store without any event: Seam has forgotten it, nobody told us. */
 function forgetUpstream(session: Session): void {
-  const store = getFakeStore(gw.gateway.sandbox!.fake)
+  const store = getFakeStore(gw.sandbox!.fake)
   store.setState({
     client_sessions: store
       .getState()

@@ -1,12 +1,13 @@
 /**
- * A gateway process for the benchmarks: `createGateway(loadConfig(process.env))`, exactly as
+ * A gateway process for the benchmarks: `createApp(loadConfig(process.env))`, exactly as
  * `src/main.ts` builds it, plus IPC answers the benchmarks need from inside the process (heap and
  * CPU time), so that nothing in src/ has to expose them.
  *
  * Run with `--expose-gc` to make `heap` collect garbage before it measures.
  */
+
+import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
-import { createGateway } from '../../src/gateway.js'
 import { serveParent } from '../lib/child.js'
 
 /** What the gateway child reports once listening. */
@@ -31,7 +32,7 @@ async function collect(): Promise<void> {
 }
 
 await serveParent<GatewayInfo>(async () => {
-  const gateway = createGateway(loadConfig(process.env))
+  const gateway = createApp(loadConfig(process.env))
   const url = await gateway.start()
   return {
     info: { url, metricsUrl: gateway.metricsUrl },

@@ -9,8 +9,8 @@
  * accounts.
  */
 import { randomUUID } from 'node:crypto'
-import { getFakeStore } from '../../src/sandbox/fake-store.js'
-import { createSandbox } from '../../src/sandbox/sandbox.js'
+import { getFakeStore } from '../../sandbox/fake-store.js'
+import { createSandbox } from '../../sandbox/sandbox.js'
 import { startCountingProxy } from '../../test/helpers/counting-proxy.js'
 import { serveParent } from '../lib/child.js'
 

@@ -5,13 +5,13 @@ import type { ExpiryVerdict } from './session-events.js'
 
 /** Options of {@link createExpiryCheck}. */
 export interface ExpiryCheckOptions {
-  /** The process's upstream (made on first use). */
-  upstream: () => Upstream
+  /** The process's upstream. */
+  upstream: Upstream
   /**
    * The gateway's own workspace API key, when it has one: asks Seam about a session whose token the
    * gateway does not know.
    */
-  apiKey: () => string | undefined
+  apiKey: string | undefined
 }
 
 // Seam refusing a client session token: it is expired, revoked, deleted or was never issued.
@@ -43,8 +43,7 @@ export function createExpiryCheck(options: ExpiryCheckOptions) {
   }): Promise<ExpiryVerdict> => {
     if (session.token !== undefined) {
       try {
-        const { client_session } = await options
-          .upstream()
+        const { client_session } = await options.upstream
           .as({ kind: 'clientSessionToken', token: session.token })
           .call('/client_sessions/get', {})
         return verdictOf(client_session, session.clientSessionId)
@@ -53,13 +52,12 @@ export function createExpiryCheck(options: ExpiryCheckOptions) {
         return unconfirmed(error)
       }
     }
-    const apiKey = options.apiKey()
+    const { apiKey } = options
     if (apiKey === undefined) {
       return { kind: 'unconfirmed', reason: 'neither the session token nor an API key to ask Seam with' }
     }
     try {
-      const { client_session } = await options
-        .upstream()
+      const { client_session } = await options.upstream
         .as({ kind: 'apiKey', token: apiKey })
         .call('/client_sessions/get', { client_session_id: session.clientSessionId })
       return verdictOf(client_session, session.clientSessionId)

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
+import type { SocketRegistry } from '../ws/socket-registry.js'
 import { createMemorySharedState, type SharedState } from './shared-state.js'
-import type { SocketRegistry } from './socket-registry.js'
 import { Topics } from './topics.js'
 
 /** Why a client session ended. */

@@ -4,8 +4,8 @@ import type { SessionEndedInput } from './session-events.js'
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
-  /** The current `whsec_…` secret (read per delivery: the sandbox sets it at start). */
-  secret: () => string | undefined
+  /** The `whsec_…` secret of the webhook (`SEAM_WEBHOOK_SECRET`); without it every delivery gets a 503. */
+  secret: string | undefined
   /** Runs the event path for a `client_session.deleted` event. */
   onSessionDeleted: (event: SessionEndedInput) => Promise<unknown>
   /** Counts a delivery dropped as a repeat of an earlier `svix-id`. */
@@ -33,7 +33,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       response.headers.set('allow', 'POST')
       return response
     }
-    const secret = options.secret()
+    const { secret } = options
     if (secret === undefined) return json(503, { ok: false, error: 'SEAM_WEBHOOK_SECRET is not configured' })
 
     const svixId = request.headers.get('svix-id')

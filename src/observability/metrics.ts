@@ -1,16 +1,11 @@
-import { createHash, timingSafeEqual } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus'
-import type { Plugin } from 'graphql-yoga'
-import { collectDefaultMetrics, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import { KNOWN_ERROR_CODES } from '../contract/error-codes.js'
-import { errorBody } from '../contract/error-shaping.js'
 
 /**
- * Metrics exposure and the rule that keeps series bounded: no label value ever comes from a caller.
- * Operation names, paths, URLs and ids are not labels; the values that are (error codes, upstream
- * statuses) are folded into a fixed set, so whatever clients send, the number of series is fixed.
+ * Every metric of the gateway, and the rule that keeps series bounded: no label value ever comes
+ * from a caller. Operation names, paths, URLs and ids are not labels; the values that are (error
+ * codes, upstream statuses) are folded into a fixed set, so whatever clients send, the number of
+ * series is fixed. (Yoga's operation metrics join the same registry: `useOperationMetrics`.)
  */
 
 /** The `code` label of an error: one of {@link KNOWN_ERROR_CODES}, or `OTHER`. */
@@ -41,150 +36,100 @@ export const metricsText = (registry: Registry): Promise<string> =>
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
 
 /**
- * Yoga's and envelop's operation metrics, with only bounded labels: `operationType` (query,
- * mutation, subscription), the error `phase`, and the HTTP `method` and `statusCode`. Off:
- * `operationName`, the error `path` (aliases and list indexes), `url` (a GET's query string),
- * and the resolver labels. The plugin serves no endpoint: {@link startMetricsServer} or
- * {@link useMetricsBehindToken} do.
+ * Every metric of one app, in a registry of its own, so that several apps can live in one process
+ * (tests). Per app.
  */
-export function useOperationMetrics(registry: Registry): Plugin {
-  return usePrometheus({
-    endpoint: false,
+export function createMetrics() {
+  const registry = new Registry()
+  const registers = [registry]
+  const upstreamCalls = new Counter({
+    name: 'seam_upstream_requests_total',
+    help: 'Calls to Seam by route and status',
+    labelNames: ['route', 'status'] as const,
+    registers,
+  })
+  const sessionEvents = new Counter({
+    name: 'gateway_session_events_total',
+    help: 'Client session end events by source',
+    labelNames: ['source'] as const,
+    registers,
+  })
+  const duplicatesDropped = new Counter({
+    name: 'gateway_event_duplicates_dropped_total',
+    help: 'Webhook deliveries and events dropped as duplicates',
+    registers,
+  })
+  const errorsByCode = new Counter({
+    name: 'gateway_errors_total',
+    help: 'GraphQL errors returned, by extensions.code',
+    labelNames: ['code'] as const,
+    registers,
+  })
+  const loaderBatchSize = new Histogram({
+    name: 'gateway_dataloader_batch_size',
+    help: 'Keys per DataLoader batch, by entity',
+    labelNames: ['entity'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers,
+  })
+  const upstreamLatency = new Histogram({
+    name: 'seam_upstream_request_duration_seconds',
+    help: 'Duration of calls to Seam by route',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  })
+  const openSubscriptions = new Gauge({
+    name: 'gateway_open_subscriptions',
+    help: 'Subscriptions currently open (graphql-ws and SSE)',
+    registers,
+  })
+  const pollerHolder = new Gauge({
+    name: 'gateway_poller_holder',
+    help: '1 while this instance holds the events poller lock (one instance polls)',
+    registers,
+  })
+  const openSockets = new Gauge({ name: 'gateway_open_sockets', help: 'Open graphql-ws sockets', registers })
+  const connectionsRefused = new Counter({
+    name: 'gateway_connections_refused_total',
+    help: 'Sockets and SSE streams refused because a cap on open connections was full, by cap',
+    labelNames: ['limit'] as const,
+    registers,
+  })
+  const socketsClosedBySessionEnd = new Counter({
+    name: 'gateway_sockets_closed_by_session_end_total',
+    help: 'graphql-ws sockets closed with 4403 because their client session ended',
+    registers,
+  })
+  return {
     registry,
-    // Every metric named: the plugin merges this with defaults that switch on seven more, among
-    // them a walk of every document for deprecated fields and a Summary (t-digest) per request.
-    // Measured in-process, they cost 15–55 µs of CPU per request for figures nobody reads here.
-    metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_phase_execute: true,
-      graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_schema_change: false,
-      graphql_envelop_execute_resolver: false,
+    /** One call to Seam (the upstream client's `observe`): its status folded into a fixed set. */
+    upstreamCall({ route, status, durationMs }: { route: string; status: string; durationMs: number }) {
+      upstreamCalls.inc({ route, status: upstreamStatusLabel(status) })
+      upstreamLatency.observe({ route }, durationMs / 1000)
     },
-    labels: {
-      operationName: false,
-      path: false,
-      url: false,
-      fieldName: false,
-      typeName: false,
-      returnType: false,
-      operationType: true,
-      phase: true,
-      method: true,
-      statusCode: true,
+    /** One report of an ended session; `fresh` false for a repeat that was dropped. */
+    sessionEvent({ source, fresh }: { source: string; fresh: boolean }) {
+      sessionEvents.inc({ source })
+      if (!fresh) duplicatesDropped.inc()
     },
-  })
-}
-
-/** Counts every error a result carries by its `extensions.code` (metrics), on every transport. */
-export function useErrorCodeMetrics(count: (code: string) => void): Plugin {
-  const countResult = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => {
-    for (const error of result.errors ?? []) count(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
-  }
-  return {
-    onResultProcess({ result }) {
-      for (const item of Array.isArray(result) ? result : [result]) {
-        if (item !== null && typeof item === 'object' && 'errors' in item) countResult(item as never)
-      }
-    },
+    /** A webhook delivery dropped as a repeat of an earlier one. */
+    duplicateDropped: () => duplicatesDropped.inc(),
+    /** One error returned to a client, by its `extensions.code` (folded into {@link KNOWN_ERROR_CODES}). */
+    error: (code: string) => errorsByCode.inc({ code: errorCodeLabel(code) }),
+    /** The size of one DataLoader batch. */
+    loaderBatch: (entity: string, size: number) => loaderBatchSize.observe({ entity }, size),
+    /** +1 when a subscription starts, -1 when it ends. */
+    openSubscriptions: (delta: number) => openSubscriptions.inc(delta),
+    openSockets,
+    /** Whether this instance holds the events poller lock. */
+    pollerHolder: (held: boolean) => pollerHolder.set(held ? 1 : 0),
+    /** A socket or SSE stream refused by the cap `limit`. */
+    connectionRefused: (limit: string) => connectionsRefused.inc({ limit }),
+    /** Sockets closed because their session ended. */
+    socketsClosedBySessionEnd: (count: number) => socketsClosedBySessionEnd.inc(count),
   }
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest()
-
-/**
- * `/metrics` on the public listener, for deployments that set `METRICS_TOKEN`: answered only to
- * `Authorization: Bearer <token>` (compared in constant time); anything else gets a 401 and no
- * metrics.
- */
-export function useMetricsBehindToken(registry: Registry, token: string): Plugin {
-  const expected = sha256(`Bearer ${token}`)
-  return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname !== '/metrics') return
-      // Hashes have one length, so timingSafeEqual compares them without revealing the token's.
-      const presented = sha256(request.headers.get('authorization') ?? '')
-      if (!timingSafeEqual(presented, expected)) {
-        return endResponse(
-          new fetchAPI.Response(
-            errorBody('UNAUTHENTICATED', 'The metrics need Authorization: Bearer <METRICS_TOKEN>'),
-            {
-              status: 401,
-              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="metrics"' },
-            },
-          ),
-        )
-      }
-      return endResponse(
-        new fetchAPI.Response(await metricsText(registry), {
-          headers: { 'content-type': METRICS_CONTENT_TYPE },
-        }),
-      )
-    },
-  }
-}
-
-/** A listener of its own that serves `GET /metrics` and nothing else. */
-export interface MetricsServer {
-  /** `http://host:port/metrics` */
-  url: string
-  close(): Promise<void>
-}
-
-/**
- * Starts the metrics listener on `METRICS_HOST:METRICS_PORT` (loopback by default), so that the
- * figures never reach the public port.
- * @throws naming METRICS_PORT when the port cannot be bound (in use, not permitted)
- */
-export async function startMetricsServer(options: {
-  registry: Registry
-  host: string
-  port: number
-}): Promise<MetricsServer> {
-  const server: Server = createServer((req, res) => {
-    if ((req.url ?? '/').split('?')[0] !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-      res.end('Not found: this listener serves GET /metrics only\n')
-      return
-    }
-    metricsText(options.registry).then(
-      (text) => {
-        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE })
-        res.end(req.method === 'HEAD' ? undefined : text)
-      },
-      () => {
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
-        res.end('The metrics could not be collected\n')
-      },
-    )
-  })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          `METRICS_PORT ${options.port} on ${options.host} cannot be used for the metrics listener (${error.code ?? error.message}); set METRICS_PORT to a free port (0 picks one)`,
-        ),
-      ),
-    )
-    server.listen(options.port, options.host, () => resolve())
-  })
-  const address = server.address() as AddressInfo
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  const shown = host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host
-  return {
-    url: `http://${shown}:${address.port}/metrics`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
-}
+/** The metrics of one app. */
+export type Metrics = ReturnType<typeof createMetrics>

@@ -6,13 +6,13 @@ import type {
   WorkspacePrincipal,
 } from '../auth/principal.js'
 import type { SessionEvents } from '../events/session-events.js'
-import type { SessionSocket } from '../events/socket-registry.js'
 import type { Loaders } from '../loaders/index.js'
 import type { SeamClient } from '../upstream/client.js'
+import type { SessionSocket } from '../ws/socket-registry.js'
 import type { CursorSigner } from './pagination.js'
 
 /**
- * What every resolver gets. Built per request (and per subscription event) in `gateway.ts`:
+ * What every resolver gets. Built per request (and per subscription event) by `graphql/context.ts`:
  * the principal, a Seam client with the caller's own credential, and fresh loaders.
  */
 export interface GatewayContext {

@@ -31,7 +31,7 @@ export type UpstreamObserver = (call: { route: Route; status: string; durationMs
 
 /** Options of {@link createUpstream}. */
 export interface UpstreamOptions {
-  /** Seam base URL, such as `https://connect.getseam.com` or the sandbox's URL. */
+  /** Seam base URL, such as `https://connect.getseam.com` or a stand-in's. */
   endpoint: string
   /** Timeout of one call in ms. @default 5000 */
   timeoutMs?: number

@@ -1,7 +1,7 @@
 /** Options of {@link createHealthProbe}. */
 export interface HealthProbeOptions {
-  /** Seam's base URL, read at each probe (the sandbox's is known only once it started). */
-  endpoint: () => string | undefined
+  /** Seam's base URL. */
+  endpoint: string
   /** How long an answer is reused, in ms. @default 1000 */
   cacheMs?: number
   /** Timeout of one probe, in ms. @default 2000 */
@@ -20,10 +20,8 @@ export function createHealthProbe(options: HealthProbeOptions): () => Promise<bo
   let inFlight: Promise<boolean> | undefined
 
   const probe = async (): Promise<boolean> => {
-    const endpoint = options.endpoint()
-    if (endpoint === undefined) return false
     try {
-      const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) })
+      const response = await fetch(`${options.endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) })
       await response.body?.cancel()
       // Any HTTP answer below 500 means Seam is reachable.
       return response.status < 500

@@ -192,7 +192,7 @@ describe('GraphiQL on a sandbox-mode gateway, in Chromium', () => {
   it('shows the deletion event in a subscription run from GraphiQL with the demo token', async () => {
     await ready
     const gateway = forDeletion!
-    const clientSessionId = gateway.gateway.demo!.clientSessionId
+    const clientSessionId = gateway.demo!.clientSessionId
     const { page, sockets } = await openGraphiql(gateway)
     await replaceQuery(page, SUBSCRIPTION)
     await page.locator('.graphiql-execute-button').click()

@@ -108,7 +108,7 @@ describe('examples/web in Chromium, on a sandbox-mode gateway of another origin'
   it("shows the signed-in user's devices, then signs out live when the session is deleted", async () => {
     await ready
     const gateway = t!
-    const demo = gateway.gateway.demo!
+    const demo = gateway.demo!
     const expectedIds = await sessionDeviceIds(gateway, gateway.demoToken)
     expect(expectedIds).toEqual(expect.arrayContaining(['august_device_1', 'august_device_2']))
 

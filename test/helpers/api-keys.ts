@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { getFakeStore } from '../../src/sandbox/fake-store.js'
-import type { Sandbox } from '../../src/sandbox/sandbox.js'
+import { getFakeStore } from '../../sandbox/fake-store.js'
+import type { Sandbox } from '../../sandbox/sandbox.js'
 
 /** A new API key of the seed's workspace 1, added to the fake's store as Seam would issue one. */
 export function issueApiKey(sandbox: Sandbox, prefix = 'seam_test_key'): string {

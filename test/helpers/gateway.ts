@@ -1,7 +1,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
+import { type SandboxDemo, startEmbeddedSandbox } from '../../sandbox/embedded.js'
+import type { Sandbox } from '../../sandbox/sandbox.js'
+import { type App, createApp } from '../../src/app.js'
 import { type Config, loadConfig } from '../../src/config.js'
-import { createGateway, type Gateway } from '../../src/gateway.js'
 import { registerMetricsUrl } from './metrics.js'
 
 /** The CURSOR_SECRET of test gateways that share Redis (instances behind one balancer share one). */
@@ -9,7 +11,11 @@ export const TEST_CURSOR_SECRET = 'test-cursor-secret-shared-by-every-instance'
 
 /** A gateway running on the embedded sandbox, on port 0, with helpers to call it. */
 export interface TestGateway {
-  gateway: Gateway
+  gateway: App
+  /** The embedded sandbox (unless `env` set SEAM_ENDPOINT). */
+  sandbox: Sandbox | undefined
+  /** The demo credentials made at start (unless `env` set SEAM_ENDPOINT). */
+  demo: SandboxDemo | undefined
   url: string
   /** The sandbox's workspace 1 API key. */
   apiKey: string
@@ -52,24 +58,33 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 
 /**
  * Starts a gateway in sandbox mode on a free port, with {@link testConfig}'s defaults; `env`
- * overrides configuration variables.
+ * overrides configuration variables. The sandbox starts first, as `src/main.ts` starts it (unless
+ * `env` sets SEAM_ENDPOINT), and stops after the gateway.
  * Callers must `await stop()` (in `afterAll`/`afterEach`), even when the test fails.
  */
 export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
-  const gateway = createGateway(testConfig(env))
+  const config = testConfig(env)
+  const embedded = config.sandbox ? await startEmbeddedSandbox(config) : undefined
+  let gateway: App | undefined
   let url: string
   try {
+    gateway = createApp(embedded?.config ?? config, embedded && { graphiql: embedded.graphiql })
     url = await gateway.start()
+    embedded?.deliverWebhooksTo(url)
   } catch (error) {
-    await gateway.stop()
+    await gateway?.stop()
+    await embedded?.stop()
     throw error
   }
   registerMetricsUrl(gateway)
+  const app = gateway
   return {
     gateway,
+    sandbox: embedded?.sandbox,
+    demo: embedded?.demo,
     url,
-    apiKey: gateway.demo?.apiKey ?? 'seam_apikey1_token',
-    demoToken: gateway.demo?.clientSessionToken ?? '',
+    apiKey: embedded?.demo.apiKey ?? 'seam_apikey1_token',
+    demoToken: embedded?.demo.clientSessionToken ?? '',
     async execute(document, variables, headers = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -83,7 +98,10 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
       const text = await response.text()
       return { status: response.status, body: JSON.parse(text), text }
     },
-    stop: () => gateway.stop(),
+    async stop() {
+      await app.stop()
+      await embedded?.stop()
+    },
   }
 }
 

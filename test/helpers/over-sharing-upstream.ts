@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Database } from '@seamapi/fake-seam-connect'
-import { type FakeClientSession, getFakeStore } from '../../src/sandbox/fake-store.js'
-import type { Sandbox } from '../../src/sandbox/sandbox.js'
-import { toSeamClientSession } from '../../src/sandbox/seam-shapes.js'
+import { type FakeClientSession, getFakeStore } from '../../sandbox/fake-store.js'
+import type { Sandbox } from '../../sandbox/sandbox.js'
+import { toSeamClientSession } from '../../sandbox/seam-shapes.js'
 
 /** A running {@link startOverSharingUpstream}. */
 export interface OverSharingUpstream {

@@ -11,6 +11,14 @@ export interface SessionSocket {
   settled(): void
 }
 
+/** Options of {@link createSocketRegistry}. */
+export interface SocketRegistryOptions {
+  /** How long an ended session's socket waits for its own event before it closes anyway. @default 1000 */
+  graceMs?: number
+  /** Told how many sockets each ended session had (metrics). */
+  onSessionEnded?: (closed: number) => void
+}
+
 /**
  * The open graphql-ws sockets of client sessions, by session id, so that ending a session costs
  * one map lookup. Per process.
@@ -20,7 +28,7 @@ export interface SessionSocket {
  * closed with 4403. A socket with no such subscription closes at once; one whose subscription does
  * not deliver within `graceMs` closes anyway.
  */
-export function createSocketRegistry(options: { graceMs?: number } = {}) {
+export function createSocketRegistry(options: SocketRegistryOptions = {}) {
   const graceMs = options.graceMs ?? 1000
   const bySession = new Map<string, Set<Entry>>()
 
@@ -74,6 +82,7 @@ export function createSocketRegistry(options: { graceMs?: number } = {}) {
         if (entry.waiting === 0) close(entry)
         else setTimeout(() => close(entry), graceMs).unref()
       }
+      options.onSessionEnded?.(entries.length)
       return entries.length
     },
     /** Open sockets of a session. */

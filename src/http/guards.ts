@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ErrorCode } from './contract/error-codes.js'
-import { errorBody } from './contract/error-shaping.js'
+import type { ErrorCode } from '../contract/error-codes.js'
+import { errorBody } from '../contract/error-shaping.js'
 
 /** Guards on raw HTTP requests, before Yoga sees them: body size, repeated credentials, origins. */
 

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url'
 import { schemas } from '@seamapi/types/connect'
 import { SeamWebhook } from '@seamapi/webhook'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { getFakeStore } from '../src/sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
-import { createWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver.js'
+import { getFakeStore } from '../fake-store.js'
+import { createSandbox, type Sandbox } from '../sandbox.js'
+import { createWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js'
 
 const API_KEY_1 = 'seam_apikey1_token'
 const API_KEY_2 = 'seam_apikey2_token'
@@ -1425,8 +1425,8 @@ describe('lifecycle', () => {
   })
 })
 
-describe('npm run sandbox (src/sandbox/main.ts)', () => {
-  const mainPath = fileURLToPath(new URL('../src/sandbox/main.ts', import.meta.url))
+describe('npm run sandbox (sandbox/main.ts)', () => {
+  const mainPath = fileURLToPath(new URL('../main.ts', import.meta.url))
   let child: ChildProcess | undefined
 
   afterEach(() => {
