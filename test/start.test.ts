@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 
 const SEED_DEVICES = [
   'august_device_1',
@@ -55,7 +54,9 @@ const processes: ChildProcessWithoutNullStreams[] = []
 
 /** `npm start` as a newcomer runs it: no Seam variables, so the embedded sandbox. */
 async function npmStart(): Promise<Started> {
-  const child = spawn(TSX, ['src/main.ts'], {
+  // Node itself with tsx's loader, not the `tsx` wrapper: the wrapper forwards SIGTERM and gives its
+  // child only a moment to report before it exits 143 on its own, which would hide the real exit.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     // Nothing of the test runner's environment but PATH: the defaults must be enough.
     env: { PATH: process.env.PATH, PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent' },
