@@ -86,25 +86,32 @@ export async function readRequestParams(
  */
 function paramsFromBody(text: string, query: URLSearchParams): RequestParams {
   if (text.trim() === '') return { source: 'query', values: queryToValues(query) }
+  const parsed = parseJsonObject(text)
+  if ('got' in parsed) {
+    throw new SeamApiError(
+      400,
+      'invalid_input',
+      `Invalid request body: expected a JSON object, got ${parsed.got}`,
+    )
+  }
+  return { source: 'body', values: parsed.values }
+}
 
+/**
+ * Parses a body that should hold a JSON object: its values, or what arrived instead (`invalid JSON`,
+ * `an array`, …) for an error message that never echoes the body.
+ */
+export function parseJsonObject(text: string): { values: Record<string, unknown> } | { got: string } {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new SeamApiError(
-      400,
-      'invalid_input',
-      'Invalid request body: expected a JSON object, got invalid JSON',
-    )
+    return { got: 'invalid JSON' }
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SeamApiError(
-      400,
-      'invalid_input',
-      `Invalid request body: expected a JSON object, got ${describeValue(parsed)}`,
-    )
+    return { got: describeValue(parsed) }
   }
-  return { source: 'body', values: parsed as Record<string, unknown> }
+  return { values: parsed as Record<string, unknown> }
 }
 
 /**
