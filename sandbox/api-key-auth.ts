@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { bearerToken, credentialKind } from './credentials.js'
 import type { FakeStore } from './fake-store.js'
-import { SeamApiError, SimulatedOutageError, splitRequestTarget } from './http.js'
+import { FakeAnswer, SeamApiError, splitRequestTarget } from './http.js'
 
 /** The workspace an API key belongs to. */
 export interface ApiKeyAuth {
@@ -20,7 +20,7 @@ export interface ApiKeyAuth {
  * outage for the request's path as the fake's own middleware does.
  *
  * @throws {SeamApiError} 401 `unauthorized`
- * @throws {SimulatedOutageError} when `/_fake/simulate_workspace_outage` covers the path for the workspace
+ * @throws {FakeAnswer} 503 when `/_fake/simulate_workspace_outage` covers the path for the workspace
  */
 export function authenticateApiKey(req: IncomingMessage, store: FakeStore): ApiKeyAuth {
   if (req.headers.authorization === undefined) {
@@ -47,12 +47,12 @@ export function authenticateApiKey(req: IncomingMessage, store: FakeStore): ApiK
  * Honours a workspace's simulated outage (set through `/_fake/simulate_workspace_outage`) for the
  * request's path, as the fake's own middleware does once a request is authenticated.
  *
- * @throws {SimulatedOutageError} when the outage covers the path
+ * @throws {FakeAnswer} 503 with an empty body, the fake's answer to an outage, when it covers the path
  */
 export function assertNoSimulatedOutage(store: FakeStore, workspaceId: string, req: IncomingMessage): void {
   const { pathname } = splitRequestTarget(req.url)
   const outage = store.getState().simulatedWorkspaceOutages[workspaceId]
-  if (outage?.routes.some((route) => route === pathname)) throw new SimulatedOutageError(pathname)
+  if (outage?.routes.some((route) => route === pathname)) throw new FakeAnswer(503, null, '')
 }
 
 function unauthorized(message: string): SeamApiError {
