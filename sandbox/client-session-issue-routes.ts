@@ -1,13 +1,16 @@
 import type { IncomingMessage } from 'node:http'
+import type { Database } from '@seamapi/fake-seam-connect'
 import { assertNoSimulatedOutage, authenticateApiKey } from './api-key-auth.js'
 import {
   assertGrantedIdsInWorkspace,
   findClientSessionByIdOrKey,
-  mergeIds,
-  readUserIdentityIds,
+  findSessionOfUser,
+  type GrantedIds,
+  readGrants,
   updateClientSession,
+  withGrants,
 } from './client-session-store.js'
-import { usesApiKey, usesPublishableKey } from './credentials.js'
+import { headerValue, usesApiKey, usesPublishableKey } from './credentials.js'
 import type { FakeClientSession, FakeStore } from './fake-store.js'
 import {
   interceptWhen,
@@ -18,7 +21,7 @@ import {
   SeamApiError,
 } from './http.js'
 import { ParamReader } from './params.js'
-import { toSeamClientSession } from './seam-shapes.js'
+import { clientSessionAnswer } from './seam-shapes.js'
 
 /** What the client session issuing routes need from the sandbox. */
 export interface ClientSessionIssueRoutesOptions {
@@ -36,10 +39,7 @@ type Issuer =
 /** What a request asks of a new or existing session. */
 interface SessionRequest {
   readonly userIdentifierKey: string | undefined
-  readonly connectedAccountIds: readonly string[] | undefined
-  readonly connectWebviewIds: readonly string[] | undefined
-  readonly userIdentityIds: readonly string[]
-  readonly userIdentityParam: string
+  readonly granted: GrantedIds
   readonly expiresAt: string | undefined
   readonly customerKey: string | undefined
 }
@@ -69,38 +69,31 @@ export function createClientSessionIssueRoutes(
 ): Map<string, SandboxInterceptor> {
   const { store, log } = options
 
-  /** Adds a session with the fake's own action, then the `customer_key` the fake's type lacks. */
+  /** Adds a session with the fake's own action, which makes its id and token. */
   const addSession = (issuer: Issuer, request: SessionRequest): FakeClientSession => {
-    const added = store.getState().addClientSession({
+    const { granted } = request
+    return store.getState().addClientSession({
       workspace_id: issuer.workspaceId,
-      connected_account_ids: [...(request.connectedAccountIds ?? [])],
-      connect_webview_ids: [...(request.connectWebviewIds ?? [])],
-      user_identity_ids: [...request.userIdentityIds],
+      connected_account_ids: [...(granted.connectedAccountIds ?? [])],
+      connect_webview_ids: [...(granted.connectWebviewIds ?? [])],
+      user_identity_ids: [...granted.userIdentityIds],
       ...(request.userIdentifierKey === undefined ? {} : { user_identifier_key: request.userIdentifierKey }),
       ...(request.expiresAt === undefined ? {} : { expires_at: request.expiresAt }),
+      // Not a field of the fake's type, but its action stores every param it is given.
+      ...(request.customerKey === undefined ? {} : { customer_key: request.customerKey }),
       // As the fake records them: its client session auth tells the two origins apart by these.
       ...(issuer.kind === 'api_key'
         ? { api_key_id: issuer.apiKeyId }
         : { publishable_key: issuer.publishableKey }),
     })
-    const { customerKey } = request
-    if (customerKey === undefined) return added
-    return updateClientSession(store, added.client_session_id, (session) => ({
-      ...session,
-      customer_key: customerKey,
-    }))
   }
 
-  const answer = (session: FakeClientSession) => ({
-    client_session: toSeamClientSession(session, store.getState().devices),
-    ok: true,
-  })
+  const answer = (session: FakeClientSession) => clientSessionAnswer(session, store.getState().devices)
 
   const create: SandboxRoute = {
     methods: ['POST', 'PUT'],
     async handle(req, query) {
-      const route = '/client_sessions/create'
-      const apiKey = usesApiKey(req) ? authenticateApiKey(req, store, route) : undefined
+      const apiKey = usesApiKey(req) ? authenticateApiKey(req, store) : undefined
       const params = new ParamReader(await readRequestParams(req, query), [
         'connect_webview_ids',
         'connected_account_ids',
@@ -125,12 +118,12 @@ export function createClientSessionIssueRoutes(
             'user_identifier_key is required with publishable_key',
           )
         }
-        issuer = authenticatePublishableKey(req, store, route, 401)
+        issuer = authenticatePublishableKey(req, store, 401)
         assertEmptyForPublishableKey(request)
       }
 
       const state = store.getState()
-      const existing = findByUserIdentifierKey(state.client_sessions, issuer.workspaceId, request)
+      const existing = findExisting(state, issuer, request)
       if (existing !== undefined) {
         // The fake's rule and message: one session per user_identifier_key; PUT returns the existing one.
         if (req.method === 'PUT') return answer(existing)
@@ -140,7 +133,7 @@ export function createClientSessionIssueRoutes(
           'A client session token already exists for this user, try using /client_session_tokens/get_or_create',
         )
       }
-      assertGrantedIdsInWorkspace(state, issuer.workspaceId, grantedIds(request))
+      assertGrantedIdsInWorkspace(state, issuer.workspaceId, request.granted)
       return answer(addSession(issuer, request))
     },
   }
@@ -148,8 +141,7 @@ export function createClientSessionIssueRoutes(
   const getOrCreate: SandboxRoute = {
     methods: ['POST', 'PUT'],
     async handle(req, query) {
-      const route = '/client_sessions/get_or_create'
-      const apiKey = usesApiKey(req) ? authenticateApiKey(req, store, route) : undefined
+      const apiKey = usesApiKey(req) ? authenticateApiKey(req, store) : undefined
       const params = new ParamReader(await readRequestParams(req, query), [
         'connect_webview_ids',
         'connected_account_ids',
@@ -179,21 +171,19 @@ export function createClientSessionIssueRoutes(
         }
         request = { ...request, userIdentifierKey }
         assertEmptyForPublishableKey(request)
-        issuer = authenticatePublishableKey(req, store, route, 400)
+        issuer = authenticatePublishableKey(req, store, 400)
       }
 
       const state = store.getState()
-      assertGrantedIdsInWorkspace(state, issuer.workspaceId, grantedIds(request))
-      const existing = findByUserIdentifierKey(state.client_sessions, issuer.workspaceId, request)
+      assertGrantedIdsInWorkspace(state, issuer.workspaceId, request.granted)
+      const existing = findExisting(state, issuer, request)
       if (existing === undefined) return answer(addSession(issuer, request))
 
       // Seam: an existing session gets the new expiry and the new ids, then is returned.
+      const { expiresAt } = request
       const updated = updateClientSession(store, existing.client_session_id, (session) => ({
-        ...session,
-        ...(request.expiresAt === undefined ? {} : { expires_at: request.expiresAt }),
-        connected_account_ids: mergeIds(session.connected_account_ids, request.connectedAccountIds ?? []),
-        connect_webview_ids: mergeIds(session.connect_webview_ids, request.connectWebviewIds ?? []),
-        user_identity_ids: mergeIds(session.user_identity_ids, request.userIdentityIds),
+        ...withGrants(session, request.granted),
+        ...(expiresAt === undefined ? {} : { expires_at: expiresAt }),
       }))
       return answer(updated)
     },
@@ -202,7 +192,7 @@ export function createClientSessionIssueRoutes(
   const get: SandboxRoute = {
     methods: ['GET', 'POST'],
     async handle(req, query) {
-      const { workspaceId } = authenticateApiKey(req, store, '/client_sessions/get')
+      const { workspaceId } = authenticateApiKey(req, store)
       const params = new ParamReader(await readRequestParams(req, query), [
         'client_session_id',
         'user_identifier_key',
@@ -230,38 +220,24 @@ export function createClientSessionIssueRoutes(
  * but not kept: Seam's `client_session` has no field for it.
  */
 function readSessionRequest(params: ParamReader, options: { withCustomer: boolean }): SessionRequest {
-  const userIdentities = readUserIdentityIds(params)
+  const granted = readGrants(params)
   if (options.withCustomer) params.optionalString('customer_id')
   return {
     userIdentifierKey: params.optionalString('user_identifier_key'),
-    connectedAccountIds: params.optionalStringArray('connected_account_ids'),
-    connectWebviewIds: params.optionalStringArray('connect_webview_ids'),
-    userIdentityIds: userIdentities.ids,
-    userIdentityParam: userIdentities.param,
+    granted,
     expiresAt: params.optionalFutureDateTime('expires_at'),
     customerKey: options.withCustomer ? params.optionalString('customer_key') : undefined,
   }
 }
 
-function grantedIds(request: SessionRequest) {
-  return {
-    connectedAccountIds: request.connectedAccountIds ?? [],
-    connectWebviewIds: request.connectWebviewIds ?? [],
-    userIdentityIds: request.userIdentityIds,
-    userIdentityParam: request.userIdentityParam,
-  }
-}
-
-function findByUserIdentifierKey(
-  sessions: readonly FakeClientSession[],
-  workspaceId: string,
+/** The issuer's workspace's session of the request's user, if the request names one. */
+function findExisting(
+  state: Database,
+  issuer: Issuer,
   request: SessionRequest,
 ): FakeClientSession | undefined {
   if (request.userIdentifierKey === undefined) return undefined
-  return sessions.find(
-    (session) =>
-      session.workspace_id === workspaceId && session.user_identifier_key === request.userIdentifierKey,
-  )
+  return findSessionOfUser(state, issuer.workspaceId, request.userIdentifierKey)
 }
 
 /**
@@ -271,19 +247,19 @@ function findByUserIdentifierKey(
  *
  * @throws {SeamApiError} 403 `publishable_keys_must_create_empty_client_sessions`
  */
-function assertEmptyForPublishableKey(request: SessionRequest): void {
-  if (request.connectWebviewIds !== undefined || request.connectedAccountIds !== undefined) {
+function assertEmptyForPublishableKey({ granted }: SessionRequest): void {
+  if (granted.connectWebviewIds !== undefined || granted.connectedAccountIds !== undefined) {
     throw new SeamApiError(
       403,
       'publishable_keys_must_create_empty_client_sessions',
       'You cannot specify connect_webview_ids or connected_account_ids when using a publishable key',
     )
   }
-  if (request.userIdentityIds.length > 0) {
+  if (granted.userIdentityIds.length > 0) {
     throw new SeamApiError(
       403,
       'publishable_keys_must_create_empty_client_sessions',
-      `You cannot specify ${request.userIdentityParam} when using a publishable key`,
+      `You cannot specify ${granted.userIdentityParam} when using a publishable key`,
     )
   }
 }
@@ -297,7 +273,6 @@ function assertEmptyForPublishableKey(request: SessionRequest): void {
 function authenticatePublishableKey(
   req: IncomingMessage,
   store: FakeStore,
-  route: string,
   unknownKeyStatus: number,
 ): Issuer {
   const publishableKey = headerValue(req, 'seam-publishable-key') ?? ''
@@ -311,11 +286,6 @@ function authenticatePublishableKey(
       'Cannot find workspace associated with this publishable_key',
     )
   }
-  assertNoSimulatedOutage(store, workspace.workspace_id, route)
+  assertNoSimulatedOutage(store, workspace.workspace_id, req)
   return { kind: 'publishable_key', workspaceId: workspace.workspace_id, publishableKey }
-}
-
-function headerValue(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name]
-  return typeof value === 'string' ? value : undefined
 }

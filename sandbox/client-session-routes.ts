@@ -3,15 +3,16 @@ import {
   assertGrantedIdsInWorkspace,
   findClientSession,
   findClientSessionByIdOrKey,
-  mergeIds,
-  readUserIdentityIds,
+  readGrants,
   updateClientSession,
+  withGrants,
 } from './client-session-store.js'
 import type { FakeStore } from './fake-store.js'
 import { readRequestParams, type SandboxRoute } from './http.js'
 import { ParamReader } from './params.js'
 import {
   type ClientSessionDeletedEvent,
+  clientSessionAnswer,
   toSeamClientSession,
   toSeamClientSessionDeletedEvent,
 } from './seam-shapes.js'
@@ -45,7 +46,7 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
   const list: SandboxRoute = {
     methods: ['GET', 'POST'],
     async handle(req, query) {
-      const { workspaceId } = authenticateApiKey(req, store, '/client_sessions/list')
+      const { workspaceId } = authenticateApiKey(req, store)
       const params = new ParamReader(await readRequestParams(req, query), [
         'client_session_id',
         'connect_webview_id',
@@ -82,7 +83,7 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
   const remove: SandboxRoute = {
     methods: ['DELETE', 'POST'],
     async handle(req, query) {
-      const { workspaceId } = authenticateApiKey(req, store, '/client_sessions/delete')
+      const { workspaceId } = authenticateApiKey(req, store)
       const params = new ParamReader(await readRequestParams(req, query), ['client_session_id'])
       const clientSessionId = params.requiredString('client_session_id')
 
@@ -108,7 +109,7 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
   const revoke: SandboxRoute = {
     methods: ['POST'],
     async handle(req, query) {
-      const { workspaceId } = authenticateApiKey(req, store, '/client_sessions/revoke')
+      const { workspaceId } = authenticateApiKey(req, store)
       const params = new ParamReader(await readRequestParams(req, query), ['client_session_id'])
       const clientSessionId = params.requiredString('client_session_id')
 
@@ -130,7 +131,7 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
   const grantAccess: SandboxRoute = {
     methods: ['PATCH', 'POST'],
     async handle(req, query) {
-      const { workspaceId } = authenticateApiKey(req, store, '/client_sessions/grant_access')
+      const { workspaceId } = authenticateApiKey(req, store)
       const params = new ParamReader(await readRequestParams(req, query), [
         'client_session_id',
         'user_identifier_key',
@@ -141,30 +142,18 @@ export function createClientSessionRoutes(options: ClientSessionRoutesOptions): 
       ])
       const clientSessionId = params.optionalString('client_session_id')
       const userIdentifierKey = params.optionalString('user_identifier_key')
-      const connectedAccountIds = params.optionalStringArray('connected_account_ids') ?? []
-      const connectWebviewIds = params.optionalStringArray('connect_webview_ids') ?? []
-      const userIdentities = readUserIdentityIds(params)
+      const granted = readGrants(params)
 
       const state = store.getState()
       const session = findClientSessionByIdOrKey(state, workspaceId, clientSessionId, userIdentifierKey)
-
       // Every granted resource must exist in the caller's workspace; name all unknown ids at once.
-      assertGrantedIdsInWorkspace(state, workspaceId, {
-        connectedAccountIds,
-        connectWebviewIds,
-        userIdentityIds: userIdentities.ids,
-        userIdentityParam: userIdentities.param,
-      })
+      assertGrantedIdsInWorkspace(state, workspaceId, granted)
 
-      // Merge, keeping the existing order and dropping repeats.
-      const updated = updateClientSession(store, session.client_session_id, (current) => ({
-        ...current,
-        connected_account_ids: mergeIds(current.connected_account_ids, connectedAccountIds),
-        connect_webview_ids: mergeIds(current.connect_webview_ids, connectWebviewIds),
-        user_identity_ids: mergeIds(current.user_identity_ids, userIdentities.ids),
-      }))
+      const updated = updateClientSession(store, session.client_session_id, (current) =>
+        withGrants(current, granted),
+      )
       // Seam's grant_access answers with the updated session as well as `ok`.
-      return { client_session: toSeamClientSession(updated, store.getState().devices), ok: true }
+      return clientSessionAnswer(updated, store.getState().devices)
     },
   }
 

@@ -21,9 +21,34 @@ export function credentialKind(token: string): CredentialKind {
   return 'api key'
 }
 
+/** Request headers that carry a credential, the only ones the sandbox passes on when it calls the fake. */
+const CREDENTIAL_HEADERS = [
+  'authorization',
+  'client-session-token',
+  'seam-client-session-token',
+  'seam-workspace',
+  'seam-publishable-key',
+]
+
+/** A request header's value; undefined when absent or repeated (Node gives repeats as an array). */
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+/** The request's credential headers, to call the fake as the request's own caller. */
+export function credentialHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name of CREDENTIAL_HEADERS) {
+    const value = headerValue(req, name)
+    if (value !== undefined) headers[name] = value
+  }
+  return headers
+}
+
 /** The token of an `Authorization: Bearer <token>` header; undefined without one or for another form. */
 export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization
+  const header = headerValue(req, 'authorization')
   if (header === undefined) return undefined
   return /^Bearer +(\S+)\s*$/i.exec(header)?.[1]
 }
@@ -34,6 +59,7 @@ export function bearerToken(req: IncomingMessage): string | undefined {
  */
 export function clientSessionToken(req: IncomingMessage): string | undefined {
   const header = req.headers['seam-client-session-token'] ?? req.headers['client-session-token']
+  // As the fake reads it: of a repeated header, the first.
   const fromHeader = Array.isArray(header) ? header[0] : header
   if (fromHeader !== undefined) return fromHeader
   const bearer = bearerToken(req)
@@ -54,7 +80,7 @@ export function usesApiKey(req: IncomingMessage): boolean {
  * Authorization header (the fake refuses the two together, so such a request stays with it).
  */
 export function usesPublishableKey(req: IncomingMessage): boolean {
-  return req.headers.authorization === undefined && typeof req.headers['seam-publishable-key'] === 'string'
+  return req.headers.authorization === undefined && headerValue(req, 'seam-publishable-key') !== undefined
 }
 
 /**
@@ -74,8 +100,8 @@ export function workspaceOfCredential(req: IncomingMessage, state: Database): st
   if (token === undefined) return undefined
   const kind = credentialKind(token)
   if (kind === 'personal access token' || kind === 'console session token') {
-    const header = req.headers['seam-workspace']
-    return typeof header === 'string' && header !== '' ? header : undefined
+    const header = headerValue(req, 'seam-workspace')
+    return header !== '' ? header : undefined
   }
   if (kind !== 'api key') return undefined
   return state.api_keys.find((key) => key.token === token)?.workspace_id

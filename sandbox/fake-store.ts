@@ -16,9 +16,6 @@ export function customerKeyOf(session: FakeClientSession): string | undefined {
 /** An event as the fake stores it (it adds `event_description`, which Seam's events do not carry). */
 export type FakeEvent = Database['events'][number]
 
-/** A webhook as the fake stores it, with its private `_workspace_id`. */
-export type FakeWebhook = Database['webhooks'][number]
-
 /**
  * The zustand store behind `fake.database`.
  *

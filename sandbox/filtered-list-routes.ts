@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { workspaceOfCredential } from './credentials.js'
+import { findSessionOfUser } from './client-session-store.js'
+import { credentialHeaders, workspaceOfCredential } from './credentials.js'
 import type { FakeStore } from './fake-store.js'
 import {
   FakeAnswer,
+  parseJsonObject,
   queryToValues,
   type RequestParams,
   readRawBody,
@@ -47,15 +49,6 @@ interface ListRoute {
 
 /** Params the sandbox applies itself; all others go to the fake, which validates and applies them. */
 const OWN_PARAMS = ['search', 'user_identifier_key', 'limit', 'page_cursor']
-
-/** Request headers that carry a credential, the only ones passed on when calling the fake. */
-const CREDENTIAL_HEADERS = [
-  'authorization',
-  'client-session-token',
-  'seam-client-session-token',
-  'seam-workspace',
-  'seam-publishable-key',
-]
 
 /** Most pages read from the fake for one request (500 items each): far beyond any sandbox's data. */
 const MAX_FAKE_PAGES = 1000
@@ -146,7 +139,7 @@ function createInterceptor(route: ListRoute, options: FilteredListRoutesOptions)
         } else if (method === 'POST') {
           const body = await readRawBody(req)
           // An empty body means the query string alone, whatever the content type (as for the fake).
-          const bodyValues = body.length === 0 ? {} : isJson(req) ? parseJsonObject(body) : undefined
+          const bodyValues = body.length === 0 ? {} : isJson(req) ? jsonObjectOrNone(body) : undefined
           if (bodyValues === undefined) return fake(replayRequest(req, body), res)
           // Seam reads a POST's params from its body and its query string alike.
           const values = { ...queryToValues(query), ...bodyValues }
@@ -189,12 +182,8 @@ async function serveList(
   if (userIdentifierKey !== undefined) {
     const state = context.store.getState()
     const workspaceId = workspaceOfCredential(req, state)
-    const session = state.client_sessions.find(
-      (candidate) =>
-        workspaceId !== undefined &&
-        candidate.workspace_id === workspaceId &&
-        candidate.user_identifier_key === userIdentifierKey,
-    )
+    const session =
+      workspaceId === undefined ? undefined : findSessionOfUser(state, workspaceId, userIdentifierKey)
     const accountIds = new Set(session?.connected_account_ids ?? [])
     items = items.filter((item) => accountIds.has(String(item.connected_account_id)))
   }
@@ -261,11 +250,7 @@ async function collectFromFake(
   params: Record<string, unknown>,
   baseUrl: string,
 ): Promise<Item[]> {
-  const headers: Record<string, string> = {}
-  for (const name of CREDENTIAL_HEADERS) {
-    const value = req.headers[name]
-    if (typeof value === 'string') headers[name] = value
-  }
+  const headers = credentialHeaders(req)
   const asQuery = req.method === 'GET' || req.method === 'HEAD'
   const items: Item[] = []
   let pageCursor: string | undefined
@@ -402,15 +387,9 @@ function isJson(req: IncomingMessage): boolean {
 }
 
 /** A JSON body's object, or undefined when it is not one (left for the fake to refuse in its own words). */
-function parseJsonObject(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'))
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
+function jsonObjectOrNone(body: Buffer): Record<string, unknown> | undefined {
+  const parsed = parseJsonObject(body.toString('utf8'))
+  return 'values' in parsed ? parsed.values : undefined
 }
 
 /** A nested field of an item, or undefined. */

@@ -24,17 +24,6 @@ export class SeamApiError extends Error {
   }
 }
 
-/**
- * Thrown when a workspace's simulated outage (set through `/_fake/simulate_workspace_outage`) covers the
- * route. Answered like the fake answers it: 503 with an empty body.
- */
-export class SimulatedOutageError extends Error {
-  constructor(route: string) {
-    super(`Simulated workspace outage on ${route}`)
-    this.name = 'SimulatedOutageError'
-  }
-}
-
 /** Params of a request, with where they came from (query strings carry only strings). */
 export interface RequestParams {
   readonly source: 'query' | 'body'
@@ -86,25 +75,32 @@ export async function readRequestParams(
  */
 function paramsFromBody(text: string, query: URLSearchParams): RequestParams {
   if (text.trim() === '') return { source: 'query', values: queryToValues(query) }
+  const parsed = parseJsonObject(text)
+  if ('got' in parsed) {
+    throw new SeamApiError(
+      400,
+      'invalid_input',
+      `Invalid request body: expected a JSON object, got ${parsed.got}`,
+    )
+  }
+  return { source: 'body', values: parsed.values }
+}
 
+/**
+ * Parses a body that should hold a JSON object: its values, or what arrived instead (`invalid JSON`,
+ * `an array`, …) for an error message that never echoes the body.
+ */
+export function parseJsonObject(text: string): { values: Record<string, unknown> } | { got: string } {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new SeamApiError(
-      400,
-      'invalid_input',
-      'Invalid request body: expected a JSON object, got invalid JSON',
-    )
+    return { got: 'invalid JSON' }
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new SeamApiError(
-      400,
-      'invalid_input',
-      `Invalid request body: expected a JSON object, got ${describeValue(parsed)}`,
-    )
+    return { got: describeValue(parsed) }
   }
-  return { source: 'body', values: parsed as Record<string, unknown> }
+  return { values: parsed as Record<string, unknown> }
 }
 
 /**
@@ -201,8 +197,9 @@ export function replayRequest(req: IncomingMessage, body: Buffer): IncomingMessa
 }
 
 /**
- * An answer of the fake that a sandbox route passes on as it is (status, content type and body): an auth
- * error, a validation error, or a simulated outage's empty 503.
+ * An answer of the fake, or one the sandbox gives exactly as the fake would, sent as it is (status,
+ * content type and body): an auth error or a validation error of the fake, or a simulated outage's
+ * empty 503.
  */
 export class FakeAnswer extends Error {
   readonly status: number
@@ -230,7 +227,7 @@ export interface SandboxRoute {
    * Handles one request and returns the JSON body of its 200 response.
    *
    * @throws {SeamApiError} for expected failures, answered with Seam's error body
-   * @throws {SimulatedOutageError} during a simulated outage, answered 503 with an empty body
+   * @throws {FakeAnswer} during a simulated outage, answered 503 with an empty body
    */
   handle(req: IncomingMessage, query: URLSearchParams): Promise<unknown>
 }
@@ -300,7 +297,7 @@ export async function serveRoute(
 
 /**
  * Answers a failed sandbox route: Seam's error body for a {@link SeamApiError}, the fake's own answer for
- * a {@link FakeAnswer}, an empty 503 for a simulated outage, and a logged 500 for anything else.
+ * a {@link FakeAnswer}, and a logged 500 for anything else.
  */
 export function sendRouteFailure(
   req: IncomingMessage,
@@ -317,10 +314,6 @@ export function sendRouteFailure(
     if (error.contentType !== null) res.setHeader('content-type', error.contentType)
     res.setHeader('content-length', Buffer.byteLength(error.body))
     res.end(error.body)
-  } else if (error instanceof SimulatedOutageError) {
-    // As the fake answers a simulated outage: 503, empty body.
-    res.statusCode = 503
-    res.end()
   } else {
     log('A sandbox route failed', {
       path: splitRequestTarget(req.url).pathname,

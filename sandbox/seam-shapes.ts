@@ -39,6 +39,14 @@ export function toSeamClientSession(session: FakeClientSession, devices: Databas
   }
 }
 
+/** The body of Seam's answer with one session (`/create`, `/get_or_create`, `/get`, `/grant_access`). */
+export function clientSessionAnswer(
+  session: FakeClientSession,
+  devices: Database['devices'],
+): { client_session: ClientSession; ok: true } {
+  return { client_session: toSeamClientSession(session, devices), ok: true }
+}
+
 /**
  * Projects a stored `client_session.deleted` event onto Seam's event shape, dropping the fake's
  * `event_description`.
