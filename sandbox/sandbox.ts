@@ -55,14 +55,13 @@ export interface Sandbox {
 
 /**
  * Starts the embedded Seam sandbox: `@seamapi/fake-seam-connect`, seeded with its default seed, behind one
- * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access` and real
- * `whsec_` webhook secrets, and delivers `client_session.deleted` events as Svix-signed webhooks.
+ * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access`, `/health` and
+ * real `whsec_` webhook secrets, and delivers `client_session.deleted` events as Svix-signed webhooks.
  *
  * It also serves, on the fake's own store, the requests the fake gets wrong, and only those:
  * `/client_sessions/create`, `/get_or_create` and `/get` with an API key (and the first two with a
  * publishable key), and `/devices/list` and `/connected_accounts/list` with `user_identifier_key` or
- * `search`. Every other request (the fake's `/_fake/*` controls and its `/health` included) goes to the
- * fake unchanged.
+ * `search`. Every other request (the fake's `/_fake/*` controls included) goes to the fake unchanged.
  *
  * Lifecycle: one fake, one store and one server per sandbox; call `stop()` when done (tests: always,
  * in `afterAll`/`afterEach`).
@@ -86,9 +85,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     delivery.deliver(event, webhookTargets(store, event, embeddedWebhook))
   }
 
-  const routes = new Map<string, SandboxRoute>(
-    createClientSessionRoutes({ store, onClientSessionDeleted: deliverClientSessionDeleted }),
-  )
+  const routes = new Map<string, SandboxRoute>([
+    ...createClientSessionRoutes({ store, onClientSessionDeleted: deliverClientSessionDeleted }),
+    ['/health', { methods: ['GET', 'HEAD'], handle: async () => ({ ok: true }) }],
+  ])
 
   // Known once listening; the list routes build `next_page_url` with it and call the fake through it.
   let baseUrl = ''

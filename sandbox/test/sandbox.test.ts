@@ -154,11 +154,10 @@ describe('routes passed to the fake', () => {
     expect((await seam('/client_sessions/list', { key: API_KEY_2, body: {} })).status).toBe(200)
   })
 
-  it('passes /health to the fake, whose answer says it is up', async () => {
+  it('answers /health', async () => {
     const response = await seam('/health', { method: 'GET' })
     expect(response.status).toBe(200)
-    // The fake's own health answer: `ok` and a few fields of its own (a message, its services).
-    expect(response.body).toMatchObject({ ok: true })
+    expect(response.body).toEqual({ ok: true })
     expect(response.headers.get('seam-request-id')).toMatch(/\S/)
   })
 })
