@@ -76,21 +76,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * The one way to Seam. Per process; hands out a {@link SeamClient} per request.
  *
- * It speaks HTTP to Seam itself, on `node:http`/`node:https` with a keep-alive agent, rather than
- * through `@seamapi/http`: SPEC §5 asks for the SDK unless a measurement shows it costs real
- * throughput, and it does. One `/devices/list` call against a fast local upstream (benchmark 2 of
- * `npm run bench`, each client alone in its own process, Node 20, 2 cores) cost the caller:
- *
- * | client                                         | CPU per call | calls/s, 10 in flight |
- * | ---------------------------------------------- | -----------: | --------------------: |
- * | `@seamapi/http` as shipped (axios, fetch)      |     1,600 µs |                   784 |
- * | `@seamapi/http` on axios' `http` adapter       |     1,008 µs |                 1,366 |
- * | global `fetch` (undici)                        |       924 µs |                 1,419 |
- * | `node:http`, keep-alive agent                  |       335 µs |                 3,591 |
- *
- * The scoped query of that benchmark makes one such call, so the SDK alone cost more CPU than the
- * whole rest of the request. Types still come from `@seamapi/types` (`Routes`), and Seam's
- * errors are classified as the SDK classifies them (`./errors.ts`).
+ * It speaks HTTP to Seam itself rather than through `@seamapi/http`: SPEC §5 asks for the SDK unless
+ * a measurement shows it costs real throughput, and benchmark 2 of `npm run bench` shows the SDK
+ * alone costing more CPU per call than the whole rest of a request (the figures are in
+ * `bench/README.md`). Types still come from `@seamapi/types` (`Routes`), and Seam's errors are
+ * classified as the SDK classifies them (`./errors.ts`).
  */
 export interface Upstream {
   /** A client for one request (or one subscription event), calling Seam with `credential`. */
