@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createCallBudget } from '../src/upstream/call-budget.js'
 import { createUpstream } from '../src/upstream/client.js'
-import { UpstreamError } from '../src/upstream/errors.js'
+import { UpstreamError } from '../src/upstream/upstream-error.js'
 
 interface Seen {
   path: string

@@ -1,6 +1,6 @@
 import { unauthenticated } from '../contract/errors.js'
 import type { SeamClient, UpstreamCredential } from '../upstream/client.js'
-import { UpstreamError } from '../upstream/errors.js'
+import { UpstreamError } from '../upstream/upstream-error.js'
 import type { CredentialRead } from './credentials.js'
 import { clientSessionPrincipal, type Principal } from './principal.js'
 import { credentialKey, type PrincipalCache } from './principal-cache.js'

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql'
 import { createGraphQLError, maskError as yogaMaskError } from 'graphql-yoga'
-import { UpstreamError } from '../upstream/errors.js'
+import { UpstreamError } from '../upstream/upstream-error.js'
 import type { ErrorCode, RequestErrorCode } from './error-codes.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { ClientSession } from '@seamapi/types/connect'
 import type { Upstream } from '../upstream/client.js'
-import { UpstreamError } from '../upstream/errors.js'
+import { UpstreamError } from '../upstream/upstream-error.js'
 import type { ExpiryVerdict } from './session-events.js'
 
 /** Options of {@link createExpiryCheck}. */

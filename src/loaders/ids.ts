@@ -1,4 +1,4 @@
-import { UpstreamError } from '../upstream/errors.js'
+import { UpstreamError } from '../upstream/upstream-error.js'
 
 /**
  * True for a string that can be a Seam id: 1 to 128 visible ASCII characters. Anything else

@@ -3,7 +3,7 @@ import type { GraphQLError } from 'graphql'
 import { type Logger, pino } from 'pino'
 import type { LogLevel } from '../config.js'
 import { CREDENTIAL_HEADERS } from '../contract/credential-headers.js'
-import { UpstreamError } from '../upstream/errors.js'
+import { UpstreamError } from '../upstream/upstream-error.js'
 
 /** Credentials and secrets never reach a log line. */
 export const REDACTED_PATHS = [

@@ -1,4 +1,4 @@
-import { UpstreamError } from './errors.js'
+import { UpstreamError } from './upstream-error.js'
 
 /** `seamType` of the error a spent budget throws: not Seam's, so never retried. */
 export const CALL_BUDGET_SPENT = 'call_budget_spent'

@@ -1,4 +1,4 @@
-import { UpstreamError } from './errors.js'
+import { UpstreamError } from './upstream-error.js'
 
 /** Options of {@link createCircuitBreaker}. */
 export interface CircuitBreakerOptions {

@@ -8,7 +8,13 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
 import { CALL_BUDGET_SPENT, type CallBudget } from './call-budget.js'
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
-import { type CallFailure, fromCallFailure, fromSeamResponse, statusLabel, UpstreamError } from './errors.js'
+import {
+  type CallFailure,
+  fromCallFailure,
+  fromSeamResponse,
+  statusLabel,
+  UpstreamError,
+} from './upstream-error.js'
 
 /** A credential that Seam accepts, as the gateway forwards it. */
 export type UpstreamCredential =
@@ -80,7 +86,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * a measurement shows it costs real throughput, and benchmark 2 of `npm run bench` shows the SDK
  * alone costing more CPU per call than the whole rest of a request (the figures are in
  * `bench/README.md`). Types still come from `@seamapi/types` (`Routes`), and Seam's errors are
- * classified as the SDK classifies them (`./errors.ts`).
+ * classified as the SDK classifies them (`./upstream-error.ts`).
  */
 export interface Upstream {
   /** A client for one request (or one subscription event), calling Seam with `credential`. */
