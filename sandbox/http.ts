@@ -103,6 +103,18 @@ export function parseJsonObject(text: string): { values: Record<string, unknown>
   return { values: parsed as Record<string, unknown> }
 }
 
+/** Whether a request's body is JSON by its content type, as the fake decides. */
+export function isJson(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  return type === 'application/json' || type === 'application/ld+json'
+}
+
+/** A JSON body's object, or undefined when it is not one (left for the fake to refuse in its own words). */
+export function jsonObjectOrNone(body: Buffer): Record<string, unknown> | undefined {
+  const parsed = parseJsonObject(body.toString('utf8'))
+  return 'values' in parsed ? parsed.values : undefined
+}
+
 /**
  * Describes a value's kind for error messages (`nothing`, `a number`, `an array`, …) without echoing it,
  * so a message never repeats a credential that was sent in the wrong place.

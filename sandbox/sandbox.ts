@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { createFake, type Fake, type Seed } from '@seamapi/fake-seam-connect'
 import { createClientSessionIssueRoutes } from './client-session-issue-routes.js'
 import { createClientSessionRoutes } from './client-session-routes.js'
+import { createDeviceUpdateRoute } from './device-update-route.js'
 import { type FakeStore, getFakeStore } from './fake-store.js'
 import { createFilteredListRoutes } from './filtered-list-routes.js'
 import {
@@ -95,6 +96,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const interceptors = new Map<string, SandboxInterceptor>([
     ...createClientSessionIssueRoutes({ store, log }),
     ...createFilteredListRoutes({ store, log, baseUrl: () => baseUrl }),
+    ...createDeviceUpdateRoute({ store, log }),
   ])
 
   // Set once the fake's handler is known; until then (a few ms during start) requests get a 503.
