@@ -33,6 +33,9 @@ async function loadNode(globalId: string, { loaders, principal }: AuthenticatedC
           if (!mayReadDevice(principal, device)) throw notFound('Node', globalId)
           return device
         })
+    case 'ActionAttempt':
+      // The loader checks the attempt's device before it asks Seam about the attempt.
+      return loaders.actionAttemptById.load(decoded.id).catch(rename)
     case 'ConnectedAccount':
       return loaders.connectedAccountById.load(decoded.id).catch(rename)
     case 'ClientSession':
