@@ -2,21 +2,27 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { parse } from 'graphql'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { getFakeStore } from '../sandbox/fake-store.js'
-import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { type App, createApp } from '../src/app.js'
 import {
   ActionAttemptDocument,
-  CreateClientSessionDocument,
   DeviceStateDocument,
   LockDoorDocument,
   UnlockDoorDocument,
   UpdateDeviceDocument,
 } from './generated/graphql.js'
-import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { execute } from './helpers/execute.js'
 import { SEAM_DOWN, startFaultyUpstream } from './helpers/faulty-upstream.js'
 import { bearer, testConfig } from './helpers/gateway.js'
-import { type OverSharingUpstream, startOverSharingUpstream } from './helpers/over-sharing-upstream.js'
+import {
+  HONEST,
+  type HonestAndOverSharing,
+  startHonestAndOverSharing,
+  UPSTREAMS,
+  WORKSPACE_1_KEY,
+  WORKSPACE_2_KEY,
+  withoutId,
+  writesSent,
+} from './helpers/honest-and-over-sharing.js'
 
 /**
  * Device actions behind the token wall (SPEC §4, §12): lockDoor, unlockDoor, updateDevice and
@@ -31,34 +37,21 @@ import { type OverSharingUpstream, startOverSharingUpstream } from './helpers/ov
  * the honest one's.
  */
 
-const HONEST = 'honest sandbox'
-const OVER_SHARING = 'over-sharing upstream'
-const UPSTREAMS = [HONEST, OVER_SHARING] as const
-type Upstream = (typeof UPSTREAMS)[number]
-
-const WORKSPACE_1_KEY = 'seam_apikey1_token'
-const WORKSPACE_2_KEY = 'seam_apikey2_token'
 /** John's own lock, Jane's lock, John's thermostat, and an id nothing has. */
 const OWN = 'august_device_1'
 const FOREIGN = 'schlage_device_id'
 const THERMOSTAT = 'ecobee_device_1'
 const MISSING = 'device_missing'
-/** The routes that read a device or resolve a principal; anything else is an action. */
-const READS = ['/devices/list', '/client_sessions/get', '/workspaces/get']
 
-let sandbox: Sandbox
-let overSharing: OverSharingUpstream
-const proxies = {} as Record<Upstream, CountingProxy>
-const gateways = {} as Record<Upstream, { gateway: App; url: string }>
+let setup: HonestAndOverSharing
 let john: Record<string, string>
 let jane: Record<string, string>
-
-/** The body with the requested id (as sent) replaced, so "foreign" and "missing" compare whole. */
-const withoutId = (text: string, sent: string) => text.split(JSON.stringify(sent).slice(1, -1)).join('<id>')
+const gateways = () => setup.gateways
+const proxies = () => setup.proxies
 
 /** A device as the sandbox's store holds it now. */
 const stored = (deviceId: string) => {
-  const device = getFakeStore(sandbox.fake)
+  const device = getFakeStore(setup.sandbox.fake)
     .getState()
     .devices.find((d) => d.device_id === deviceId)
   if (device === undefined) throw new Error(`Expected ${deviceId} in the store`)
@@ -71,70 +64,23 @@ const stored = (deviceId: string) => {
 }
 
 beforeAll(async () => {
-  sandbox = await createSandbox()
-  overSharing = await startOverSharingUpstream(sandbox)
-  proxies[HONEST] = await startCountingProxy(sandbox.url)
-  proxies[OVER_SHARING] = await startCountingProxy(overSharing.url)
-  for (const upstream of UPSTREAMS) {
-    const gateway = createApp(
-      testConfig({
-        SEAM_ENDPOINT: proxies[upstream].url,
-        CURSOR_SECRET: 'device-actions-cursor-secret-shared-by-both',
-        RATE_LIMIT_PER_MINUTE: '0',
-      }),
-    )
-    gateways[upstream] = { gateway, url: await gateway.start() }
-  }
-  const create = async (accountId: string, key: string) => {
-    const { body } = await execute(
-      gateways[HONEST].url,
-      CreateClientSessionDocument,
-      { input: { userIdentifierKey: key, connectedAccountIds: [accountId] } },
-      bearer(WORKSPACE_1_KEY),
-    )
-    return bearer(body.data!.createClientSession.clientSession.token!)
-  }
-  john = await create('john_connected_account_id', 'actions-john')
-  jane = await create('jane_connected_account_id', 'actions-jane')
+  setup = await startHonestAndOverSharing('device-actions-cursor-secret-shared-by-both')
+  ;({ john, jane } = setup)
 })
 
 afterAll(async () => {
-  for (const { gateway } of Object.values(gateways)) await gateway.stop()
-  for (const proxy of Object.values(proxies)) await proxy.stop()
-  await overSharing?.close()
-  await sandbox?.stop()
+  await setup?.stop()
 })
 
-/** The upstream routes a request sent that are not reads of a device or of the caller. */
-const actionsSent = (proxy: CountingProxy) =>
-  Object.keys(proxy.counts()).filter((route) => !READS.includes(route))
-
 describe.each(UPSTREAMS)('through the %s', (upstream) => {
-  const url = () => gateways[upstream].url
-  const proxy = () => proxies[upstream]
-
-  /**
-   * Runs an operation through this upstream's gateway. Through the over-sharing upstream, the
-   * honest sandbox's gateway is asked too and must answer byte for byte the same (only for
-   * operations that change nothing: an action that ran would run twice).
-   */
-  const refused = async <TData, TVariables>(
+  const url = () => gateways()[upstream].url
+  const proxy = () => proxies()[upstream]
+  /** Through the over-sharing upstream, also byte for byte the honest gateway's answer. */
+  const refused = <TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
     variables: TVariables,
     headers: Record<string, string>,
-  ) => {
-    proxy().reset()
-    const answer = await execute(url(), document, variables, headers)
-    const sent = actionsSent(proxy())
-    if (upstream === OVER_SHARING) {
-      const honest = await execute(gateways[HONEST].url, document, variables, headers)
-      expect({ status: answer.status, text: answer.text }).toEqual({
-        status: honest.status,
-        text: honest.text,
-      })
-    }
-    return { ...answer, sent }
-  }
+  ) => setup.refused(upstream, document, variables, headers)
 
   const notFound = (field: string, entity: string, id: string) => ({
     errors: [
@@ -207,7 +153,7 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
       })
       // The wall's read, the action sent once, the device read again for the payload.
       expect(proxy().counts()).toMatchObject({ '/devices/list': 2, '/locks/lock_door': 1 })
-      expect(actionsSent(proxy())).toEqual(['/locks/lock_door'])
+      expect(writesSent(proxy())).toEqual(['/locks/lock_door'])
       expect(stored(OWN).locked).toBe(true)
       const read = await execute(url(), DeviceStateDocument, { deviceId: OWN }, john)
       expect(read.body.data?.device).toMatchObject({ deviceId: OWN, locked: true, canRemotelyLock: true })
@@ -321,7 +267,7 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
     })
 
     it('an attempt made with Seam directly, which the gateway did not start, is not found', async () => {
-      const direct = await fetch(`${sandbox.url}/locks/lock_door`, {
+      const direct = await fetch(`${setup.sandbox.url}/locks/lock_door`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...bearer(WORKSPACE_1_KEY) },
         body: JSON.stringify({ device_id: OWN }),
@@ -341,8 +287,8 @@ describe.each(UPSTREAMS)('through the %s', (upstream) => {
 })
 
 describe('who may act at all', () => {
-  const url = () => gateways[HONEST].url
-  const proxy = () => proxies[HONEST]
+  const url = () => gateways()[HONEST].url
+  const proxy = () => proxies()[HONEST]
 
   it('a publishable key may not act: FORBIDDEN, and nothing is sent to Seam', async () => {
     const publishable = { 'seam-publishable-key': 'seam_pk1_token', 'seam-user-identifier-key': 'someone' }
@@ -386,8 +332,8 @@ describe('who may act at all', () => {
 })
 
 describe('what the device supports, and hostile input', () => {
-  const url = () => gateways[HONEST].url
-  const proxy = () => proxies[HONEST]
+  const url = () => gateways()[HONEST].url
+  const proxy = () => proxies()[HONEST]
   const badInput = (field: string, message: string) => ({
     errors: [
       { message, locations: [{ line: 2, column: 3 }], path: [field], extensions: { code: 'BAD_USER_INPUT' } },
@@ -411,7 +357,7 @@ describe('what the device supports, and hostile input', () => {
         'Device "ecobee_device_1" cannot be unlocked remotely: unlockDoor needs a device whose canRemotelyUnlock is true',
       ),
     )
-    expect(actionsSent(proxy())).toEqual([])
+    expect(writesSent(proxy())).toEqual([])
   })
 
   it("a thermostat that is not the caller's is NOT_FOUND, not BAD_USER_INPUT: the wall comes first", async () => {
@@ -541,7 +487,7 @@ describe('an action is a write: sent once, never retried, never shared', () => {
   let gateway: App
   let url: string
   beforeAll(async () => {
-    faulty = await startFaultyUpstream(sandbox.url)
+    faulty = await startFaultyUpstream(setup.sandbox.url)
     gateway = createApp(testConfig({ SEAM_ENDPOINT: faulty.url, RATE_LIMIT_PER_MINUTE: '0' }))
     url = await gateway.start()
   })

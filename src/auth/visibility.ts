@@ -1,4 +1,5 @@
 import type { AccessCode, ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
+import type { AccessCodeOfDevice } from '../loaders/access-code.js'
 import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import type { Principal } from './principal.js'
 
@@ -97,5 +98,7 @@ export const ownershipRules = (principal: Principal, issuedSessionIds: ReadonlyS
     mayReadClientSession(principal, session) || issuedSessionIds.has(session.client_session_id),
   ownsConnectedAccount: (account: ConnectedAccount) => mayReadConnectedAccount(principal, account),
   ownsDevice: (device: Device) => mayReadDevice(principal, device),
+  ownsAccessCode: ({ accessCode, device }: AccessCodeOfDevice) =>
+    mayReadAccessCode(principal, accessCode, device),
   ownsActionAttempt: ({ device }: ActionAttemptOfDevice) => mayReadDevice(principal, device),
 })

@@ -1,6 +1,7 @@
 import type { ActionAttemptDevices } from '../auth/action-attempt-devices.js'
 import type { Principal } from '../auth/principal.js'
 import type { SeamClient } from '../upstream/client.js'
+import { createAccessCodeByIdLoader } from './access-code.js'
 import { createActionAttemptByIdLoader } from './action-attempt.js'
 import { createClientSessionByIdLoader } from './client-session.js'
 import { createConnectedAccountByIdLoader } from './connected-account.js'
@@ -42,6 +43,7 @@ export function createLoaders(
       records.actionAttemptDevices,
       (n) => observeBatch('actionAttempt', n),
     ),
+    accessCodeById: createAccessCodeByIdLoader(seam, deviceById, (n) => observeBatch('accessCode', n)),
   }
 }
 

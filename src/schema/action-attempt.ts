@@ -1,4 +1,4 @@
-import type { Device } from '@seamapi/types/connect'
+import type { ActionAttempt, Device } from '@seamapi/types/connect'
 import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import { isNotFound } from '../loaders/ids.js'
 import { type CapabilityFlag, deviceToActOn, requireCapability } from './acting.js'
@@ -115,10 +115,22 @@ async function act(
   const device: Device = await deviceToActOn(ctx, deviceId)
   requireCapability(device, action.flag, action.mutation)
   const { action_attempt } = await ctx.seam.call(action.route, { device_id: device.device_id })
-  await ctx.actionAttemptDevices.remember(action_attempt.action_attempt_id, device.device_id)
   // The device changes with the action: anything of this operation that reads it asks Seam again.
   ctx.loaders.deviceById.clear(device.device_id)
-  return { actionAttempt: { actionAttempt: action_attempt, device } }
+  return { actionAttempt: await startedOn(ctx, action_attempt, device) }
+}
+
+/**
+ * Records that `actionAttempt`, just started by this gateway, acts on `device`, so that
+ * `actionAttempt` can tell later (on any instance) whose it is.
+ */
+export async function startedOn(
+  ctx: Pick<AuthenticatedContext, 'actionAttemptDevices'>,
+  actionAttempt: ActionAttempt,
+  device: Device,
+): Promise<ActionAttemptOfDevice> {
+  await ctx.actionAttemptDevices.remember(actionAttempt.action_attempt_id, device.device_id)
+  return { actionAttempt, device }
 }
 
 builder.mutationFields((t) => ({

@@ -6,6 +6,7 @@ import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/con
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { ownershipRules } from '../auth/visibility.js'
 import { type EntityName, forbidden, notFound, unauthenticated } from '../contract/errors.js'
+import type { AccessCodeOfDevice } from '../loaders/access-code.js'
 import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import type {
   AuthenticatedContext,
@@ -20,7 +21,7 @@ import { fieldCost, PER_CONNECTION_ITEM } from './cost.js'
  * The one SchemaBuilder. Configuration only: the types live in their own files.
  *
  * Scopes: `authenticated`, `workspace`, `clientSession`, `publishableKey` say who may call a field;
- * `ownsClientSession`, `ownsConnectedAccount`, `ownsDevice`, `ownsActionAttempt` are the type-level
+ * `ownsClientSession`, `ownsConnectedAccount`, `ownsDevice`, `ownsAccessCode`, `ownsActionAttempt` are the type-level
  * rules that check every object against the principal however it was reached, so that an upstream
  * that over-shares still leaks nothing.
  */
@@ -34,6 +35,7 @@ export const builder = new SchemaBuilder<{
     ownsClientSession: ClientSession
     ownsConnectedAccount: ConnectedAccount
     ownsDevice: Device
+    ownsAccessCode: AccessCodeOfDevice
     ownsActionAttempt: ActionAttemptOfDevice
   }
   AuthContexts: {
@@ -74,8 +76,8 @@ export const builder = new SchemaBuilder<{
       workspace: principal.kind === 'workspace',
       clientSession: principal.kind === 'clientSession',
       publishableKey: principal.kind === 'publishableKey',
-      // ownsClientSession, ownsConnectedAccount, ownsDevice, ownsActionAttempt: the visibility
-      // rules (auth/visibility.ts).
+      // ownsClientSession, ownsConnectedAccount, ownsDevice, ownsAccessCode, ownsActionAttempt: the
+      // visibility rules (auth/visibility.ts).
       ...ownershipRules(principal, issuedSessionIds),
     }),
     unauthorizedError: (_parent, { principal }, _info, result) => {
@@ -110,6 +112,7 @@ const OWNERSHIP_SCOPES = {
   ownsClientSession: ['ClientSession', (session: ClientSession) => session.client_session_id],
   ownsConnectedAccount: ['ConnectedAccount', (account: ConnectedAccount) => account.connected_account_id],
   ownsDevice: ['Device', (device: Device) => device.device_id],
+  ownsAccessCode: ['AccessCode', ({ accessCode }: AccessCodeOfDevice) => accessCode.access_code_id],
   ownsActionAttempt: [
     'ActionAttempt',
     ({ actionAttempt }: ActionAttemptOfDevice) => actionAttempt.action_attempt_id,

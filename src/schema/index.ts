@@ -6,6 +6,7 @@ import './client-session.js'
 import './connected-account.js'
 import './device.js'
 import './action-attempt.js'
+import './access-code.js'
 import './client-session-deleted-event.js'
 
 builder.queryType({

@@ -103,3 +103,30 @@ export function checkCustomMetadata(
   }
   return metadata as Record<string, string | boolean | null>
 }
+
+/**
+ * Refuses a time window Seam would refuse: `startsAt` and `endsAt` go together, and `endsAt` lies
+ * after `startsAt` and in the future.
+ *
+ * @param now the current time in ms @default Date.now()
+ */
+export function checkTimeWindow(
+  input: { startsAt?: Date | null; endsAt?: Date | null },
+  now: number = Date.now(),
+): void {
+  const { startsAt, endsAt } = input
+  if ((startsAt == null) !== (endsAt == null)) {
+    throw badUserInput(
+      `input.startsAt and input.endsAt go together: give both or neither, got only ${startsAt == null ? 'endsAt' : 'startsAt'}`,
+    )
+  }
+  if (startsAt == null || endsAt == null) return
+  if (endsAt.getTime() <= startsAt.getTime()) {
+    throw badUserInput(
+      `input.endsAt must be after input.startsAt, got ${endsAt.toISOString()} for ${startsAt.toISOString()}`,
+    )
+  }
+  if (endsAt.getTime() <= now) {
+    throw badUserInput(`input.endsAt must be in the future, got ${endsAt.toISOString()}`)
+  }
+}

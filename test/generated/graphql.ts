@@ -20,6 +20,65 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A PIN code programmed on a lock (or a keypad), ongoing or for a time window. */
+export type AccessCode = Node & {
+  __typename?: 'AccessCode';
+  /** Seam id of the access code. */
+  accessCodeId: Scalars['ID']['output'];
+  /** The PIN itself; null while Seam waits for the device to assign one. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** When the code was created on Seam. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The device the code is on. */
+  device?: Maybe<Device>;
+  /** Seam id of the device the code is on. */
+  deviceId: Scalars['ID']['output'];
+  /** When a time-bound code stops working. */
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Name of the code, as set on Seam. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** When a time-bound code starts to work. */
+  startsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the code is: `setting`, `set`, `unset`, `removing` or `unknown`. */
+  status: Scalars['String']['output'];
+  /** `ongoing`, or `time_bound` (active from startsAt to endsAt). */
+  type: Scalars['String']['output'];
+};
+
+/** A page of access codes. */
+export type AccessCodeConnection = {
+  __typename?: 'AccessCodeConnection';
+  edges: Array<AccessCodeEdge>;
+  nodes: Array<AccessCode>;
+  pageInfo: PageInfo;
+};
+
+/** The access code a mutation deleted. */
+export type AccessCodeDeletedPayload = {
+  __typename?: 'AccessCodeDeletedPayload';
+  /** Seam id of the deleted code. */
+  accessCodeId: Scalars['ID']['output'];
+  /** The attempt that removes the code from the device, when Seam reports one. */
+  actionAttempt?: Maybe<ActionAttempt>;
+};
+
+/** An access code and its cursor. */
+export type AccessCodeEdge = {
+  __typename?: 'AccessCodeEdge';
+  cursor: Scalars['String']['output'];
+  node: AccessCode;
+};
+
+/** The access code a mutation created or changed. */
+export type AccessCodePayload = {
+  __typename?: 'AccessCodePayload';
+  /** The code, as Seam reports it after the change. */
+  accessCode: AccessCode;
+  /** The attempt that programs the change on the device, when Seam reports one. */
+  actionAttempt?: Maybe<ActionAttempt>;
+};
+
 /** An action on a device (lockDoor, unlockDoor, …). Seam answers at once with a PENDING attempt and carries the action out in the background; read it again with `actionAttempt` until it is SUCCESS or ERROR. */
 export type ActionAttempt = Node & {
   __typename?: 'ActionAttempt';
@@ -181,6 +240,20 @@ export type ConnectedAccountEdge = {
   node: ConnectedAccount;
 };
 
+/** A new access code on a device: ongoing, or for a time window (startsAt and endsAt together). */
+export type CreateAccessCodeInput = {
+  /** The PIN: 4 to 9 digits. @default Seam picks one */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Seam id of the device. */
+  deviceId: Scalars['ID']['input'];
+  /** When the code stops working: after startsAt, in the future. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Name of the code: 1 to 200 characters, without control characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** When the code starts to work (with endsAt). */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** A new client session. */
 export type CreateClientSessionInput = {
   /** Connect Webviews of the session. */
@@ -200,6 +273,8 @@ export type CreateClientSessionInput = {
 /** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
 export type Device = Node & {
   __typename?: 'Device';
+  /** The device's access codes. Each device's list is one call to Seam: the query cost counts its page size per device. */
+  accessCodes: AccessCodeConnection;
   /** Battery level from 0 to 1, when the device reports one. */
   batteryLevel?: Maybe<Scalars['Float']['output']>;
   /** Whether createAccessCode can give it access codes; null when Seam does not say. */
@@ -235,6 +310,13 @@ export type Device = Node & {
   properties?: Maybe<Scalars['JSON']['output']>;
   /** Workspace the device belongs to. */
   workspaceId: Scalars['ID']['output'];
+};
+
+
+/** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
+export type DeviceAccessCodesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of devices. */
@@ -281,8 +363,12 @@ export type GrantClientSessionAccessInput = {
 /** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates an access code on a device. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). BAD_USER_INPUT for a device that cannot be given access codes. */
+  createAccessCode: AccessCodePayload;
   /** Creates a client session (workspace API keys only). */
   createClientSession: ClientSessionPayload;
+  /** Deletes an access code, and removes it from its device. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). */
+  deleteAccessCode: AccessCodeDeletedPayload;
   /** Deletes a client session: its token stops working and its sockets close (workspace API keys only). */
   deleteClientSession: ClientSessionEndedPayload;
   /** Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser. */
@@ -295,14 +381,28 @@ export type Mutation = {
   revokeClientSession: ClientSessionEndedPayload;
   /** Unlocks a lock. Same rules as lockDoor; BAD_USER_INPUT for a device that cannot be unlocked remotely. */
   unlockDoor: ActionAttemptPayload;
+  /** Changes an access code's PIN, name or time window. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). */
+  updateAccessCode: AccessCodePayload;
   /** Renames a device, or sets its custom metadata. A workspace API key may change any device of its workspace; a client session token only the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for a device that does not exist, and nothing is sent to Seam). */
   updateDevice: DevicePayload;
 };
 
 
 /** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationCreateAccessCodeArgs = {
+  input: CreateAccessCodeInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationCreateClientSessionArgs = {
   input: CreateClientSessionInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationDeleteAccessCodeArgs = {
+  accessCodeId: Scalars['ID']['input'];
 };
 
 
@@ -343,6 +443,12 @@ export type MutationUnlockDoorArgs = {
 
 
 /** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationUpdateAccessCodeArgs = {
+  input: UpdateAccessCodeInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationUpdateDeviceArgs = {
   input: UpdateDeviceInput;
 };
@@ -362,6 +468,8 @@ export type PageInfo = {
 /** Reads. Every field needs a credential; a client session sees only its own. */
 export type Query = {
   __typename?: 'Query';
+  /** One access code by its Seam id; NOT_FOUND when it does not exist or its device is not yours. */
+  accessCode?: Maybe<AccessCode>;
   /** One action attempt by its Seam id, started through this gateway in the last 24 hours; NOT_FOUND when it does not exist or its device is not yours. */
   actionAttempt?: Maybe<ActionAttempt>;
   /** One client session by id; a client session token may read only its own. */
@@ -382,6 +490,12 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** Who the caller is. */
   viewer: Viewer;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryAccessCodeArgs = {
+  accessCodeId: Scalars['ID']['input'];
 };
 
 
@@ -462,6 +576,20 @@ export type Subscription = {
 export type SubscriptionClientSessionDeletedArgs = {
   clientSessionId?: InputMaybe<Scalars['ID']['input']>;
   userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What to change on an access code: its PIN, its name, its time window (startsAt and endsAt together). */
+export type UpdateAccessCodeInput = {
+  /** Seam id of the access code. */
+  accessCodeId: Scalars['ID']['input'];
+  /** The new PIN: 4 to 9 digits. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** When the code stops working: after startsAt, in the future. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The new name: 1 to 200 characters, without control characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** When the code starts to work (with endsAt). */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** What to change on a device: its name, its custom metadata, or both. */
@@ -699,6 +827,56 @@ export type __DirectiveLocation =
   /** Location adjacent to a directive definition. */
   | 'DIRECTIVE_DEFINITION';
 
+export type CreateAccessCodeMutationVariables = Exact<{
+  input: CreateAccessCodeInput;
+}>;
+
+
+export type CreateAccessCodeMutation = { __typename?: 'Mutation', createAccessCode: { __typename?: 'AccessCodePayload', accessCode: { __typename?: 'AccessCode', id: string, accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, type: string, status: string, startsAt?: string | null, endsAt?: string | null, createdAt: string, device?: { __typename?: 'Device', deviceId: string } | null }, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type UpdateAccessCodeMutationVariables = Exact<{
+  input: UpdateAccessCodeInput;
+}>;
+
+
+export type UpdateAccessCodeMutation = { __typename?: 'Mutation', updateAccessCode: { __typename?: 'AccessCodePayload', accessCode: { __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, type: string, startsAt?: string | null, endsAt?: string | null }, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type DeleteAccessCodeMutationVariables = Exact<{
+  accessCodeId: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteAccessCodeMutation = { __typename?: 'Mutation', deleteAccessCode: { __typename?: 'AccessCodeDeletedPayload', accessCodeId: string, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type AccessCodeQueryVariables = Exact<{
+  accessCodeId: Scalars['ID']['input'];
+}>;
+
+
+export type AccessCodeQuery = { __typename?: 'Query', accessCode?: { __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, device?: { __typename?: 'Device', deviceId: string } | null } | null };
+
+export type DeviceAccessCodesQueryVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DeviceAccessCodesQuery = { __typename?: 'Query', device?: { __typename?: 'Device', deviceId: string, accessCodes: { __typename?: 'AccessCodeConnection', nodes: Array<{ __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
+
+export type AccessCodeNodeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type AccessCodeNodeQuery = { __typename?: 'Query', node?:
+    | { __typename: 'AccessCode', accessCodeId: string, code?: string | null, id: string }
+    | { __typename: 'ActionAttempt', id: string }
+    | { __typename: 'ClientSession', id: string }
+    | { __typename: 'ConnectedAccount', id: string }
+    | { __typename: 'Device', id: string }
+   | null };
+
 export type WorkspaceDashboardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -893,6 +1071,7 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { __typename?: 'Query', node?:
+    | { __typename: 'AccessCode', id: string }
     | { __typename: 'ActionAttempt', id: string }
     | { __typename: 'ClientSession', clientSessionId: string, id: string }
     | { __typename: 'ConnectedAccount', connectedAccountId: string, id: string }
@@ -905,6 +1084,7 @@ export type NodesQueryVariables = Exact<{
 
 
 export type NodesQuery = { __typename?: 'Query', nodes: Array<
+    | { __typename: 'AccessCode', id: string }
     | { __typename: 'ActionAttempt', id: string }
     | { __typename: 'ClientSession', id: string }
     | { __typename: 'ConnectedAccount', id: string }
@@ -920,6 +1100,12 @@ export type ClientSessionDeletedSubscriptionVariables = Exact<{
 export type ClientSessionDeletedSubscription = { __typename?: 'Subscription', clientSessionDeleted: { __typename?: 'ClientSessionDeletedEvent', eventId: string, clientSessionId: string, workspaceId: string, userIdentifierKey?: string | null, occurredAt: string, reason: ClientSessionEndReason } };
 
 
+export const CreateAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccessCodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<CreateAccessCodeMutation, CreateAccessCodeMutationVariables>;
+export const UpdateAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAccessCodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateAccessCodeMutation, UpdateAccessCodeMutationVariables>;
+export const DeleteAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accessCodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteAccessCodeMutation, DeleteAccessCodeMutationVariables>;
+export const AccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accessCodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]} as unknown as DocumentNode<AccessCodeQuery, AccessCodeQueryVariables>;
+export const DeviceAccessCodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeviceAccessCodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"accessCodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeviceAccessCodesQuery, DeviceAccessCodesQueryVariables>;
+export const AccessCodeNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCodeNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccessCode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessCodeNodeQuery, AccessCodeNodeQueryVariables>;
 export const WorkspaceDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkspaceDashboard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkspaceDashboardQuery, WorkspaceDashboardQueryVariables>;
 export const ClientSessionDevicesScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessionDevicesScreen"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClientSessionDevicesScreenQuery, ClientSessionDevicesScreenQueryVariables>;
 export const TwinDeviceListsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TwinDeviceLists"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"a"},"name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"b"},"name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]} as unknown as DocumentNode<TwinDeviceListsQuery, TwinDeviceListsQueryVariables>;
