@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http'
 import type { FakeStore } from './fake-store.js'
 import {
   describeValue,
@@ -10,6 +9,7 @@ import {
   type SandboxInterceptor,
   type SandboxLog,
   sendRouteFailure,
+  whenFakeAccepts,
 } from './http.js'
 import { invalidInput } from './params.js'
 
@@ -61,7 +61,7 @@ export function createDeviceUpdateRoute(options: DeviceUpdateRouteOptions): Map<
         const change = readChange(params)
         const deviceId = params.device_id
         if (change !== undefined && typeof deviceId === 'string') {
-          onSuccess(res, () => applyChange(store, deviceId, change))
+          whenFakeAccepts(res, () => applyChange(store, deviceId, change))
         }
         fake(replayRequest(req, body), res)
       } catch (error) {
@@ -119,15 +119,6 @@ function readMetadata(value: unknown): Record<string, string | boolean | null> {
     }
   }
   return value as Record<string, string | boolean | null>
-}
-
-/** Runs `apply` when the response ends with status 200, just before its last bytes are written. */
-function onSuccess(res: ServerResponse, apply: () => void): void {
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
-  res.end = ((...args: unknown[]) => {
-    if (res.statusCode === 200) apply()
-    return end(...args)
-  }) as ServerResponse['end']
 }
 
 /** Writes the change into the device, replacing it (the store's objects are frozen). */

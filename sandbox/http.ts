@@ -280,6 +280,41 @@ export function interceptWhen(
   }
 }
 
+/**
+ * Runs `apply` with the parsed JSON of the fake's answer (undefined if it is not JSON) when that
+ * answer ends with status 200, just before its last bytes are written: what `apply` changes in
+ * the store is there before the caller can see the answer. For the routes where the sandbox adds
+ * to what the fake does once the fake has accepted a request.
+ *
+ * Lifecycle: once per response, before the response is handed to the fake.
+ */
+export function whenFakeAccepts(res: ServerResponse, apply: (answer: unknown) => void): void {
+  const chunks: Buffer[] = []
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk))
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk))
+  }
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk)
+    return write(chunk, ...rest)
+  }) as ServerResponse['write']
+  res.end = ((...args: unknown[]) => {
+    if (typeof args[0] !== 'function') keep(args[0])
+    if (res.statusCode === 200) {
+      let answer: unknown
+      try {
+        answer = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        answer = undefined
+      }
+      apply(answer)
+    }
+    return end(...args)
+  }) as ServerResponse['end']
+}
+
 /** Where the sandbox reports notable failures. */
 export type SandboxLog = (message: string, fields?: Record<string, unknown>) => void
 
