@@ -20,12 +20,14 @@ export type FakeEvent = Database['events'][number]
  * The zustand store behind `fake.database`.
  *
  * The fake types `fake.database` as its state only, but at runtime it is the hoisted zustand store,
- * which also has `getState`/`setState`. Its state is produced with immer, so objects read from
+ * which also has `getState`/`setState`/`subscribe`. Its state is produced with immer, so objects read from
  * `getState()` may be frozen: always replace them, never mutate them.
  */
 export interface FakeStore {
   getState(): Database
   setState(partial: Partial<Database>): void
+  /** Calls `listener` after every change, synchronously; returns what unsubscribes it. */
+  subscribe(listener: (state: Database, previous: Database) => void): () => void
 }
 
 /**
@@ -35,9 +37,13 @@ export interface FakeStore {
  */
 export function getFakeStore(fake: Fake): FakeStore {
   const candidate = fake.database as unknown as Partial<FakeStore>
-  if (typeof candidate.getState !== 'function' || typeof candidate.setState !== 'function') {
+  if (
+    typeof candidate.getState !== 'function' ||
+    typeof candidate.setState !== 'function' ||
+    typeof candidate.subscribe !== 'function'
+  ) {
     throw new Error(
-      `Expected fake.database to be a zustand store with getState and setState, got ${typeof candidate.getState} getState and ${typeof candidate.setState} setState`,
+      `Expected fake.database to be a zustand store with getState, setState and subscribe, got ${typeof candidate.getState} getState, ${typeof candidate.setState} setState and ${typeof candidate.subscribe} subscribe`,
     )
   }
   return candidate as FakeStore

@@ -5,7 +5,8 @@ import { credentialHeaders, workspaceOfCredential } from './credentials.js'
 import type { FakeStore } from './fake-store.js'
 import {
   FakeAnswer,
-  parseJsonObject,
+  isJson,
+  jsonObjectOrNone,
   queryToValues,
   type RequestParams,
   readRawBody,
@@ -378,18 +379,6 @@ function toSearchParams(params: Readonly<Record<string, unknown>>): URLSearchPar
     }
   }
   return search
-}
-
-/** Whether a request's body is JSON by its content type, as the fake decides. */
-function isJson(req: IncomingMessage): boolean {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
-  return type === 'application/json' || type === 'application/ld+json'
-}
-
-/** A JSON body's object, or undefined when it is not one (left for the fake to refuse in its own words). */
-function jsonObjectOrNone(body: Buffer): Record<string, unknown> | undefined {
-  const parsed = parseJsonObject(body.toString('utf8'))
-  return 'values' in parsed ? parsed.values : undefined
 }
 
 /** A nested field of an item, or undefined. */

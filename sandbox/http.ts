@@ -103,6 +103,18 @@ export function parseJsonObject(text: string): { values: Record<string, unknown>
   return { values: parsed as Record<string, unknown> }
 }
 
+/** Whether a request's body is JSON by its content type, as the fake decides. */
+export function isJson(req: IncomingMessage): boolean {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  return type === 'application/json' || type === 'application/ld+json'
+}
+
+/** A JSON body's object, or undefined when it is not one (left for the fake to refuse in its own words). */
+export function jsonObjectOrNone(body: Buffer): Record<string, unknown> | undefined {
+  const parsed = parseJsonObject(body.toString('utf8'))
+  return 'values' in parsed ? parsed.values : undefined
+}
+
 /**
  * Describes a value's kind for error messages (`nothing`, `a number`, `an array`, …) without echoing it,
  * so a message never repeats a credential that was sent in the wrong place.
@@ -266,6 +278,41 @@ export function interceptWhen(
       else fake(req, res)
     },
   }
+}
+
+/**
+ * Runs `apply` with the parsed JSON of the fake's answer (undefined if it is not JSON) when that
+ * answer ends with status 200, just before its last bytes are written: what `apply` changes in
+ * the store is there before the caller can see the answer. For the routes where the sandbox adds
+ * to what the fake does once the fake has accepted a request.
+ *
+ * Lifecycle: once per response, before the response is handed to the fake.
+ */
+export function whenFakeAccepts(res: ServerResponse, apply: (answer: unknown) => void): void {
+  const chunks: Buffer[] = []
+  const keep = (chunk: unknown) => {
+    if (typeof chunk === 'string') chunks.push(Buffer.from(chunk))
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk))
+  }
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk)
+    return write(chunk, ...rest)
+  }) as ServerResponse['write']
+  res.end = ((...args: unknown[]) => {
+    if (typeof args[0] !== 'function') keep(args[0])
+    if (res.statusCode === 200) {
+      let answer: unknown
+      try {
+        answer = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch {
+        answer = undefined
+      }
+      apply(answer)
+    }
+    return end(...args)
+  }) as ServerResponse['end']
 }
 
 /** Where the sandbox reports notable failures. */

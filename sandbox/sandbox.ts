@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net'
 import { createFake, type Fake, type Seed } from '@seamapi/fake-seam-connect'
 import { createClientSessionIssueRoutes } from './client-session-issue-routes.js'
 import { createClientSessionRoutes } from './client-session-routes.js'
+import { watchDeviceEvents } from './device-events.js'
+import { createDeviceUpdateRoute } from './device-update-route.js'
 import { type FakeStore, getFakeStore } from './fake-store.js'
 import { createFilteredListRoutes } from './filtered-list-routes.js'
 import {
@@ -21,9 +23,10 @@ import {
   serveRoute,
   splitRequestTarget,
 } from './http.js'
+import { createLockActionRoutes } from './lock-action-routes.js'
 import type { ClientSessionDeletedEvent } from './seam-shapes.js'
 import { createWebhookDelivery, type WebhookTarget } from './webhook-delivery.js'
-import { installWebhookSecrets } from './webhook-secrets.js'
+import { completeWebhookCreation, takesEveryEvent } from './webhook-secrets.js'
 
 /** Options of {@link createSandbox}. */
 export interface SandboxOptions {
@@ -56,12 +59,15 @@ export interface Sandbox {
 /**
  * Starts the embedded Seam sandbox: `@seamapi/fake-seam-connect`, seeded with its default seed, behind one
  * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access`, `/health` and
- * real `whsec_` webhook secrets, and delivers `client_session.deleted` events as Svix-signed webhooks.
+ * real `whsec_` webhook secrets, and delivers `client_session.deleted` and every device event the
+ * fake records (`lock.*`, `device.*`, `access_code.*`, `action_attempt.*`) as Svix-signed webhooks.
  *
  * It also serves, on the fake's own store, the requests the fake gets wrong, and only those:
  * `/client_sessions/create`, `/get_or_create` and `/get` with an API key (and the first two with a
  * publishable key), and `/devices/list` and `/connected_accounts/list` with `user_identifier_key` or
- * `search`. Every other request (the fake's `/_fake/*` controls included) goes to the fake unchanged.
+ * `search`; and it completes what the fake leaves out of `/devices/update` (the name Seam shows,
+ * custom metadata) and of `/locks/lock_door` and `/unlock_door` (the events of the attempt). Every
+ * other request (the fake's `/_fake/*` controls included) goes to the fake unchanged.
  *
  * Lifecycle: one fake, one store and one server per sandbox; call `stop()` when done (tests: always,
  * in `afterAll`/`afterEach`).
@@ -76,7 +82,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const fake = await createFake()
   const seed = await fake.seed()
   const store = getFakeStore(fake)
-  installWebhookSecrets(store)
+  completeWebhookCreation(store)
 
   const delivery = createWebhookDelivery({ log })
   let embeddedWebhook: WebhookTarget | undefined
@@ -84,6 +90,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const deliverClientSessionDeleted = (event: ClientSessionDeletedEvent): void => {
     delivery.deliver(event, webhookTargets(store, event, embeddedWebhook))
   }
+  // Lock, device, access code and action attempt events, whoever records them in the store.
+  const deviceEvents = watchDeviceEvents(store, (event) =>
+    delivery.deliver(event, webhookTargets(store, event, embeddedWebhook)),
+  )
 
   const routes = new Map<string, SandboxRoute>([
     ...createClientSessionRoutes({ store, onClientSessionDeleted: deliverClientSessionDeleted }),
@@ -95,6 +105,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const interceptors = new Map<string, SandboxInterceptor>([
     ...createClientSessionIssueRoutes({ store, log }),
     ...createFilteredListRoutes({ store, log, baseUrl: () => baseUrl }),
+    ...createDeviceUpdateRoute({ store, log }),
+    ...createLockActionRoutes({ store, log }),
   ])
 
   // Set once the fake's handler is known; until then (a few ms during start) requests get a 503.
@@ -151,13 +163,17 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       embeddedWebhook = { url: webhookUrl, secret }
     },
 
-    drainWebhooks: () => delivery.drain(),
+    async drainWebhooks() {
+      await deviceEvents.settled()
+      await delivery.drain()
+    },
 
     stop() {
       stopped ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // close() only stops accepting; keep-alive and in-flight connections would hold it open.
         server.closeAllConnections()
+        deviceEvents.stop()
         await Promise.all([closed, delivery.close(), fake.stopServer()])
       })()
       return stopped
@@ -209,19 +225,25 @@ async function obtainFakeHandler(fake: Fake, baseUrl: string, log: SandboxLog): 
 
 /**
  * The webhooks of the event's workspace that subscribe to its type, then the embedded webhook. A webhook
- * stored without `event_types` gets every event (the fake stores its full list, `client_session.deleted`
- * included, for one created without them).
+ * created without `event_types` (or with `*`) gets every event, as at Seam: the fake stores its own full
+ * list for it, which lacks the `action_attempt.*` events, so the sandbox's mark decides
+ * (`takesEveryEvent`).
  */
 function webhookTargets(
   store: FakeStore,
-  event: ClientSessionDeletedEvent,
+  event: { readonly event_type: string; readonly workspace_id: string },
   embeddedWebhook: WebhookTarget | undefined,
 ): WebhookTarget[] {
   const targets: WebhookTarget[] = []
   for (const webhook of store.getState().webhooks) {
     if (webhook._workspace_id !== event.workspace_id || webhook.secret === undefined) continue
     const eventTypes = webhook.event_types
-    if (eventTypes === undefined || eventTypes.includes('*') || eventTypes.includes(event.event_type)) {
+    if (
+      takesEveryEvent(webhook) ||
+      eventTypes === undefined ||
+      eventTypes.includes('*') ||
+      eventTypes.includes(event.event_type)
+    ) {
       targets.push({ url: webhook.url, secret: webhook.secret })
     }
   }

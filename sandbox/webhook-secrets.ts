@@ -7,7 +7,17 @@ export function createWebhookSecret(): string {
 }
 
 /**
- * Makes every webhook the fake creates carry a real `whsec_…` secret.
+ * Whether a stored webhook takes every event: made without `event_types`, or with `["*"]`. The fake
+ * stores its own list of event types for such a webhook, which lacks Seam's `action_attempt.*`
+ * events (and refuses them by name), so the mark is kept beside it, as a private field: the fake's
+ * routes answer webhooks without their `_` fields.
+ */
+export const takesEveryEvent = (webhook: object): boolean =>
+  (webhook as { _every_event?: unknown })._every_event === true
+
+/**
+ * Completes every webhook the fake creates: a real `whsec_…` secret, and the mark of a webhook that
+ * takes every event ({@link takesEveryEvent}).
  *
  * The fake's `addWebhook` stores `fake_secret_<hex>`, which Svix cannot sign with (it is not base64 after
  * the prefix). Rather than intercepting the `/webhooks/create` response, this wraps the store's own
@@ -17,19 +27,24 @@ export function createWebhookSecret(): string {
  *
  * Lifecycle: call once per fake, right after creating it.
  */
-export function installWebhookSecrets(store: FakeStore): void {
+export function completeWebhookCreation(store: FakeStore): void {
   const addWebhook = store.getState().addWebhook
   store.setState({
     addWebhook: (params) => {
       const created = addWebhook(params)
-      const withSecret = { ...created, secret: createWebhookSecret() }
+      const everyEvent = params.event_types == null || params.event_types[0] === '*'
+      const completed = {
+        ...created,
+        secret: createWebhookSecret(),
+        ...(everyEvent ? { _every_event: true } : {}),
+      }
       // The store's objects are frozen (immer); replace the webhook instead of assigning to it.
       store.setState({
         webhooks: store
           .getState()
-          .webhooks.map((webhook) => (webhook.webhook_id === created.webhook_id ? withSecret : webhook)),
+          .webhooks.map((webhook) => (webhook.webhook_id === created.webhook_id ? completed : webhook)),
       })
-      return withSecret
+      return completed
     },
   })
 }

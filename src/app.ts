@@ -1,4 +1,5 @@
 import type { Logger } from 'pino'
+import { createActionAttemptDevices } from './auth/action-attempt-devices.js'
 import { createAuth } from './auth/index.js'
 import type { Config } from './config.js'
 import { createEventPath } from './events/index.js'
@@ -104,6 +105,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     rateLimiter,
     events,
     observeBatch: metrics.loaderBatch,
+    // Which device each action attempt acts on: on the shared state, so any instance can answer.
+    actionAttemptDevices: createActionAttemptDevices(bus),
   })
   const persistedOperations = loadPersistedOperations(config.persistedOperationsFile)
   const yoga = createGatewayYoga({

@@ -369,11 +369,14 @@ describe('the cost of each field', () => {
       }
     }
     expect(multipliers).toEqual({
+      'AccessCodeConnection.edges': [1, 1],
+      'AccessCodeConnection.nodes': [1, 1],
       'ClientSession.connectedAccounts': [10, 10],
       'ClientSession.devices': [50, 7],
       'ConnectedAccount.devices': [50, 7],
       'ConnectedAccountConnection.edges': [1, 1],
       'ConnectedAccountConnection.nodes': [1, 1],
+      'Device.accessCodes': [50, 7],
       'DeviceConnection.edges': [1, 1],
       'DeviceConnection.nodes': [1, 1],
       'Query.clientSessions': [50, 50],

@@ -4,9 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { type App, createApp } from '../src/app.js'
 import {
+  ActionAttemptDocument,
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
+  LockDoorDocument,
   ViewerDocument,
 } from './generated/graphql.js'
 import { createClientPool, type Recording, sleep, subscribeWs, waitFor } from './helpers/clients.js'
@@ -270,6 +272,21 @@ describe('two instances over Redis', () => {
     // Four operations in the window are allowed in all, not four per instance.
     expect(statuses).toEqual([200, 200, 200, 200, 429])
     await Promise.all([one.gateway.stop(), two.gateway.stop()])
+  })
+
+  it('an action attempt started through instance A is followed through instance B', async () => {
+    const owner = await createSession(a, unique('attempt-owner'))
+    const locked = await execute(a, LockDoorDocument, { deviceId: 'august_device_1' }, bearer(owner.token))
+    expect(locked.body.errors).toBeUndefined()
+    const id = locked.body.data!.lockDoor.actionAttempt.actionAttemptId
+    // B never saw the action: it knows the attempt's device from the record A kept in Redis.
+    const followed = await execute(b, ActionAttemptDocument, { actionAttemptId: id }, bearer(owner.token))
+    expect(followed.body.data?.actionAttempt).toMatchObject({
+      actionAttemptId: id,
+      actionType: 'LOCK_DOOR',
+      device: { deviceId: 'august_device_1', locked: true },
+    })
+    expect(followed.body.errors).toBeUndefined()
   })
 
   it('only one instance polls /events/list; the other takes over when the holder stops', async () => {

@@ -161,6 +161,30 @@ describe('the upstream client', () => {
     expect(seen).toHaveLength(0)
   })
 
+  it('sends every route that is neither a /get nor a /list once: never retried, never shared in flight', async () => {
+    const upstream = createUpstream({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
+    answer = (path) =>
+      path === '/locks/lock_door'
+        ? { status: 503, body: '' }
+        : { status: 200, body: '{"action_attempt":{"action_attempt_id":"a1"},"ok":true}' }
+    try {
+      const seam = upstream.as({ kind: 'apiKey', token: 'seam_key' })
+      const error = await seam.call('/locks/lock_door', { device_id: 'd1' }).catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' })
+      expect(seen.map((request) => request.path)).toEqual(['/locks/lock_door'])
+      // Two identical actions at once are two actions.
+      const body = { device_id: 'd1' }
+      await Promise.all([seam.call('/locks/unlock_door', body), seam.call('/locks/unlock_door', body)])
+      expect(seen.map((request) => request.path)).toEqual([
+        '/locks/lock_door',
+        '/locks/unlock_door',
+        '/locks/unlock_door',
+      ])
+    } finally {
+      answer = () => ({ status: 200, body: '{"devices":[]}' })
+    }
+  })
+
   it("counts every request sent against the operation's budget: each retry, never a read shared in flight", async () => {
     const upstream = createUpstream({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
     let failures = 2

@@ -1409,6 +1409,168 @@ describe('webhooks', () => {
   })
 })
 
+describe('device actions', () => {
+  const device = (deviceId: string) => {
+    const found = getFakeStore(sandbox.fake)
+      .getState()
+      .devices.find((d) => d.device_id === deviceId)
+    return found as (typeof found & { nickname?: string }) | undefined
+  }
+
+  it('/devices/update renames as Seam does (display_name, nickname) and keeps custom_metadata', async () => {
+    const renamed = await seam('/devices/update', {
+      key: API_KEY_1,
+      body: { device_id: 'august_device_1', name: 'Front', custom_metadata: { unit: '4B', gone: 'x' } },
+    })
+    expect(renamed).toMatchObject({ status: 200, body: { ok: true } })
+    expect(device('august_device_1')).toMatchObject({
+      display_name: 'Front',
+      nickname: 'Front',
+      properties: expect.objectContaining({ name: 'Front', locked: true }),
+      custom_metadata: { unit: '4B', gone: 'x' },
+    })
+    // Metadata merges into what is there; a null removes its key.
+    await seam('/devices/update', {
+      key: API_KEY_1,
+      body: { device_id: 'august_device_1', custom_metadata: { gone: null, floor: true } },
+    })
+    expect(device('august_device_1')?.custom_metadata).toEqual({ unit: '4B', floor: true })
+    const listed = await seam('/devices/list', { key: API_KEY_1, body: { device_ids: ['august_device_1'] } })
+    expect((listed.body as { devices: unknown[] }).devices[0]).toMatchObject({
+      display_name: 'Front',
+      custom_metadata: { unit: '4B', floor: true },
+    })
+  })
+
+  it('/devices/update changes nothing the fake refuses, and refuses metadata Seam would', async () => {
+    const before = device('august_device_1')
+    const otherWorkspace = await seam('/devices/update', {
+      key: API_KEY_2,
+      body: { device_id: 'august_device_1', name: 'Pwned', custom_metadata: { a: 'b' } },
+    })
+    expect(otherWorkspace.status).toBe(404)
+    const tooMany = await seam('/devices/update', {
+      key: API_KEY_1,
+      body: {
+        device_id: 'august_device_1',
+        custom_metadata: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])),
+      },
+    })
+    expect(tooMany).toMatchObject({
+      status: 400,
+      body: seamError('invalid_input', 'Invalid custom_metadata: expected at most 50 keys, got 51'),
+    })
+    const nested = await seam('/devices/update', {
+      key: API_KEY_1,
+      body: { device_id: 'august_device_1', custom_metadata: { a: { b: 1 } } },
+    })
+    expect(nested).toMatchObject({
+      status: 400,
+      body: seamError(
+        'invalid_input',
+        'Invalid custom_metadata.a: expected a string of at most 500 characters or a boolean, got an object',
+      ),
+    })
+    expect(device('august_device_1')).toEqual(before)
+  })
+
+  it("a lock action records and delivers, signed, the lock event with its attempt, then the attempt's own event", async () => {
+    const all = await receiver()
+    const unlockedOnly = await receiver()
+    const otherWorkspace = await receiver()
+    const { secret } = await createWebhook(all.url)
+    const unlocked = await createWebhook(unlockedOnly.url, API_KEY_1, ['lock.unlocked'])
+    await createWebhook(otherWorkspace.url, API_KEY_2)
+
+    const locked = await seam('/locks/lock_door', { key: API_KEY_1, body: { device_id: 'august_device_2' } })
+    expect(locked.status).toBe(200)
+    const attemptId = (locked.body as { action_attempt: { action_attempt_id: string } }).action_attempt
+      .action_attempt_id
+    await sandbox.drainWebhooks()
+
+    const deliveries = await all.waitFor(2)
+    const events = deliveries.map((delivery) =>
+      new SeamWebhook(secret).verify(delivery.rawBody, delivery.headers),
+    )
+    expect(events).toEqual([
+      {
+        event_id: expect.any(String),
+        event_type: 'lock.locked',
+        workspace_id: 'seed_workspace_1',
+        device_id: 'august_device_2',
+        connected_account_id: 'john_connected_account_id',
+        action_attempt_id: attemptId,
+        method: 'seamapi',
+        created_at: expect.any(String),
+        occurred_at: expect.any(String),
+      },
+      {
+        event_id: expect.any(String),
+        event_type: 'action_attempt.lock_door.succeeded',
+        workspace_id: 'seed_workspace_1',
+        action_attempt_id: attemptId,
+        action_type: 'LOCK_DOOR',
+        status: 'success',
+        created_at: expect.any(String),
+        occurred_at: expect.any(String),
+      },
+    ])
+    // One Svix message per event.
+    expect(new Set(deliveries.map((delivery) => delivery.headers['svix-id'])).size).toBe(2)
+    // The same events are on /events/list, as at Seam.
+    const listed = await seam('/events/list', {
+      key: API_KEY_1,
+      body: {
+        since: '1970-01-01T00:00:00.000Z',
+        event_types: ['lock.locked', 'action_attempt.lock_door.succeeded'],
+      },
+    })
+    expect((listed.body as { events: Array<{ event_id: string }> }).events.map((e) => e.event_id)).toEqual(
+      expect.arrayContaining(events.map((event) => event.event_id)),
+    )
+    expect(unlockedOnly.received).toEqual([])
+    expect(otherWorkspace.received).toEqual([])
+
+    await seam('/locks/unlock_door', { key: API_KEY_1, body: { device_id: 'august_device_2' } })
+    await sandbox.drainWebhooks()
+    const [unlockedEvent] = await unlockedOnly.waitFor(1)
+    expect(
+      new SeamWebhook(unlocked.secret).verify(unlockedEvent!.rawBody, unlockedEvent!.headers),
+    ).toMatchObject({
+      event_type: 'lock.unlocked',
+      device_id: 'august_device_2',
+      method: 'seamapi',
+    })
+    expect(await all.waitFor(4)).toHaveLength(4)
+    expect(logged).toEqual([])
+  })
+
+  it('delivers the device events the fake records for access codes, and those a test records', async () => {
+    const all = await receiver()
+    const { secret } = await createWebhook(all.url)
+    await seam('/access_codes/create', {
+      key: API_KEY_1,
+      body: { device_id: 'august_device_1', code: '4444' },
+    })
+    getFakeStore(sandbox.fake).getState().addEvent({
+      event_type: 'device.disconnected',
+      workspace_id: 'seed_workspace_1',
+      device_id: 'august_device_1',
+      connected_account_id: 'john_connected_account_id',
+    })
+    await sandbox.drainWebhooks()
+    const events = (await all.waitFor(2)).map((delivery) =>
+      new SeamWebhook(secret).verify(delivery.rawBody, delivery.headers),
+    )
+    expect(events).toEqual([
+      expect.objectContaining({ event_type: 'access_code.created', device_id: 'august_device_1' }),
+      expect.objectContaining({ event_type: 'device.disconnected', device_id: 'august_device_1' }),
+    ])
+    // Seam's shape: the fake's own description stays in its store.
+    for (const event of events) expect(event).not.toHaveProperty('event_description')
+  })
+})
+
 describe('lifecycle', () => {
   it('says which address it could not listen on', async () => {
     const { port } = new URL(sandbox.url)

@@ -1,4 +1,6 @@
-import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
+import type { AccessCode, ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
+import type { AccessCodeOfDevice } from '../loaders/access-code.js'
+import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import type { Principal } from './principal.js'
 
 /**
@@ -67,6 +69,15 @@ export const mayReadDevice = (principal: Principal, device: Device): boolean => 
 }
 
 /**
+ * True when `principal` may see `code`, read with its device `device`: a code of a device it may
+ * see. Seam's access code names its device and its workspace; both must be that device's.
+ */
+export const mayReadAccessCode = (principal: Principal, code: AccessCode, device: Device): boolean =>
+  code.device_id === device.device_id &&
+  code.workspace_id === device.workspace_id &&
+  mayReadDevice(principal, device)
+
+/**
  * Whether `principal` may narrow a list by a user identifier key: a workspace by any key, a client
  * session only by its own. For a client session, any other key (a real user's included) must answer
  * exactly as a key that exists nowhere, or the answer tells which keys exist and share its accounts.
@@ -75,8 +86,10 @@ export const mayFilterByUserIdentifierKey = (principal: Principal, key: string |
   key == null || principal.kind !== 'clientSession' || key === principal.session.user_identifier_key
 
 /**
- * The schema's type-level rules for one request: every ClientSession, ConnectedAccount and Device
- * that resolves, however it was reached, passes its rule or fails as a missing object would. A
+ * The schema's type-level rules for one request: every ClientSession, ConnectedAccount, Device,
+ * AccessCode and ActionAttempt that resolves, however it was reached, passes its rule or fails as a
+ * missing object would. An access code and an action attempt are the caller's when their device
+ * is (read with them, so the rules stay pure). A
  * publishable key may read the session its own getOrCreateClientSession returned
  * (`issuedSessionIds`).
  */
@@ -85,4 +98,7 @@ export const ownershipRules = (principal: Principal, issuedSessionIds: ReadonlyS
     mayReadClientSession(principal, session) || issuedSessionIds.has(session.client_session_id),
   ownsConnectedAccount: (account: ConnectedAccount) => mayReadConnectedAccount(principal, account),
   ownsDevice: (device: Device) => mayReadDevice(principal, device),
+  ownsAccessCode: ({ accessCode, device }: AccessCodeOfDevice) =>
+    mayReadAccessCode(principal, accessCode, device),
+  ownsActionAttempt: ({ device }: ActionAttemptOfDevice) => mayReadDevice(principal, device),
 })

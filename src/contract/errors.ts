@@ -20,7 +20,13 @@ export const forbidden = (message: string) => gatewayError('FORBIDDEN', message)
 export const badUserInput = (message: string) => gatewayError('BAD_USER_INPUT', message)
 
 /** The entity names used in `NOT_FOUND` messages. */
-export type EntityName = 'ClientSession' | 'ConnectedAccount' | 'Device' | 'Node'
+export type EntityName =
+  | 'AccessCode'
+  | 'ActionAttempt'
+  | 'ClientSession'
+  | 'ConnectedAccount'
+  | 'Device'
+  | 'Node'
 
 /**
  * `NOT_FOUND`, the one error for both "does not exist" and "not yours": the message depends only on

@@ -5,7 +5,8 @@ import type { SessionEndedEvent, SessionExpiryChange } from './session-events.js
 
 /**
  * What instances share: the ended-session and session-expiry channels, once-only claims (event and
- * webhook dedupe), the events poller's lock and rate-limit counters. In memory for one instance; on
+ * webhook dedupe), values with a lifetime (which device each action attempt acts on), the events
+ * poller's lock and rate-limit counters. In memory for one instance; on
  * Redis for several (`REDIS_URL`). Per process.
  */
 export interface SharedState {
@@ -13,6 +14,10 @@ export interface SharedState {
   readonly kind: 'memory' | 'redis'
   /** Claims `key` for `ttlMs`: true for the first claim across all instances, false for repeats. */
   claim(key: string, ttlMs: number): Promise<boolean>
+  /** Stores `value` under `key` for `ttlMs`, for every instance to read. */
+  put(key: string, value: string, ttlMs: number): Promise<void>
+  /** The value stored under `key`, or undefined when none was (or it expired). */
+  get(key: string): Promise<string | undefined>
   /** Sends an ended session to every instance, this one included. */
   publish(event: SessionEndedEvent): Promise<void>
   /** Receives every published ended session. */
@@ -32,6 +37,12 @@ export interface SharedState {
   close(): Promise<void>
 }
 
+/**
+ * The most values one instance keeps in memory ({@link SharedState.put}); the oldest go first. Their
+ * keys come from Seam, but how many there are is up to callers (each action makes one).
+ */
+export const MAX_MEMORY_VALUES = 100_000
+
 const CHANNEL = 'session-ended'
 const EXPIRY_CHANNEL = 'session-expiry'
 
@@ -40,6 +51,8 @@ type ChannelEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
 /** The shared state of a single instance: everything in this process. */
 export function createMemorySharedState(): SharedState {
   const claims = new Map<string, number>()
+  // Values in insertion order with their expiry: the oldest are the first to expire or to go.
+  const values = new Map<string, { value: string; until: number }>()
   const counters = new Map<string, { windowMs: number; window: number; count: number }>()
   // The window each window length last swept its old counters in.
   const sweptWindows = new Map<number, number>()
@@ -62,6 +75,19 @@ export function createMemorySharedState(): SharedState {
       claims.delete(key)
       claims.set(key, now + ttlMs)
       return true
+    },
+    async put(key, value, ttlMs) {
+      const now = Date.now()
+      for (const [old, entry] of values) {
+        if (entry.until > now && values.size < MAX_MEMORY_VALUES) break
+        values.delete(old)
+      }
+      values.delete(key)
+      values.set(key, { value, until: now + ttlMs })
+    },
+    async get(key) {
+      const entry = values.get(key)
+      return entry !== undefined && entry.until > Date.now() ? entry.value : undefined
     },
     async publish(event) {
       for (const handler of handlers) handler(event)
@@ -115,6 +141,7 @@ const FALLBACK_LOG_INTERVAL_MS = 10_000
  * - Claims and rate-limit counts go to this instance's memory: it still dedupes what it sees
  *   itself, and limits loosen to N times their value.
  * - A publish reaches this instance's own handlers (its own subscribers still hear its events).
+ * - Values are stored and read in this instance's memory: what it stored itself it still finds.
  * - The poller lock is not held: instances that cannot see each other's lock do not all poll.
  *
  * Each kind of fallback is logged at most once per 10 s: while Redis is away, every request would
@@ -140,6 +167,14 @@ export function withLocalFallback(shared: SharedState, logger: Logger): SharedSt
   return {
     kind: shared.kind,
     claim: (key, ttlMs) => shared.claim(key, ttlMs).catch(alone('claim', () => local.claim(key, ttlMs))),
+    // A value stored while Redis is away is this instance's alone, and read back from here.
+    put: (key, value, ttlMs) =>
+      shared.put(key, value, ttlMs).catch(alone('put', () => local.put(key, value, ttlMs))),
+    get: (key) =>
+      shared
+        .get(key)
+        .then(async (value) => value ?? (await local.get(key)))
+        .catch(alone('get', () => local.get(key))),
     hit: (key, windowMs) => shared.hit(key, windowMs).catch(alone('hit', () => local.hit(key, windowMs))),
     publish: (event) => shared.publish(event).catch(alone('publish', () => local.publish(event))),
     publishExpiry: (change) =>
@@ -213,6 +248,12 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     kind: 'redis',
     async claim(key, ttlMs) {
       return (await command.set(`${prefix}${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK'
+    },
+    async put(key, value, ttlMs) {
+      await command.set(`${prefix}value:${key}`, value, 'PX', ttlMs)
+    },
+    async get(key) {
+      return (await command.get(`${prefix}value:${key}`)) ?? undefined
     },
     async publish(event) {
       // Published directly (the event target would not wait): resolves once Redis has handed the

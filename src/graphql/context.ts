@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { YogaInitialContext } from 'graphql-yoga'
+import type { ActionAttemptDevices } from '../auth/action-attempt-devices.js'
 import { clientAddress } from '../auth/client-address.js'
 import { readCredentialFromHeaders } from '../auth/credentials.js'
 import { clientSessionPrincipal, type Principal } from '../auth/principal.js'
@@ -37,6 +38,8 @@ export interface ContextDeps {
   events: SessionEvents
   /** Told the size of every DataLoader batch (metrics). */
   observeBatch: (entity: string, size: number) => void
+  /** Which device each action attempt the gateway started acts on (shared by instances). */
+  actionAttemptDevices: ActionAttemptDevices
 }
 
 /**
@@ -44,7 +47,8 @@ export interface ContextDeps {
  * graphql-ws, and per event of a subscription. Per app.
  */
 export function createContexts(deps: ContextDeps) {
-  const { config, upstream, rateLimiter, events, observeBatch } = deps
+  const { config, upstream, rateLimiter, events, observeBatch, actionAttemptDevices } = deps
+  const records = { actionAttemptDevices }
   // Instances behind one balancer share CURSOR_SECRET (config requires it with REDIS_URL); one
   // instance alone signs with a secret of its own, so its cursors die with the process.
   const cursors = createCursorSigner(config.cursorSecret ?? randomBytes(32))
@@ -60,6 +64,7 @@ export function createContexts(deps: ContextDeps) {
         loadersAsSession: null,
         cursors,
         events,
+        actionAttemptDevices,
         issuedSessionIds,
         signIn: null,
       }
@@ -80,6 +85,7 @@ export function createContexts(deps: ContextDeps) {
     return {
       principal,
       events,
+      actionAttemptDevices,
       socket,
       issuedSessionIds,
       cursors,
@@ -103,6 +109,7 @@ export function createContexts(deps: ContextDeps) {
                 upstream.as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
                 clientSessionPrincipal(session),
                 observeBatch,
+                records,
               )
           : null,
       get seam() {
@@ -111,7 +118,9 @@ export function createContexts(deps: ContextDeps) {
       get loaders() {
         // Loaders only serve principals that read: a publishable key only calls get_or_create.
         loaders ??=
-          principal.kind === 'publishableKey' ? null : createLoaders(seamClient(), principal, observeBatch)
+          principal.kind === 'publishableKey'
+            ? null
+            : createLoaders(seamClient(), principal, observeBatch, records)
         return loaders
       },
     }

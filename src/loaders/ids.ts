@@ -20,3 +20,27 @@ export async function foundOrNone<T>(get: Promise<T>): Promise<T[]> {
     throw error
   }
 }
+
+/** True for the NOT_FOUND error a loader gives for an id it has nothing for. */
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && (error as { extensions?: { code?: unknown } }).extensions?.code === 'NOT_FOUND'
+
+/**
+ * Loads `ids` (skipping the undefined ones) in one batch: each value, or undefined where there was
+ * none (or no id). Any other failure (Seam unavailable) propagates.
+ */
+export async function loadedOrMissing<T>(
+  loader: { loadMany(keys: readonly string[]): Promise<Array<T | Error>> },
+  ids: ReadonlyArray<string | undefined>,
+): Promise<Array<T | undefined>> {
+  const wanted = ids.filter((id): id is string => id !== undefined)
+  const loaded = wanted.length === 0 ? [] : await loader.loadMany(wanted)
+  const byId = new Map<string, T>()
+  wanted.forEach((id, i) => {
+    const value = loaded[i]
+    if (value instanceof Error) {
+      if (!isNotFound(value)) throw value
+    } else if (value !== undefined) byId.set(id, value)
+  })
+  return ids.map((id) => (id === undefined ? undefined : byId.get(id)))
+}

@@ -5,7 +5,9 @@ import ScopeAuthPlugin, { type AuthFailure, AuthScopeFailureType } from '@pothos
 import type { ClientSession, ConnectedAccount, Device } from '@seamapi/types/connect'
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars'
 import { ownershipRules } from '../auth/visibility.js'
-import { forbidden, notFound, unauthenticated } from '../contract/errors.js'
+import { type EntityName, forbidden, notFound, unauthenticated } from '../contract/errors.js'
+import type { AccessCodeOfDevice } from '../loaders/access-code.js'
+import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import type {
   AuthenticatedContext,
   ClientSessionContext,
@@ -19,9 +21,9 @@ import { fieldCost, PER_CONNECTION_ITEM } from './cost.js'
  * The one SchemaBuilder. Configuration only: the types live in their own files.
  *
  * Scopes: `authenticated`, `workspace`, `clientSession`, `publishableKey` say who may call a field;
- * `ownsClientSession`, `ownsConnectedAccount`, `ownsDevice` are the type-level rules that check
- * every object against the principal however it was reached, so that an upstream that over-shares
- * still leaks nothing.
+ * `ownsClientSession`, `ownsConnectedAccount`, `ownsDevice`, `ownsAccessCode`, `ownsActionAttempt` are the type-level
+ * rules that check every object against the principal however it was reached, so that an upstream
+ * that over-shares still leaks nothing.
  */
 export const builder = new SchemaBuilder<{
   Context: GatewayContext
@@ -33,6 +35,8 @@ export const builder = new SchemaBuilder<{
     ownsClientSession: ClientSession
     ownsConnectedAccount: ConnectedAccount
     ownsDevice: Device
+    ownsAccessCode: AccessCodeOfDevice
+    ownsActionAttempt: ActionAttemptOfDevice
   }
   AuthContexts: {
     authenticated: AuthenticatedContext
@@ -72,19 +76,16 @@ export const builder = new SchemaBuilder<{
       workspace: principal.kind === 'workspace',
       clientSession: principal.kind === 'clientSession',
       publishableKey: principal.kind === 'publishableKey',
-      // ownsClientSession, ownsConnectedAccount, ownsDevice: the visibility rules (auth/visibility.ts).
+      // ownsClientSession, ownsConnectedAccount, ownsDevice, ownsAccessCode, ownsActionAttempt: the
+      // visibility rules (auth/visibility.ts).
       ...ownershipRules(principal, issuedSessionIds),
     }),
     unauthorizedError: (_parent, { principal }, _info, result) => {
       // A failed ownership rule (possibly wrapped in $any/$all) reads exactly like a missing object.
       const owned = findOwnershipFailure(result.failure)
       if (owned !== undefined) {
-        const value = owned.parameter as Record<string, string>
-        if (owned.scope === 'ownsClientSession')
-          return notFound('ClientSession', value.client_session_id ?? '')
-        if (owned.scope === 'ownsConnectedAccount')
-          return notFound('ConnectedAccount', value.connected_account_id ?? '')
-        return notFound('Device', value.device_id ?? '')
+        const [entity, idOf] = OWNERSHIP_SCOPES[owned.scope as OwnershipScope]
+        return notFound(entity, idOf(owned.parameter as never) ?? '')
       }
       if (principal.kind === 'anonymous') {
         return unauthenticated(
@@ -106,10 +107,22 @@ export const builder = new SchemaBuilder<{
   },
 })
 
-const OWNERSHIP_SCOPES = new Set(['ownsClientSession', 'ownsConnectedAccount', 'ownsDevice'])
+/** Each ownership rule, the entity a failure names, and where that entity's id is. */
+const OWNERSHIP_SCOPES = {
+  ownsClientSession: ['ClientSession', (session: ClientSession) => session.client_session_id],
+  ownsConnectedAccount: ['ConnectedAccount', (account: ConnectedAccount) => account.connected_account_id],
+  ownsDevice: ['Device', (device: Device) => device.device_id],
+  ownsAccessCode: ['AccessCode', ({ accessCode }: AccessCodeOfDevice) => accessCode.access_code_id],
+  ownsActionAttempt: [
+    'ActionAttempt',
+    ({ actionAttempt }: ActionAttemptOfDevice) => actionAttempt.action_attempt_id,
+  ],
+} as const satisfies Record<string, readonly [EntityName, (value: never) => string | undefined]>
+type OwnershipScope = keyof typeof OWNERSHIP_SCOPES
 
 function findOwnershipFailure(failure: AuthFailure): { scope: string; parameter: unknown } | undefined {
-  if (failure.kind === AuthScopeFailureType.AuthScope && OWNERSHIP_SCOPES.has(failure.scope)) return failure
+  if (failure.kind === AuthScopeFailureType.AuthScope && Object.hasOwn(OWNERSHIP_SCOPES, failure.scope))
+    return failure
   if (
     failure.kind === AuthScopeFailureType.AnyAuthScopes ||
     failure.kind === AuthScopeFailureType.AllAuthScopes

@@ -1,4 +1,5 @@
 import type { ClientSession } from '@seamapi/types/connect'
+import type { ActionAttemptDevices } from '../auth/action-attempt-devices.js'
 import type {
   ClientSessionPrincipal,
   Principal,
@@ -29,6 +30,8 @@ export interface GatewayContext {
   /** Signs and checks page cursors (`CURSOR_SECRET`, or a secret of this process). */
   cursors: CursorSigner
   events: SessionEvents
+  /** Which device each action attempt the gateway started acts on: recorded by the actions. */
+  actionAttemptDevices: ActionAttemptDevices
   /** Sessions this request's own mutations created: their caller may read them, token included. */
   issuedSessionIds: Set<string>
   /**

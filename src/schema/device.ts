@@ -1,8 +1,11 @@
 import type { Device } from '@seamapi/types/connect'
 import { mayFilterByUserIdentifierKey, mayReachConnectedAccount, mayReadDevice } from '../auth/visibility.js'
+import { badUserInput } from '../contract/errors.js'
 import { isPlausibleId } from '../loaders/ids.js'
+import { deviceToActOn } from './acting.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
+import { checkCustomMetadata, checkId, checkName } from './inputs.js'
 import { checkListLength, connectionFromSeam, MAX_FIRST } from './pagination.js'
 
 /** A Seam device (lock, thermostat, sensor, …). */
@@ -60,6 +63,21 @@ builder.node(DeviceRef, {
       nullable: true,
       description: 'Your custom metadata.',
       resolve: (d) => d.custom_metadata ?? null,
+    }),
+    canRemotelyLock: t.boolean({
+      nullable: true,
+      description: 'Whether lockDoor can lock it; null when Seam does not say.',
+      resolve: (d) => d.can_remotely_lock ?? null,
+    }),
+    canRemotelyUnlock: t.boolean({
+      nullable: true,
+      description: 'Whether unlockDoor can unlock it; null when Seam does not say.',
+      resolve: (d) => d.can_remotely_unlock ?? null,
+    }),
+    canProgramOnlineAccessCodes: t.boolean({
+      nullable: true,
+      description: 'Whether createAccessCode can give it access codes; null when Seam does not say.',
+      resolve: (d) => d.can_program_online_access_codes ?? null,
     }),
     // Only a workspace or a client session reaches a device (every entry point is closed to the others).
     connectedAccount: t.withAuth({ authenticated: true }).field({
@@ -147,6 +165,57 @@ builder.queryFields((t) => ({
           }),
         (device) => mayReadDevice(principal, device),
       )
+    },
+  }),
+}))
+
+/** The device a mutation changed, read again from Seam. */
+const DevicePayload = builder.objectRef<{ deviceId: string }>('DevicePayload').implement({
+  description: 'The device a mutation changed, as Seam reports it after the change.',
+  fields: (t) => ({
+    device: t.withAuth({ authenticated: true }).field({
+      type: DeviceRef,
+      description: 'The device, read again after the change.',
+      resolve: ({ deviceId }, _args, { loaders }) => loaders.deviceById.load(deviceId),
+    }),
+  }),
+})
+
+const UpdateDeviceInput = builder.inputType('UpdateDeviceInput', {
+  description: 'What to change on a device: its name, its custom metadata, or both.',
+  fields: (t) => ({
+    deviceId: t.id({ required: true, description: 'Seam id of the device.' }),
+    name: t.string({ description: 'The new name: 1 to 200 characters, without control characters.' }),
+    customMetadata: t.field({
+      type: 'JSON',
+      description:
+        'Custom metadata to store on the device: at most 50 keys of at most 40 characters, each a string of at most 500 characters, a boolean or null.',
+    }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  updateDevice: t.withAuth({ authenticated: true }).field({
+    type: DevicePayload,
+    description:
+      'Renames a device, or sets its custom metadata. A workspace API key may change any device of its workspace; a client session token only the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for a device that does not exist, and nothing is sent to Seam).',
+    args: { input: t.arg({ type: UpdateDeviceInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      // What the caller sent is checked before anything is read or sent.
+      checkId('input.deviceId', input.deviceId)
+      checkName('input.name', input.name)
+      const customMetadata = checkCustomMetadata('input.customMetadata', input.customMetadata)
+      if (input.name == null && customMetadata === undefined)
+        throw badUserInput('input needs name or customMetadata, got neither')
+      const device = await deviceToActOn(ctx, input.deviceId, 'input.deviceId')
+      await ctx.seam.call('/devices/update', {
+        device_id: device.device_id,
+        ...(input.name != null ? { name: input.name } : {}),
+        ...(customMetadata !== undefined ? { custom_metadata: customMetadata } : {}),
+      })
+      // Read again when the payload is resolved: Seam's answer to an update carries no device.
+      ctx.loaders.deviceById.clear(device.device_id)
+      return { deviceId: device.device_id }
     },
   }),
 }))

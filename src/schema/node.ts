@@ -1,5 +1,5 @@
 import { decodeGlobalID } from '@pothos/plugin-relay'
-import { mayReadDevice } from '../auth/visibility.js'
+import { mayReadAccessCode, mayReadDevice } from '../auth/visibility.js'
 import { notFound } from '../contract/errors.js'
 import { builder } from './builder.js'
 import type { AuthenticatedContext } from './context.js'
@@ -33,6 +33,18 @@ async function loadNode(globalId: string, { loaders, principal }: AuthenticatedC
           if (!mayReadDevice(principal, device)) throw notFound('Node', globalId)
           return device
         })
+    case 'AccessCode':
+      // As for a device: someone else's code must fail by the node id that was sent.
+      return loaders.accessCodeById
+        .load(decoded.id)
+        .catch(rename)
+        .then((found) => {
+          if (!mayReadAccessCode(principal, found.accessCode, found.device)) throw notFound('Node', globalId)
+          return found
+        })
+    case 'ActionAttempt':
+      // The loader checks the attempt's device before it asks Seam about the attempt.
+      return loaders.actionAttemptById.load(decoded.id).catch(rename)
     case 'ConnectedAccount':
       return loaders.connectedAccountById.load(decoded.id).catch(rename)
     case 'ClientSession':

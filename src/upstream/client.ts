@@ -114,9 +114,15 @@ export interface SeamClient {
 }
 
 type ItemOf<T> = T extends ReadonlyArray<infer I> ? I : never
-type PaginatedRoute = '/devices/list' | '/connected_accounts/list'
+type PaginatedRoute = '/devices/list' | '/connected_accounts/list' | '/access_codes/list'
 
-const WRITE = /\/(create|delete|revoke|grant_access|get_or_create|update)$/
+/**
+ * Reads are the routes that end in `/get` or `/list`; every other route is a write, sent once and
+ * never shared with an identical call in flight: an action (`/locks/lock_door`) or a change
+ * repeated by a retry would happen twice, and a route added later is safe by default.
+ */
+const READ = /\/(get|list)$/
+const isWrite = (route: Route) => !READ.test(route)
 
 /** Creates the process-wide upstream. */
 export function createUpstream(options: UpstreamOptions): Upstream {
@@ -286,7 +292,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
 
       /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
       const send = async (route: Route, body: unknown): Promise<unknown> => {
-        if (WRITE.test(route)) return attempt(route, body)
+        if (isWrite(route)) return attempt(route, body)
         for (let retry = 0; ; retry++) {
           try {
             return await attempt(route, body)
@@ -309,7 +315,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
       }
 
       const call = (route: Route, body: unknown): Promise<unknown> => {
-        if (WRITE.test(route)) return send(route, body)
+        if (isWrite(route)) return send(route, body)
         const key = `${route} ${JSON.stringify(body ?? {})}`
         const pending = inFlight.get(key)
         if (pending !== undefined) return pending

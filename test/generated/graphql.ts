@@ -20,6 +20,108 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown; }
 };
 
+/** A PIN code programmed on a lock (or a keypad), ongoing or for a time window. */
+export type AccessCode = Node & {
+  __typename?: 'AccessCode';
+  /** Seam id of the access code. */
+  accessCodeId: Scalars['ID']['output'];
+  /** The PIN itself; null while Seam waits for the device to assign one. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** When the code was created on Seam. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The device the code is on. */
+  device?: Maybe<Device>;
+  /** Seam id of the device the code is on. */
+  deviceId: Scalars['ID']['output'];
+  /** When a time-bound code stops working. */
+  endsAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Name of the code, as set on Seam. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** When a time-bound code starts to work. */
+  startsAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Where the code is: `setting`, `set`, `unset`, `removing` or `unknown`. */
+  status: Scalars['String']['output'];
+  /** `ongoing`, or `time_bound` (active from startsAt to endsAt). */
+  type: Scalars['String']['output'];
+};
+
+/** A page of access codes. */
+export type AccessCodeConnection = {
+  __typename?: 'AccessCodeConnection';
+  edges: Array<AccessCodeEdge>;
+  nodes: Array<AccessCode>;
+  pageInfo: PageInfo;
+};
+
+/** The access code a mutation deleted. */
+export type AccessCodeDeletedPayload = {
+  __typename?: 'AccessCodeDeletedPayload';
+  /** Seam id of the deleted code. */
+  accessCodeId: Scalars['ID']['output'];
+  /** The attempt that removes the code from the device, when Seam reports one. */
+  actionAttempt?: Maybe<ActionAttempt>;
+};
+
+/** An access code and its cursor. */
+export type AccessCodeEdge = {
+  __typename?: 'AccessCodeEdge';
+  cursor: Scalars['String']['output'];
+  node: AccessCode;
+};
+
+/** The access code a mutation created or changed. */
+export type AccessCodePayload = {
+  __typename?: 'AccessCodePayload';
+  /** The code, as Seam reports it after the change. */
+  accessCode: AccessCode;
+  /** The attempt that programs the change on the device, when Seam reports one. */
+  actionAttempt?: Maybe<ActionAttempt>;
+};
+
+/** An action on a device (lockDoor, unlockDoor, …). Seam answers at once with a PENDING attempt and carries the action out in the background; read it again with `actionAttempt` until it is SUCCESS or ERROR. */
+export type ActionAttempt = Node & {
+  __typename?: 'ActionAttempt';
+  /** Seam id of the action attempt. */
+  actionAttemptId: Scalars['ID']['output'];
+  /** What the action does, such as `LOCK_DOOR` or `UNLOCK_DOOR`. */
+  actionType: Scalars['String']['output'];
+  /** The device the action is for, as Seam reports it now; null once it is gone. */
+  device?: Maybe<Device>;
+  /** Why the action failed; null unless the status is ERROR. */
+  error?: Maybe<ActionAttemptError>;
+  id: Scalars['ID']['output'];
+  /** The action's result as Seam reports it; null until it succeeds. */
+  result?: Maybe<Scalars['JSON']['output']>;
+  /** PENDING while Seam carries the action out, then SUCCESS or ERROR. */
+  status: ActionAttemptStatus;
+};
+
+/** Why an action attempt failed, as Seam reports it. */
+export type ActionAttemptError = {
+  __typename?: 'ActionAttemptError';
+  /** What went wrong, in words. */
+  message: Scalars['String']['output'];
+  /** Seam error type, such as `device_offline`. */
+  type: Scalars['String']['output'];
+};
+
+/** The action attempt an action started. */
+export type ActionAttemptPayload = {
+  __typename?: 'ActionAttemptPayload';
+  /** Usually PENDING: follow it with `actionAttempt` until it is SUCCESS or ERROR. */
+  actionAttempt: ActionAttempt;
+};
+
+/** Where an action attempt is: Seam answers an action at once and carries it out after. */
+export type ActionAttemptStatus =
+  /** The action failed; `error` says why. */
+  | 'ERROR'
+  /** Seam is carrying the action out. */
+  | 'PENDING'
+  /** The action was carried out. */
+  | 'SUCCESS';
+
 /** A client session: a user's restricted access to the devices of its connected accounts. Its token lets a browser call this gateway as that user. */
 export type ClientSession = Node & {
   __typename?: 'ClientSession';
@@ -138,6 +240,20 @@ export type ConnectedAccountEdge = {
   node: ConnectedAccount;
 };
 
+/** A new access code on a device: ongoing, or for a time window (startsAt and endsAt together). */
+export type CreateAccessCodeInput = {
+  /** The PIN: 4 to 9 digits. @default Seam picks one */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Seam id of the device. */
+  deviceId: Scalars['ID']['input'];
+  /** When the code stops working: after startsAt, in the future. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Name of the code: 1 to 200 characters, without control characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** When the code starts to work (with endsAt). */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 /** A new client session. */
 export type CreateClientSessionInput = {
   /** Connect Webviews of the session. */
@@ -157,8 +273,16 @@ export type CreateClientSessionInput = {
 /** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
 export type Device = Node & {
   __typename?: 'Device';
+  /** The device's access codes. Each device's list is one call to Seam: the query cost counts its page size per device. */
+  accessCodes: AccessCodeConnection;
   /** Battery level from 0 to 1, when the device reports one. */
   batteryLevel?: Maybe<Scalars['Float']['output']>;
+  /** Whether createAccessCode can give it access codes; null when Seam does not say. */
+  canProgramOnlineAccessCodes?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether lockDoor can lock it; null when Seam does not say. */
+  canRemotelyLock?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether unlockDoor can unlock it; null when Seam does not say. */
+  canRemotelyUnlock?: Maybe<Scalars['Boolean']['output']>;
   /** Capabilities such as `lock`, `access_code`, `thermostat`. */
   capabilitiesSupported: Array<Scalars['String']['output']>;
   /** The connected account the device belongs to. */
@@ -188,6 +312,13 @@ export type Device = Node & {
   workspaceId: Scalars['ID']['output'];
 };
 
+
+/** A device connected to Seam: a smart lock, thermostat, noise sensor, … */
+export type DeviceAccessCodesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A page of devices. */
 export type DeviceConnection = {
   __typename?: 'DeviceConnection';
@@ -201,6 +332,13 @@ export type DeviceEdge = {
   __typename?: 'DeviceEdge';
   cursor: Scalars['String']['output'];
   node: Device;
+};
+
+/** The device a mutation changed, as Seam reports it after the change. */
+export type DevicePayload = {
+  __typename?: 'DevicePayload';
+  /** The device, read again after the change. */
+  device: Device;
 };
 
 /** The client session to find, or create, for a user; an existing one gets the new expiry and ids. With a publishable key only userIdentifierKey may be set (BAD_USER_INPUT naming any other field). */
@@ -222,49 +360,97 @@ export type GrantClientSessionAccessInput = {
   userIdentityId?: InputMaybe<Scalars['ID']['input']>;
 };
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Creates an access code on a device. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). BAD_USER_INPUT for a device that cannot be given access codes. */
+  createAccessCode: AccessCodePayload;
   /** Creates a client session (workspace API keys only). */
   createClientSession: ClientSessionPayload;
+  /** Deletes an access code, and removes it from its device. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). */
+  deleteAccessCode: AccessCodeDeletedPayload;
   /** Deletes a client session: its token stops working and its sockets close (workspace API keys only). */
   deleteClientSession: ClientSessionEndedPayload;
   /** Finds or creates the client session of a user. Workspace API keys, and publishable keys (seam-publishable-key header) from a browser. */
   getOrCreateClientSession: ClientSessionPayload;
   /** Adds connected accounts, Connect Webviews or a user identity to a client session (workspace API keys only). */
   grantClientSessionAccess: ClientSessionPayload;
+  /** Locks a lock. A workspace API key may lock any lock of its workspace; a client session token only the locks of its own connected accounts (NOT_FOUND otherwise, exactly as for a device that does not exist, and nothing is sent to Seam). BAD_USER_INPUT for a device that cannot be locked remotely. */
+  lockDoor: ActionAttemptPayload;
   /** Revokes a client session: its token stops working and its sockets close (workspace API keys only). */
   revokeClientSession: ClientSessionEndedPayload;
+  /** Unlocks a lock. Same rules as lockDoor; BAD_USER_INPUT for a device that cannot be unlocked remotely. */
+  unlockDoor: ActionAttemptPayload;
+  /** Changes an access code's PIN, name or time window. A workspace API key may do it on any device of its workspace; a client session token only on the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for one that does not exist, and nothing is sent to Seam). */
+  updateAccessCode: AccessCodePayload;
+  /** Renames a device, or sets its custom metadata. A workspace API key may change any device of its workspace; a client session token only the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for a device that does not exist, and nothing is sent to Seam). */
+  updateDevice: DevicePayload;
 };
 
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationCreateAccessCodeArgs = {
+  input: CreateAccessCodeInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationCreateClientSessionArgs = {
   input: CreateClientSessionInput;
 };
 
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationDeleteAccessCodeArgs = {
+  accessCodeId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationDeleteClientSessionArgs = {
   clientSessionId: Scalars['ID']['input'];
 };
 
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationGetOrCreateClientSessionArgs = {
   input: GetOrCreateClientSessionInput;
 };
 
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationGrantClientSessionAccessArgs = {
   input: GrantClientSessionAccessInput;
 };
 
 
-/** Changes to client sessions (workspace API keys; a publishable key may get or create). */
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationLockDoorArgs = {
+  deviceId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
 export type MutationRevokeClientSessionArgs = {
   clientSessionId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationUnlockDoorArgs = {
+  deviceId: Scalars['ID']['input'];
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationUpdateAccessCodeArgs = {
+  input: UpdateAccessCodeInput;
+};
+
+
+/** Changes to client sessions (workspace API keys; a publishable key may get or create), and actions on devices (workspace API keys on their workspace's devices, client session tokens on the devices of their own connected accounts). */
+export type MutationUpdateDeviceArgs = {
+  input: UpdateDeviceInput;
 };
 
 export type Node = {
@@ -282,6 +468,10 @@ export type PageInfo = {
 /** Reads. Every field needs a credential; a client session sees only its own. */
 export type Query = {
   __typename?: 'Query';
+  /** One access code by its Seam id; NOT_FOUND when it does not exist or its device is not yours. */
+  accessCode?: Maybe<AccessCode>;
+  /** One action attempt by its Seam id, started through this gateway in the last 24 hours; NOT_FOUND when it does not exist or its device is not yours. */
+  actionAttempt?: Maybe<ActionAttempt>;
   /** One client session by id; a client session token may read only its own. */
   clientSession?: Maybe<ClientSession>;
   /** The workspace's client sessions (workspace API keys only), optionally filtered; null, with the error, when Seam cannot list them. Seam does not page this list: the query cost counts 50 sessions. */
@@ -300,6 +490,18 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** Who the caller is. */
   viewer: Viewer;
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryAccessCodeArgs = {
+  accessCodeId: Scalars['ID']['input'];
+};
+
+
+/** Reads. Every field needs a credential; a client session sees only its own. */
+export type QueryActionAttemptArgs = {
+  actionAttemptId: Scalars['ID']['input'];
 };
 
 
@@ -374,6 +576,30 @@ export type Subscription = {
 export type SubscriptionClientSessionDeletedArgs = {
   clientSessionId?: InputMaybe<Scalars['ID']['input']>;
   userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What to change on an access code: its PIN, its name, its time window (startsAt and endsAt together). */
+export type UpdateAccessCodeInput = {
+  /** Seam id of the access code. */
+  accessCodeId: Scalars['ID']['input'];
+  /** The new PIN: 4 to 9 digits. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** When the code stops working: after startsAt, in the future. */
+  endsAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The new name: 1 to 200 characters, without control characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** When the code starts to work (with endsAt). */
+  startsAt?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What to change on a device: its name, its custom metadata, or both. */
+export type UpdateDeviceInput = {
+  /** Custom metadata to store on the device: at most 50 keys of at most 40 characters, each a string of at most 500 characters, a boolean or null. */
+  customMetadata?: InputMaybe<Scalars['JSON']['input']>;
+  /** Seam id of the device. */
+  deviceId: Scalars['ID']['input'];
+  /** The new name: 1 to 200 characters, without control characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How a connected account identifies its user with the provider. */
@@ -601,6 +827,56 @@ export type __DirectiveLocation =
   /** Location adjacent to a directive definition. */
   | 'DIRECTIVE_DEFINITION';
 
+export type CreateAccessCodeMutationVariables = Exact<{
+  input: CreateAccessCodeInput;
+}>;
+
+
+export type CreateAccessCodeMutation = { __typename?: 'Mutation', createAccessCode: { __typename?: 'AccessCodePayload', accessCode: { __typename?: 'AccessCode', id: string, accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, type: string, status: string, startsAt?: string | null, endsAt?: string | null, createdAt: string, device?: { __typename?: 'Device', deviceId: string } | null }, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type UpdateAccessCodeMutationVariables = Exact<{
+  input: UpdateAccessCodeInput;
+}>;
+
+
+export type UpdateAccessCodeMutation = { __typename?: 'Mutation', updateAccessCode: { __typename?: 'AccessCodePayload', accessCode: { __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, type: string, startsAt?: string | null, endsAt?: string | null }, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type DeleteAccessCodeMutationVariables = Exact<{
+  accessCodeId: Scalars['ID']['input'];
+}>;
+
+
+export type DeleteAccessCodeMutation = { __typename?: 'Mutation', deleteAccessCode: { __typename?: 'AccessCodeDeletedPayload', accessCodeId: string, actionAttempt?: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus } | null } };
+
+export type AccessCodeQueryVariables = Exact<{
+  accessCodeId: Scalars['ID']['input'];
+}>;
+
+
+export type AccessCodeQuery = { __typename?: 'Query', accessCode?: { __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null, device?: { __typename?: 'Device', deviceId: string } | null } | null };
+
+export type DeviceAccessCodesQueryVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type DeviceAccessCodesQuery = { __typename?: 'Query', device?: { __typename?: 'Device', deviceId: string, accessCodes: { __typename?: 'AccessCodeConnection', nodes: Array<{ __typename?: 'AccessCode', accessCodeId: string, deviceId: string, name?: string | null, code?: string | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
+
+export type AccessCodeNodeQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type AccessCodeNodeQuery = { __typename?: 'Query', node?:
+    | { __typename: 'AccessCode', accessCodeId: string, code?: string | null, id: string }
+    | { __typename: 'ActionAttempt', id: string }
+    | { __typename: 'ClientSession', id: string }
+    | { __typename: 'ConnectedAccount', id: string }
+    | { __typename: 'Device', id: string }
+   | null };
+
 export type WorkspaceDashboardQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -615,6 +891,41 @@ export type TwinDeviceListsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type TwinDeviceListsQuery = { __typename?: 'Query', a?: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } | null, b?: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string }> } | null };
+
+export type LockDoorMutationVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
+
+
+export type LockDoorMutation = { __typename?: 'Mutation', lockDoor: { __typename?: 'ActionAttemptPayload', actionAttempt: { __typename?: 'ActionAttempt', id: string, actionAttemptId: string, actionType: string, status: ActionAttemptStatus, error?: { __typename?: 'ActionAttemptError', type: string, message: string } | null, device?: { __typename?: 'Device', deviceId: string, locked?: boolean | null } | null } } };
+
+export type UnlockDoorMutationVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
+
+
+export type UnlockDoorMutation = { __typename?: 'Mutation', unlockDoor: { __typename?: 'ActionAttemptPayload', actionAttempt: { __typename?: 'ActionAttempt', id: string, actionAttemptId: string, actionType: string, status: ActionAttemptStatus, error?: { __typename?: 'ActionAttemptError', type: string, message: string } | null, device?: { __typename?: 'Device', deviceId: string, locked?: boolean | null } | null } } };
+
+export type UpdateDeviceMutationVariables = Exact<{
+  input: UpdateDeviceInput;
+}>;
+
+
+export type UpdateDeviceMutation = { __typename?: 'Mutation', updateDevice: { __typename?: 'DevicePayload', device: { __typename?: 'Device', deviceId: string, displayName: string, customMetadata?: unknown | null } } };
+
+export type ActionAttemptQueryVariables = Exact<{
+  actionAttemptId: Scalars['ID']['input'];
+}>;
+
+
+export type ActionAttemptQuery = { __typename?: 'Query', actionAttempt?: { __typename?: 'ActionAttempt', id: string, actionAttemptId: string, actionType: string, status: ActionAttemptStatus, error?: { __typename?: 'ActionAttemptError', type: string, message: string } | null, device?: { __typename?: 'Device', deviceId: string, locked?: boolean | null } | null } | null };
+
+export type DeviceStateQueryVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
+
+
+export type DeviceStateQuery = { __typename?: 'Query', device?: { __typename?: 'Device', deviceId: string, displayName: string, locked?: boolean | null, customMetadata?: unknown | null, canRemotelyLock?: boolean | null, canRemotelyUnlock?: boolean | null, canProgramOnlineAccessCodes?: boolean | null } | null };
 
 export type ClientSessionWithoutTokenQueryVariables = Exact<{
   clientSessionId: Scalars['ID']['input'];
@@ -760,6 +1071,8 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { __typename?: 'Query', node?:
+    | { __typename: 'AccessCode', id: string }
+    | { __typename: 'ActionAttempt', id: string }
     | { __typename: 'ClientSession', clientSessionId: string, id: string }
     | { __typename: 'ConnectedAccount', connectedAccountId: string, id: string }
     | { __typename: 'Device', deviceId: string, id: string }
@@ -771,6 +1084,8 @@ export type NodesQueryVariables = Exact<{
 
 
 export type NodesQuery = { __typename?: 'Query', nodes: Array<
+    | { __typename: 'AccessCode', id: string }
+    | { __typename: 'ActionAttempt', id: string }
     | { __typename: 'ClientSession', id: string }
     | { __typename: 'ConnectedAccount', id: string }
     | { __typename: 'Device', id: string }
@@ -785,9 +1100,20 @@ export type ClientSessionDeletedSubscriptionVariables = Exact<{
 export type ClientSessionDeletedSubscription = { __typename?: 'Subscription', clientSessionDeleted: { __typename?: 'ClientSessionDeletedEvent', eventId: string, clientSessionId: string, workspaceId: string, userIdentifierKey?: string | null, occurredAt: string, reason: ClientSessionEndReason } };
 
 
+export const CreateAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccessCodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<CreateAccessCodeMutation, CreateAccessCodeMutationVariables>;
+export const UpdateAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateAccessCodeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"startsAt"}},{"kind":"Field","name":{"kind":"Name","value":"endsAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateAccessCodeMutation, UpdateAccessCodeMutationVariables>;
+export const DeleteAccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeleteAccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteAccessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accessCodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<DeleteAccessCodeMutation, DeleteAccessCodeMutationVariables>;
+export const AccessCodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCode"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"accessCodeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"accessCodeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]} as unknown as DocumentNode<AccessCodeQuery, AccessCodeQueryVariables>;
+export const DeviceAccessCodesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeviceAccessCodes"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"accessCodes"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeviceAccessCodesQuery, DeviceAccessCodesQueryVariables>;
+export const AccessCodeNodeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccessCodeNode"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AccessCode"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessCodeId"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessCodeNodeQuery, AccessCodeNodeQueryVariables>;
 export const WorkspaceDashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"WorkspaceDashboard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<WorkspaceDashboardQuery, WorkspaceDashboardQueryVariables>;
 export const ClientSessionDevicesScreenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessionDevicesScreen"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<ClientSessionDevicesScreenQuery, ClientSessionDevicesScreenQueryVariables>;
 export const TwinDeviceListsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TwinDeviceLists"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"a"},"name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","alias":{"kind":"Name","value":"b"},"name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"2"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}}]}}]} as unknown as DocumentNode<TwinDeviceListsQuery, TwinDeviceListsQueryVariables>;
+export const LockDoorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LockDoor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lockDoor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}}]}}]}}]}}]}}]} as unknown as DocumentNode<LockDoorMutation, LockDoorMutationVariables>;
+export const UnlockDoorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlockDoor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlockDoor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}}]}}]}}]}}]}}]} as unknown as DocumentNode<UnlockDoorMutation, UnlockDoorMutationVariables>;
+export const UpdateDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateDeviceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateDeviceMutation, UpdateDeviceMutationVariables>;
+export const ActionAttemptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ActionAttempt"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"actionAttemptId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}}]}}]}}]}}]} as unknown as DocumentNode<ActionAttemptQuery, ActionAttemptQueryVariables>;
+export const DeviceStateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeviceState"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyLock"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyUnlock"}},{"kind":"Field","name":{"kind":"Name","value":"canProgramOnlineAccessCodes"}}]}}]}}]} as unknown as DocumentNode<DeviceStateQuery, DeviceStateQueryVariables>;
 export const ClientSessionWithoutTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessionWithoutToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}}]}}]}}]} as unknown as DocumentNode<ClientSessionWithoutTokenQuery, ClientSessionWithoutTokenQueryVariables>;
 export const SessionDevicesAndAccountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionDevicesAndAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]} as unknown as DocumentNode<SessionDevicesAndAccountsQuery, SessionDevicesAndAccountsQueryVariables>;
 export const ConnectedAccountsWithEdgesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConnectedAccountsWithEdges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ConnectedAccountsWithEdgesQuery, ConnectedAccountsWithEdgesQueryVariables>;
