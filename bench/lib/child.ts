@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -35,6 +36,14 @@ export interface ChildOptions {
   nodeFlags?: string[]
   /** How long the child may take to report ready. @default 60000 */
   readyTimeoutMs?: number
+  /**
+   * A compiled tree (`compileTree` of `lib/compile.ts`): the child runs as its
+   * `bench/children/<name>.js` on plain `node`, in that tree. @default this tree's
+   * `bench/children/<name>.ts`, under tsx
+   */
+  root?: string
+  /** Drop the child's stdout (a gateway logging a line per request under load). @default false */
+  quiet?: boolean
 }
 
 const running = new Set<ChildProcess>()
@@ -51,12 +60,16 @@ process.once('exit', () => {
  * is killed in every such case
  */
 export async function startChild<Info>(name: string, options: ChildOptions = {}): Promise<Child<Info>> {
-  const entry = fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url))
+  const { root } = options
+  const entry =
+    root === undefined
+      ? fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url))
+      : path.join(root, 'bench', 'children', `${name}.js`)
   const child = fork(entry, [], {
-    cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    cwd: root ?? REPO_ROOT,
+    execArgv: [...(root === undefined ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? [])],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   })
   running.add(child)
@@ -141,6 +154,9 @@ export type ChildHandlers = Record<string, (args: never) => unknown>
 export async function serveParent<Info>(
   start: () => Promise<{ info: Info; handlers?: ChildHandlers; dispose: () => Promise<void> }>,
 ): Promise<void> {
+  // Imported for its exports by a process that is no benchmark child (the parent reads a child
+  // module's types and helpers): nothing to serve.
+  if (process.send === undefined) return
   const send = (message: unknown) => process.send?.(message)
   let started: Awaited<ReturnType<typeof start>>
   try {
