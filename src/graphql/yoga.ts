@@ -83,6 +83,9 @@ export function createGatewayYoga(deps: YogaDeps) {
             methods: ['GET', 'POST'],
           },
     batching: false,
+    // The HTTP server caps and reads the body before Yoga sees it (MAX_BODY_BYTES, 413): Yoga's own
+    // cap would read it a second time, through a web stream, on every request.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
     context: (initial) => contexts.forOperation(initial),
     plugins: [
