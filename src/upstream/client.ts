@@ -1,14 +1,8 @@
-import {
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type RequestOptions,
-} from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
 import { CALL_BUDGET_SPENT, type CallBudget } from './call-budget.js'
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
-import { type CallFailure, fromCallFailure, fromSeamResponse, statusLabel, UpstreamError } from './errors.js'
+import { fromCallFailure, fromSeamResponse, statusLabel, UpstreamError } from './errors.js'
+import { createTransport } from './transport.js'
 
 /** A credential that Seam accepts, as the gateway forwards it. */
 export type UpstreamCredential =
@@ -76,27 +70,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * The one way to Seam. Per process; hands out a {@link SeamClient} per request.
  *
- * It speaks HTTP to Seam itself, on `node:http`/`node:https` with a keep-alive agent, rather than
- * through `@seamapi/http`: SPEC §5 asks for the SDK unless a measurement shows it costs real
- * throughput, and it does. One `/devices/list` call against a fast local upstream (benchmark 2 of
- * `npm run bench`, each client alone in its own process, Node 20, 2 cores) cost the caller:
- *
- * | client                                         | CPU per call | calls/s, 10 in flight |
- * | ---------------------------------------------- | -----------: | --------------------: |
- * | `@seamapi/http` as shipped (axios, fetch)      |     1,600 µs |                   784 |
- * | `@seamapi/http` on axios' `http` adapter       |     1,008 µs |                 1,366 |
- * | global `fetch` (undici)                        |       924 µs |                 1,419 |
- * | `node:http`, keep-alive agent                  |       335 µs |                 3,591 |
- *
- * The scoped query of that benchmark makes one such call, so the SDK alone cost more CPU than the
- * whole rest of the request. Types still come from `@seamapi/types` (`Routes`), and Seam's
- * errors are classified as the SDK classifies them (`./errors.ts`).
+ * It speaks HTTP to Seam itself (`./transport.ts`: undici's connection pool, one dispatch per
+ * call) rather than through `@seamapi/http`: SPEC §5 asks for the SDK unless a measurement shows
+ * it costs real throughput, and it does. Benchmark 2 of `npm run bench` prices one upstream call by
+ * HTTP client (see `bench/README.md`): the SDK (axios) cost more CPU per call than the whole rest
+ * of a gateway request, and `node:http` more than undici's pool. Types still come from
+ * `@seamapi/types` (`Routes`), and Seam's errors are classified as the SDK classifies them
+ * (`./errors.ts`).
  */
 export interface Upstream {
   /** A client for one request (or one subscription event), calling Seam with `credential`. */
   as(credential: UpstreamCredential, options?: CallOptions): SeamClient
   /** `open` while Seam is considered down and calls fail fast. */
   readonly circuit: 'open' | 'closed'
+  /** Closes the kept-alive connections to Seam once the calls in flight are done. */
+  close(): Promise<void>
 }
 
 /** Calls of one request with one credential. In-flight identical reads are made once. */
@@ -131,96 +119,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024
   const breaker = createCircuitBreaker(options.breaker)
 
-  const base = new URL(options.endpoint)
-  const secure = base.protocol === 'https:'
-  const request = secure ? httpsRequest : httpRequest
-  // Keep-alive, most recently used socket first (the one least likely to have been closed idle).
-  const agent = secure
-    ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' })
-    : new HttpAgent({ keepAlive: true, scheduling: 'lifo' })
-  const target: RequestOptions = {
-    protocol: base.protocol,
-    hostname: base.hostname.replace(/^\[|\]$/g, ''),
-    port: base.port === '' ? undefined : Number(base.port),
-    method: 'POST',
-    agent,
-  }
-  const basePath = base.pathname.replace(/\/+$/, '')
-
-  interface Answer {
-    status: number
-    headers: IncomingHttpHeaders
-    text: string
-  }
-
-  /** One POST; rejects with an {@link UpstreamError} when Seam gave no complete answer. */
-  const post = (route: Route, headers: Record<string, string>, payload: string, signal?: AbortSignal) =>
-    new Promise<Answer>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(fromCallFailure('aborted', route, timeoutMs))
-        return
-      }
-      let settled = false
-      let failure: CallFailure = 'network'
-      const settle = (answer: Answer | undefined) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        if (answer === undefined) reject(fromCallFailure(failure, route, timeoutMs))
-        else resolve(answer)
-      }
-      const fail = () => settle(undefined)
-      const stop = (why: CallFailure) => {
-        failure = why
-        req.destroy()
-        fail()
-      }
-      const onAbort = () => stop('aborted')
-      const timer = setTimeout(() => stop('timeout'), timeoutMs)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      let req: ReturnType<typeof request>
-      try {
-        req = request(
-          {
-            ...target,
-            path: basePath + route,
-            headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            let size = 0
-            res.on('data', (chunk: Buffer) => {
-              size += chunk.length
-              if (size > maxResponseBytes) stop('network')
-              else chunks.push(chunk)
-            })
-            res.on('end', () =>
-              settle({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                text:
-                  chunks.length === 1
-                    ? (chunks[0] as Buffer).toString('utf8')
-                    : Buffer.concat(chunks).toString('utf8'),
-              }),
-            )
-            res.on('error', fail)
-            res.on('close', fail)
-          },
-        )
-      } catch {
-        // A header Node refuses to send: only the credential varies, and Seam would never accept
-        // one with a control character. No call is made, and Seam's health is not in question.
-        settled = true
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        reject(new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', { route }))
-        return
-      }
-      req.on('error', fail)
-      req.end(payload)
-    })
+  const transport = createTransport({ endpoint: options.endpoint, timeoutMs, maxResponseBytes })
 
   const parseJson = (text: string): unknown => {
     try {
@@ -234,6 +133,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     get circuit() {
       return breaker.state
     },
+    close: () => transport.close(),
     as(credential, callOptions = {}) {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
@@ -254,17 +154,22 @@ export function createUpstream(options: UpstreamOptions): Upstream {
         let answer: { status: number; json: unknown }
         try {
           answer = await breaker.run(route, async () => {
-            const answer = await post(route, headers, JSON.stringify(body ?? {}), callOptions.signal)
-            const requestId = answer.headers['seam-request-id']
+            const answer = await transport.post(
+              route,
+              headers,
+              JSON.stringify(body ?? {}),
+              callOptions.signal,
+            )
+            const { requestId } = answer
             const json = answer.text === '' ? undefined : parseJson(answer.text)
             if (answer.status < 200 || answer.status >= 300) {
               const error = fromSeamResponse(
                 route,
                 answer.status,
                 json,
-                typeof requestId === 'string' && requestId !== '' ? requestId : undefined,
+                requestId !== undefined && requestId !== '' ? requestId : undefined,
               )
-              const retryAfterMs = parseRetryAfter(answer.headers['retry-after'])
+              const retryAfterMs = parseRetryAfter(answer.retryAfter)
               if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs
               throw error
             }
