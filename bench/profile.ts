@@ -1,30 +1,33 @@
 /**
- * Where the gateway's CPU goes: `npx tsx bench/profile.ts [scoped|kind|anonymous] [seconds]`.
+ * Where a server's CPU goes: `npx tsx bench/profile.ts [scoped|kind|anonymous|mesh|bare] [seconds]`.
  *
- * Starts the fast upstream and the gateway as benchmark 2 does (compiled, production mode, the same
- * environment), warms it up with the load, then samples its CPU (V8's profiler, from inside the
- * process, over the measured window only) while autocannon sends one query, and prints what the
- * time went to: self and total time by file or package and by function, per request. The profile
- * itself is kept (`.cpuprofile`, for Chrome DevTools or speedscope) and its path printed.
+ * Starts the fast upstream and the server as benchmark 2 does (compiled, production mode, the same
+ * environment): the gateway for `scoped`, `kind` and `anonymous`, the Mesh peer for `mesh` (its
+ * devices list), bare Yoga for `bare`. Warms it up with the load, then samples its CPU (V8's
+ * profiler, from inside the process, over the measured window only) while autocannon sends one
+ * query, and prints what the time went to: self and total time by file or package and by
+ * function, per request. The profile itself is kept (`.cpuprofile`, for Chrome DevTools or
+ * speedscope) and its path printed.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
-import type { GatewayInfo } from './children/gateway.js'
 import { startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
 import { type CpuProfile, type ProfileRow, summarizeProfile } from './lib/cpuprofile.js'
 import { bearer, expectData, graphqlRequest } from './lib/http.js'
 import { cannon } from './lib/load.js'
-import { productionGatewayEnv } from './lib/production.js'
-import { SCOPED_DEVICES } from './lib/queries.js'
+import { PRODUCTION_ENV, productionGatewayEnv } from './lib/production.js'
+import { MESH_DEVICES, SCOPED_DEVICES } from './lib/queries.js'
 import { int } from './lib/stats.js'
 
 const QUERIES = {
-  scoped: { query: SCOPED_DEVICES, authenticated: true },
-  kind: { query: 'query ViewerKind { viewer { kind } }', authenticated: true },
-  anonymous: { query: '{ __typename }', authenticated: false },
+  scoped: { server: 'gateway', query: SCOPED_DEVICES, authenticated: true },
+  kind: { server: 'gateway', query: 'query ViewerKind { viewer { kind } }', authenticated: true },
+  anonymous: { server: 'gateway', query: '{ __typename }', authenticated: false },
+  mesh: { server: 'mesh', query: MESH_DEVICES, authenticated: true },
+  bare: { server: 'bare-yoga', query: '{ __typename }', authenticated: false },
 } as const
 
 const CONNECTIONS = 10
@@ -40,10 +43,13 @@ async function main(): Promise<void> {
   if (chosen === undefined) throw new Error(`Expected one of ${Object.keys(QUERIES).join(', ')}, got ${name}`)
   const root = compileTree('profile')
   const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
-  const gateway = await startChild<GatewayInfo>('gateway', {
+  const gateway = await startChild<{ url: string }>(chosen.server, {
     root,
     quiet: true,
-    env: productionGatewayEnv(upstream.info.url),
+    env:
+      chosen.server === 'gateway'
+        ? productionGatewayEnv(upstream.info.url)
+        : { ...PRODUCTION_ENV, SEAM_ENDPOINT: upstream.info.url },
   })
   try {
     const headers = chosen.authenticated ? bearer(tokenOfSession('bench-profile')) : {}
