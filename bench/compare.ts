@@ -5,10 +5,11 @@
  * Each `<tree>` is a git revision (`HEAD~1`, a commit) or a folder holding a copy of the gateway's
  * `src/` (`.` for this work tree). Each is compiled with this repository's benchmark children
  * (`lib/compile.ts`) and started as a gateway of its own on one shared fast upstream, in the
- * environment of benchmark 2; then every query is sent to every gateway in alternating rounds
- * (autocannon, 10 connections), so that whatever else the machine does weighs on all alike. The
+ * environment of benchmark 2; then every query is sent to every gateway at once, in rounds
+ * (autocannon, 10 connections each), so that whatever else the machine does weighs on all alike. The
  * table gives each tree's CPU per request (the gateway process's own user+system time over the
- * requests it answered), and its difference to the first tree's.
+ * requests it answered): the median over the rounds, and the median of its difference to the first
+ * tree's in the same round, with every round's figure.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
@@ -32,6 +33,12 @@ const QUERIES: Record<string, { query: string; authenticated: boolean }> = {
 }
 
 const CONNECTIONS = 10
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length / 2
+  return sorted.length % 2 === 1 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2
+}
 const WARMUP_SECONDS = 3
 
 interface Args {
@@ -112,45 +119,65 @@ async function main(): Promise<void> {
         await load(child, name, WARMUP_SECONDS)
       }
     }
-    // cpu[query][tree]: CPU µs and requests, over every round.
-    const totals = new Map<string, Array<{ micros: number; requests: number; failed: number }>>(
-      args.queries.map((name) => [name, gateways.map(() => ({ micros: 0, requests: 0, failed: 0 }))]),
+    // Per query and tree, each round's CPU µs per request (and the requests and failures).
+    const rounds = new Map<string, Array<Array<{ perRequest: number; requests: number; failed: number }>>>(
+      args.queries.map((name) => [name, gateways.map(() => [])]),
     )
     for (let round = 0; round < args.rounds; round++) {
       for (const name of args.queries) {
-        // Each round starts with another tree, so that none always follows the same one.
-        for (let k = 0; k < gateways.length; k++) {
-          const index = (k + round) % gateways.length
-          const { child } = gateways[index]!
-          const before = await child.request<NodeJS.CpuUsage>('cpu')
-          const result = await load(child, name, args.seconds)
-          const after = await child.request<NodeJS.CpuUsage>('cpu')
-          const total = totals.get(name)![index]!
-          total.micros += after.user - before.user + (after.system - before.system)
-          total.requests += result.ok
-          total.failed += result.failed
+        // Every tree under load at once: whatever else the machine does meanwhile weighs on all.
+        const befores = await Promise.all(gateways.map(({ child }) => child.request<NodeJS.CpuUsage>('cpu')))
+        const results = await Promise.all(gateways.map(({ child }) => load(child, name, args.seconds)))
+        const afters = await Promise.all(gateways.map(({ child }) => child.request<NodeJS.CpuUsage>('cpu')))
+        for (const [index, result] of results.entries()) {
+          const before = befores[index]!
+          const after = afters[index]!
+          const micros = after.user - before.user + (after.system - before.system)
+          rounds.get(name)![index]!.push({
+            perRequest: micros / result.ok,
+            requests: result.ok,
+            failed: result.failed,
+          })
         }
       }
       process.stderr.write(`round ${round + 1} of ${args.rounds} done\n`)
     }
+    // Medians: a round in which the machine was busier weighs on every tree of that round alike,
+    // and on the median not at all.
     const rows = args.queries.flatMap((name) => {
-      const list = totals.get(name)!
-      const base = list[0]!.micros / list[0]!.requests
+      const list = rounds.get(name)!
+      const base = list[0]!
+      const baseMedian = median(base.map((r) => r.perRequest))
       return gateways.map(({ tree }, i) => {
-        const perRequest = list[i]!.micros / list[i]!.requests
-        const delta = perRequest - base
+        const own = list[i]!
+        const perRequest = median(own.map((r) => r.perRequest))
+        const delta = median(own.map((r, round) => r.perRequest - base[round]!.perRequest))
         return [
           name,
           tree,
-          int(list[i]!.requests),
+          int(own.reduce((n, r) => n + r.requests, 0)),
           `${int(perRequest)} µs`,
-          i === 0 ? '' : `${delta > 0 ? '+' : ''}${int(delta)} µs (${((delta / base) * 100).toFixed(1)}%)`,
-          int(list[i]!.failed),
+          i === 0
+            ? ''
+            : `${delta > 0 ? '+' : ''}${int(delta)} µs (${((delta / baseMedian) * 100).toFixed(1)}%)`,
+          own.map((r) => int(r.perRequest)).join(' '),
+          int(own.reduce((n, r) => n + r.failed, 0)),
         ]
       })
     })
     process.stdout.write(
-      `${table(['query', 'tree', 'requests', 'CPU per request', 'vs the first tree', 'failed'], rows)}\n` +
+      `${table(
+        [
+          'query',
+          'tree',
+          'requests',
+          'CPU per request (median)',
+          'vs the first tree (median)',
+          'rounds (µs)',
+          'failed',
+        ],
+        rows,
+      )}\n` +
         `\n${args.rounds} rounds of ${args.seconds} s per query and tree; load average ${os
           .loadavg()
           .map((l) => l.toFixed(2))
