@@ -109,6 +109,16 @@ type ItemOf<T> = T extends ReadonlyArray<infer I> ? I : never
 type PaginatedRoute = '/devices/list' | '/connected_accounts/list'
 
 const WRITE = /\/(create|delete|revoke|grant_access|get_or_create|update)$/
+const writes = new Map<string, boolean>()
+/** True for a route that changes something at Seam (never retried, never shared). Routes are few. */
+const isWrite = (route: Route): boolean => {
+  let write = writes.get(route)
+  if (write === undefined) {
+    write = WRITE.test(route)
+    writes.set(route, write)
+  }
+  return write
+}
 
 /** Creates the process-wide upstream. */
 export function createUpstream(options: UpstreamOptions): Upstream {
@@ -129,132 +139,161 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
+  /** The headers of every call with `credential`. */
+  const headersOf = (credential: UpstreamCredential): Record<string, string> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
+    if (credential.kind === 'apiKey') headers.authorization = `Bearer ${credential.token}`
+    else if (credential.kind === 'clientSessionToken') {
+      // As `@seamapi/http` sends a client session token.
+      headers.authorization = `Bearer ${credential.token}`
+      headers['client-session-token'] = credential.token
+    } else headers['seam-publishable-key'] = credential.key
+    return headers
+  }
+
+  /** One request sent: counted against the budget, through the breaker, observed, classified. */
+  const attempt = async (
+    route: Route,
+    payload: string,
+    headers: Record<string, string>,
+    callOptions: CallOptions,
+  ): Promise<unknown> => {
+    // Before the breaker: a spent budget says nothing about Seam's health.
+    callOptions.budget?.spend(route)
+    const started = performance.now()
+    let answer: { status: number; json: unknown }
+    try {
+      answer = await breaker.run(route, async () => {
+        const answer = await transport.post(route, headers, payload, callOptions.signal)
+        const { requestId } = answer
+        const json = answer.text === '' ? undefined : parseJson(answer.text)
+        if (answer.status < 200 || answer.status >= 300) {
+          const error = fromSeamResponse(
+            route,
+            answer.status,
+            json,
+            requestId !== undefined && requestId !== '' ? requestId : undefined,
+          )
+          const retryAfterMs = parseRetryAfter(answer.retryAfter)
+          if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs
+          throw error
+        }
+        return { status: answer.status, json }
+      })
+    } catch (error) {
+      const mapped = error instanceof UpstreamError ? error : fromCallFailure('network', route, timeoutMs)
+      options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
+      throw mapped
+    }
+    options.observe?.({ route, status: String(answer.status), durationMs: performance.now() - started })
+    // A 2xx that is not JSON (a proxy's error page) is no answer Seam gives. Seam's server did
+    // answer, so the breaker does not count it, and asking again would get the same page.
+    if (answer.json === undefined) {
+      throw new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', {
+        route,
+        status: answer.status,
+        seamType: UNPARSABLE,
+      })
+    }
+    return answer.json
+  }
+
+  /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
+  const send = async (
+    route: Route,
+    payload: string,
+    headers: Record<string, string>,
+    callOptions: CallOptions,
+  ): Promise<unknown> => {
+    if (isWrite(route)) return attempt(route, payload, headers, callOptions)
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt(route, payload, headers, callOptions)
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
+        const { code, details } = error
+        if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
+        // An open circuit fails fast: retrying it would only wait. A spent budget stays spent.
+        if (
+          details.seamType === 'circuit_open' ||
+          details.seamType === UNPARSABLE ||
+          details.seamType === CALL_BUDGET_SPENT
+        )
+          throw error
+        if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
+        const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
+        await sleep(details.retryAfterMs ?? backoff)
+      }
+    }
+  }
+
+  /**
+   * The client of one request (or subscription event) with one credential: an object, not a set of
+   * closures, made for every operation whether it calls Seam or not; its headers and its map of
+   * reads in flight are made on its first call.
+   */
+  class Client implements SeamClient {
+    private headers: Record<string, string> | undefined
+    private inFlight: Map<string, Promise<unknown>> | undefined
+
+    constructor(
+      private readonly credential: UpstreamCredential,
+      private readonly callOptions: CallOptions,
+    ) {}
+
+    call<P extends Route>(route: P, body: RouteRequestBody<P>): Promise<RouteResponse<P>> {
+      return this.request(route, body) as Promise<RouteResponse<P>>
+    }
+
+    async page<P extends PaginatedRoute, K extends keyof RouteResponse<P> & string>(
+      route: P,
+      key: K,
+      body: RouteRequestBody<P>,
+    ): Promise<Page<ItemOf<RouteResponse<P>[K]>>> {
+      const response = (await this.request(route, body)) as Record<string, unknown> & {
+        pagination?: { has_next_page?: boolean; next_page_cursor?: string | null }
+      }
+      const items = response[key]
+      if (!Array.isArray(items)) throw fromCallFailure('network', route, timeoutMs)
+      const next = response.pagination?.has_next_page ? (response.pagination.next_page_cursor ?? null) : null
+      return { items, nextPageCursor: next }
+    }
+
+    async all<P extends PaginatedRoute, K extends keyof RouteResponse<P> & string>(
+      route: P,
+      key: K,
+      body: RouteRequestBody<P>,
+    ): Promise<Array<ItemOf<RouteResponse<P>[K]>>> {
+      let current = await this.page(route, key, body)
+      const items = [...current.items]
+      while (current.nextPageCursor !== null) {
+        current = await this.page(route, key, { ...body, page_cursor: current.nextPageCursor })
+        items.push(...current.items)
+      }
+      return items
+    }
+
+    /** Sends `body` to `route`; an identical read already in flight is shared, not sent again. */
+    private request(route: Route, body: unknown): Promise<unknown> {
+      this.headers ??= headersOf(this.credential)
+      const payload = JSON.stringify(body ?? {})
+      if (isWrite(route)) return send(route, payload, this.headers, this.callOptions)
+      const key = `${route} ${payload}`
+      this.inFlight ??= new Map()
+      const inFlight = this.inFlight
+      const pending = inFlight.get(key)
+      if (pending !== undefined) return pending
+      const promise = send(route, payload, this.headers, this.callOptions).finally(() => inFlight.delete(key))
+      inFlight.set(key, promise)
+      return promise
+    }
+  }
+
   return {
     get circuit() {
       return breaker.state
     },
     close: () => transport.close(),
-    as(credential, callOptions = {}) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-      }
-      if (credential.kind === 'apiKey') headers.authorization = `Bearer ${credential.token}`
-      else if (credential.kind === 'clientSessionToken') {
-        // As `@seamapi/http` sends a client session token.
-        headers.authorization = `Bearer ${credential.token}`
-        headers['client-session-token'] = credential.token
-      } else headers['seam-publishable-key'] = credential.key
-      const inFlight = new Map<string, Promise<unknown>>()
-
-      const attempt = async (route: Route, body: unknown): Promise<unknown> => {
-        // Before the breaker: a spent budget says nothing about Seam's health.
-        callOptions.budget?.spend(route)
-        const started = performance.now()
-        let answer: { status: number; json: unknown }
-        try {
-          answer = await breaker.run(route, async () => {
-            const answer = await transport.post(
-              route,
-              headers,
-              JSON.stringify(body ?? {}),
-              callOptions.signal,
-            )
-            const { requestId } = answer
-            const json = answer.text === '' ? undefined : parseJson(answer.text)
-            if (answer.status < 200 || answer.status >= 300) {
-              const error = fromSeamResponse(
-                route,
-                answer.status,
-                json,
-                requestId !== undefined && requestId !== '' ? requestId : undefined,
-              )
-              const retryAfterMs = parseRetryAfter(answer.retryAfter)
-              if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs
-              throw error
-            }
-            return { status: answer.status, json }
-          })
-        } catch (error) {
-          const mapped = error instanceof UpstreamError ? error : fromCallFailure('network', route, timeoutMs)
-          options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
-          throw mapped
-        }
-        options.observe?.({ route, status: String(answer.status), durationMs: performance.now() - started })
-        // A 2xx that is not JSON (a proxy's error page) is no answer Seam gives. Seam's server did
-        // answer, so the breaker does not count it, and asking again would get the same page.
-        if (answer.json === undefined) {
-          throw new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', {
-            route,
-            status: answer.status,
-            seamType: UNPARSABLE,
-          })
-        }
-        return answer.json
-      }
-
-      /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
-      const send = async (route: Route, body: unknown): Promise<unknown> => {
-        if (WRITE.test(route)) return attempt(route, body)
-        for (let retry = 0; ; retry++) {
-          try {
-            return await attempt(route, body)
-          } catch (error) {
-            if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
-            const { code, details } = error
-            if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
-            // An open circuit fails fast: retrying it would only wait. A spent budget stays spent.
-            if (
-              details.seamType === 'circuit_open' ||
-              details.seamType === UNPARSABLE ||
-              details.seamType === CALL_BUDGET_SPENT
-            )
-              throw error
-            if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
-            const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
-            await sleep(details.retryAfterMs ?? backoff)
-          }
-        }
-      }
-
-      const call = (route: Route, body: unknown): Promise<unknown> => {
-        if (WRITE.test(route)) return send(route, body)
-        const key = `${route} ${JSON.stringify(body ?? {})}`
-        const pending = inFlight.get(key)
-        if (pending !== undefined) return pending
-        const promise = send(route, body).finally(() => inFlight.delete(key))
-        inFlight.set(key, promise)
-        return promise
-      }
-
-      const page = async (route: Route, key: string, body: unknown) => {
-        const response = (await call(route, body)) as Record<string, unknown> & {
-          pagination?: { has_next_page?: boolean; next_page_cursor?: string | null }
-        }
-        const items = response[key]
-        if (!Array.isArray(items)) {
-          throw fromCallFailure('network', route, timeoutMs)
-        }
-        const next = response.pagination?.has_next_page
-          ? (response.pagination.next_page_cursor ?? null)
-          : null
-        return { items, nextPageCursor: next }
-      }
-
-      return {
-        call: call as SeamClient['call'],
-        page: page as SeamClient['page'],
-        all: (async (route: Route, key: string, body: Record<string, unknown>) => {
-          const items: unknown[] = []
-          let current = await page(route, key, body)
-          items.push(...current.items)
-          while (current.nextPageCursor !== null) {
-            current = await page(route, key, { ...body, page_cursor: current.nextPageCursor })
-            items.push(...current.items)
-          }
-          return items
-        }) as SeamClient['all'],
-      }
-    },
+    as: (credential, callOptions = {}) => new Client(credential, callOptions),
   }
 }
