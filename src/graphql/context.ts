@@ -33,7 +33,7 @@ export interface ContextDeps {
   }
   upstream: Upstream
   resolvePrincipal: PrincipalResolver
-  rateLimiter: Pick<RateLimiter, 'admitAddress' | 'admitSignIn' | 'consume'>
+  rateLimiter: Pick<RateLimiter, 'admit' | 'admitAddress' | 'admitSignIn' | 'consume'>
   events: SessionEvents
   /** Told the size of every DataLoader batch (metrics). */
   observeBatch: (entity: string, size: number) => void
@@ -134,11 +134,20 @@ export function createContexts(deps: ContextDeps) {
       // lookups.
       let principal = initial.principal
       if (principal === undefined) {
-        await rateLimiter.admitAddress(address)
-        principal = await deps.resolvePrincipal(readCredentialFromHeaders(initial.request.headers))
+        const read = readCredentialFromHeaders(initial.request.headers)
+        principal = deps.resolvePrincipal.peek(read)
+        // Known without a lookup (the common case): the address and the principal are counted in
+        // one round trip to the shared state.
+        if (principal !== undefined) await rateLimiter.admit(address, principal)
+        else {
+          await rateLimiter.admitAddress(address)
+          principal = await deps.resolvePrincipal(read)
+          await rateLimiter.consume(principal, address)
+        }
+      } else {
+        // Every operation counts against its principal's rate limit, whatever the transport.
+        await rateLimiter.consume(principal, address)
       }
-      // Every operation counts against its principal's rate limit, whatever the transport.
-      await rateLimiter.consume(principal, address)
       if (principal.kind === 'clientSession') events.remember(principal.session)
       // Envelop merges it into Yoga's own context (one Object.assign of plain data).
       return build(principal, initial.sessionSocket, initial.request?.signal)
