@@ -1,26 +1,37 @@
 /**
- * Benchmark 2 — CPU per request (SPEC §11: ≥ 0.6× the requests per second of a bare Yoga server).
+ * Benchmark 2 — CPU per request and idle RSS (SPEC §11: the scoped query at ≤ 0.7× the CPU per
+ * request of the GraphQL Mesh peer and ≤ 2.5× a bare Yoga `{ __typename }`; `viewer { kind }` at
+ * ≤ 1.5× bare Yoga; idle RSS in production mode at most Mesh's).
  *
- * Child processes: the fast upstream (canned Seam JSON), the gateway on it, and a bare Yoga server;
- * autocannon runs here, in the parent. Every load gets the same connections for the same time, in
- * alternating rounds so that a drift of the machine affects all alike. Each server's CPU time is
- * read from inside its process (`process.cpuUsage()`) around its measured windows.
+ * Child processes: the fast upstream (canned Seam JSON), the gateway on it, the Mesh peer on it
+ * (Seam's OpenAPI through `@omnigraph/openapi` + Yoga) and a bare Yoga server; autocannon runs here,
+ * in the parent. Every server runs as production runs it: compiled to JavaScript on plain `node`
+ * (`lib/compile.ts`), `NODE_ENV=production`; the gateway with its default log level (its lines go
+ * to /dev/null) and its rate limits counting (at a ceiling the load never reaches). Every load gets
+ * the same connections for the same time, in alternating rounds so that a drift of the machine
+ * affects all alike. Each server's CPU time is read from inside its process (`process.cpuUsage()`)
+ * around its measured windows.
  *
  * Two gateway loads split its cost: the scoped query (one upstream call per request) and
  * `viewer { kind }` (the same credential, no upstream call). A last table prices one upstream call
- * by HTTP client, since that call is most of the difference (SPEC §5 asks for this measurement
- * before keeping or replacing `@seamapi/http`).
+ * by HTTP client.
+ *
+ * `npx tsx bench/cpu.ts` runs the first table and the RSS alone (a minute), for a quick look.
  */
+import { fileURLToPath } from 'node:url'
 import type { BareYogaInfo } from './children/bare-yoga.js'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
 import type { GatewayInfo } from './children/gateway.js'
+import type { MeshInfo } from './children/mesh.js'
 import { UPSTREAM_CLIENTS, type UpstreamClientRun } from './children/upstream-client.js'
 import { type Child, startChild } from './lib/child.js'
+import { compileTree, removeTree } from './lib/compile.js'
 import { bearer, expectData, graphqlRequest } from './lib/http.js'
 import { cannon, type LoadResult, paced } from './lib/load.js'
-import { SCOPED_DEVICES } from './lib/queries.js'
-import { type Section, table } from './lib/report.js'
-import { int, ms, ratio } from './lib/stats.js'
+import { PRODUCTION_ENV, productionGatewayEnv } from './lib/production.js'
+import { MESH_DEVICES, SCOPED_DEVICES } from './lib/queries.js'
+import { renderSection, type Section, table } from './lib/report.js'
+import { int, mib, ms, ratio } from './lib/stats.js'
 
 const CONNECTIONS = 10
 const WARMUP_SECONDS = 3
@@ -32,7 +43,13 @@ const FIXED_RATE_SECONDS = 6
 const FIXED_RATE_SHARE = 0.25
 const CLIENT_CALLS = 1500
 const CLIENT_WARMUP_CALLS = 1000
-const TARGET_RATIO = 0.6
+/** How long a server sits idle after its first answers before its RSS is read. */
+const IDLE_MS = 2000
+
+/** SPEC §11's ceilings on CPU per request. */
+const SCOPED_PER_MESH = 0.7
+const SCOPED_PER_BARE = 2.5
+const KIND_PER_BARE = 1.5
 
 const VIEWER_KIND = 'query ViewerKind { viewer { kind } }'
 
@@ -58,6 +75,16 @@ interface Measured {
   cpuMicrosPerRequest: number
 }
 
+/** Options of {@link runCpu}. */
+export interface CpuOptions {
+  /** Only the CPU table and idle RSS: no fixed-rate latency, no HTTP clients. @default false */
+  quick?: boolean
+  /** Measured rounds per load. @default 2 */
+  rounds?: number
+  /** Seconds per measured round. @default 4 */
+  roundSeconds?: number
+}
+
 const run = (load: Load, durationSeconds: number): Promise<LoadResult> =>
   cannon({
     url: `${load.url}/graphql`,
@@ -75,34 +102,46 @@ const runAtRate = (load: Load, durationSeconds: number, rate: number): Promise<L
   })
 
 /** Runs benchmark 2 and returns its section. */
-export async function runCpu(): Promise<Section> {
+export async function runCpu(options: CpuOptions = {}): Promise<Section> {
+  const rounds = options.rounds ?? ROUNDS
+  const roundSeconds = options.roundSeconds ?? ROUND_SECONDS
   const children: Array<Child<unknown>> = []
+  const root = compileTree('cpu')
   try {
-    const [upstream, bare] = await Promise.all([
-      startChild<FastUpstreamInfo>('fast-upstream'),
-      startChild<BareYogaInfo>('bare-yoga'),
+    const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
+    children.push(upstream)
+    const [gateway, mesh, bare] = await Promise.all([
+      startChild<GatewayInfo>('gateway', { root, quiet: true, env: productionGatewayEnv(upstream.info.url) }),
+      startChild<MeshInfo>('mesh', { root, env: { ...PRODUCTION_ENV, SEAM_ENDPOINT: upstream.info.url } }),
+      startChild<BareYogaInfo>('bare-yoga', { root, env: PRODUCTION_ENV }),
     ])
-    children.push(upstream, bare)
-    const gateway = await startChild<GatewayInfo>('gateway', {
-      env: {
-        PORT: '0',
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'silent',
-        SEAM_ENDPOINT: upstream.info.url,
-        RATE_LIMIT_PER_MINUTE: '0',
-        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-        SHUTDOWN_GRACE_MS: '1000',
-      },
-    })
-    children.push(gateway)
+    children.push(gateway, mesh, bare)
 
     const token = tokenOfSession('bench-cpu')
     const scoped = await expectData<{
       viewer: { clientSession: { devices: { nodes: unknown[] } } }
     }>(gateway.info.url, SCOPED_DEVICES, bearer(token))
     const deviceCount = scoped.viewer.clientSession.devices.nodes.length
+    const meshed = await expectData<{ devicesListGet: { devices: unknown[] } }>(
+      mesh.info.url,
+      MESH_DEVICES,
+      bearer(token),
+    )
+    if (meshed.devicesListGet.devices.length !== deviceCount) {
+      throw new Error(
+        `Expected Mesh to list the gateway's ${deviceCount} devices, got ${meshed.devicesListGet.devices.length}`,
+      )
+    }
     await expectData(gateway.info.url, VIEWER_KIND, bearer(token))
     await expectData(bare.info.url, '{ __typename }')
+
+    // Idle RSS: each server started and answered its first requests, then left alone.
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS))
+    const [gatewayRss, meshRss, bareRss] = await Promise.all([
+      gateway.request<number>('rss'),
+      mesh.request<number>('rss'),
+      bare.request<number>('rss'),
+    ])
 
     const gatewayScoped: Load = {
       name: 'gateway, scoped query',
@@ -118,6 +157,13 @@ export async function runCpu(): Promise<Section> {
       url: gateway.info.url,
       headers: bearer(token),
     }
+    const meshDevices: Load = {
+      name: 'GraphQL Mesh from Seam OpenAPI, devices list',
+      query: MESH_DEVICES,
+      server: mesh,
+      url: mesh.info.url,
+      headers: bearer(token),
+    }
     const bareYoga: Load = {
       name: 'bare Yoga',
       query: '{ __typename }',
@@ -125,26 +171,26 @@ export async function runCpu(): Promise<Section> {
       url: bare.info.url,
       headers: {},
     }
-    const loads = [gatewayScoped, gatewayNoUpstream, bareYoga]
+    const loads = [gatewayScoped, gatewayNoUpstream, meshDevices, bareYoga]
 
     // Warm-up: JIT, connection pools, the principal cache.
     for (const load of loads) await run(load, WARMUP_SECONDS)
 
-    const rounds = new Map<Load, Array<{ result: LoadResult; cpuMicros: number }>>(loads.map((l) => [l, []]))
+    const windows = new Map<Load, Array<{ result: LoadResult; cpuMicros: number }>>(loads.map((l) => [l, []]))
     let upstreamMicros = 0
     let upstreamCalls = 0
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       for (const load of loads) {
         const [before, upstreamBefore] = await Promise.all([
           load.server.request<CpuUsage>('cpu'),
           upstream.request<CpuUsage>('cpu'),
         ])
-        const result = await run(load, ROUND_SECONDS)
+        const result = await run(load, roundSeconds)
         const [after, upstreamAfter] = await Promise.all([
           load.server.request<CpuUsage>('cpu'),
           upstream.request<CpuUsage>('cpu'),
         ])
-        rounds.get(load)!.push({ result, cpuMicros: cpuMicros(before, after) })
+        windows.get(load)!.push({ result, cpuMicros: cpuMicros(before, after) })
         if (load === gatewayScoped) {
           upstreamMicros += cpuMicros(upstreamBefore, upstreamAfter)
           upstreamCalls += result.ok
@@ -153,7 +199,7 @@ export async function runCpu(): Promise<Section> {
     }
     const measured = new Map<Load, Measured>(
       loads.map((load) => {
-        const list = rounds.get(load)!
+        const list = windows.get(load)!
         const ok = list.reduce((n, r) => n + r.result.ok, 0)
         return [
           load,
@@ -166,105 +212,176 @@ export async function runCpu(): Promise<Section> {
         ]
       }),
     )
-    const g = measured.get(gatewayScoped)!
-    const b = measured.get(bareYoga)!
-    const throughputRatio = g.requestsPerSecond / b.requestsPerSecond
-
-    // Latency at one fixed moderate rate, the same for the scoped query and bare Yoga.
-    const rate = Math.max(20, Math.round((g.requestsPerSecond * FIXED_RATE_SHARE) / 10) * 10)
-    const gatewayAtRate = await runAtRate(gatewayScoped, FIXED_RATE_SECONDS, rate)
-    const bareAtRate = await runAtRate(bareYoga, FIXED_RATE_SECONDS, rate)
-
-    // One upstream call, priced by HTTP client, each in a fresh process of its own (so that none
-    // pays for warming up code the others share, such as axios and undici).
-    const clientRuns: Array<[string, UpstreamClientRun]> = []
-    for (const kind of UPSTREAM_CLIENTS) {
-      const client = await startChild<Record<string, never>>('upstream-client')
-      children.push(client)
-      clientRuns.push([
-        kind,
-        await client.request<UpstreamClientRun>('run', {
-          kind,
-          endpoint: upstream.info.url,
-          token,
-          calls: CLIENT_CALLS,
-          warmupCalls: CLIENT_WARMUP_CALLS,
-          concurrency: CONNECTIONS,
-        }),
-      ])
-      await client.stop()
-    }
-    const fastest = Math.min(...clientRuns.map(([, r]) => r.cpuMicros / r.calls))
+    const cpuOf = (load: Load) => measured.get(load)!.cpuMicrosPerRequest
+    const scopedPerMesh = cpuOf(gatewayScoped) / cpuOf(meshDevices)
+    const scopedPerBare = cpuOf(gatewayScoped) / cpuOf(bareYoga)
+    const kindPerBare = cpuOf(gatewayNoUpstream) / cpuOf(bareYoga)
 
     const throughput = table(
-      ['load', 'query', 'requests/s', '× bare Yoga', 'CPU per request', 'failed'],
+      ['load', 'query', 'requests/s', 'CPU per request', 'CPU × bare Yoga', 'CPU × Mesh', 'failed'],
       loads.map((load) => {
         const m = measured.get(load)!
         return [
           load.name,
           load === gatewayScoped
             ? `viewer.clientSession.devices (${deviceCount} devices)`
-            : `\`${load.query}\``,
+            : load === meshDevices
+              ? `devicesListGet (${deviceCount} devices)`
+              : `\`${load.query}\``,
           int(m.requestsPerSecond),
-          ratio(m.requestsPerSecond / b.requestsPerSecond),
           `${int(m.cpuMicrosPerRequest)} µs`,
+          ratio(m.cpuMicrosPerRequest / cpuOf(bareYoga)),
+          ratio(m.cpuMicrosPerRequest / cpuOf(meshDevices)),
           int(m.failed),
         ]
       }),
     )
-    const latency = table(
-      ['load', 'fixed rate', 'p50', 'p99', 'max', 'failed'],
-      [
-        [gatewayScoped.name, gatewayAtRate],
-        [bareYoga.name, bareAtRate],
-      ].map(([name, result]) => {
-        const r = result as LoadResult
-        return [
-          name as string,
-          `${rate} req/s`,
-          ms(r.latency.p50),
-          ms(r.latency.p99),
-          ms(r.latency.max),
-          int(r.failed),
-        ]
-      }),
+    const memory = table(
+      ['server (production mode)', 'idle RSS', '× Mesh'],
+      (
+        [
+          ['this gateway', gatewayRss],
+          ['GraphQL Mesh from Seam OpenAPI', meshRss],
+          ['bare Yoga', bareRss],
+        ] as const
+      ).map(([name, rss]) => [name, mib(rss), ratio(rss / meshRss)]),
     )
-    const clients = table(
-      ['HTTP client (one `/devices/list` call)', 'CPU per call', '× node:http', 'calls/s (10 in flight)'],
-      clientRuns.map(([kind, r]) => [
-        kind,
-        `${int(r.cpuMicros / r.calls)} µs`,
-        ratio(r.cpuMicros / r.calls / fastest),
-        int(r.calls / (r.wallMs / 1000)),
-      ]),
-    )
+
+    const tables = [throughput, memory]
+    const notes = [
+      'Each server runs in its own process, compiled to JavaScript on plain `node` with ' +
+        '`NODE_ENV=production`; autocannon runs in the parent, so on 2 cores it takes CPU from the ' +
+        "servers alike. CPU per request is the server process's own user+system time divided by the " +
+        'requests it answered.',
+      `Each scoped request made one upstream call (\`/devices/list\`; the principal is cached), and so ` +
+        `did each Mesh request; the fast upstream spent ${int(upstreamMicros / upstreamCalls)} µs of CPU ` +
+        'per call, on the same 2 cores.',
+      'The gateway runs with its defaults but for the rate limits, counted at their highest settings ' +
+        '(1,000,000 a minute) so that no round reaches them, and its log lines (one per request at the ' +
+        'default `info`) written to /dev/null.',
+      `Idle RSS: each server ${IDLE_MS / 1000} s after it started and answered its first requests, ` +
+        'before any load.',
+    ]
+    if (!options.quick) {
+      const g = measured.get(gatewayScoped)!
+      // Latency at one fixed moderate rate, the same for the scoped query and bare Yoga.
+      const rate = Math.max(20, Math.round((g.requestsPerSecond * FIXED_RATE_SHARE) / 10) * 10)
+      const gatewayAtRate = await runAtRate(gatewayScoped, FIXED_RATE_SECONDS, rate)
+      const bareAtRate = await runAtRate(bareYoga, FIXED_RATE_SECONDS, rate)
+
+      // One upstream call, priced by HTTP client, each in a fresh process of its own (so that none
+      // pays for warming up code the others share, such as axios and undici).
+      const clientRuns: Array<[string, UpstreamClientRun]> = []
+      for (const kind of UPSTREAM_CLIENTS) {
+        const client = await startChild<Record<string, never>>('upstream-client', { root })
+        children.push(client)
+        clientRuns.push([
+          kind,
+          await client.request<UpstreamClientRun>('run', {
+            kind,
+            endpoint: upstream.info.url,
+            token,
+            calls: CLIENT_CALLS,
+            warmupCalls: CLIENT_WARMUP_CALLS,
+            concurrency: CONNECTIONS,
+          }),
+        ])
+        await client.stop()
+      }
+      const fastest = Math.min(...clientRuns.map(([, r]) => r.cpuMicros / r.calls))
+      tables.push(
+        table(
+          ['load', 'fixed rate', 'p50', 'p99', 'max', 'failed'],
+          [
+            [gatewayScoped.name, gatewayAtRate],
+            [bareYoga.name, bareAtRate],
+          ].map(([name, result]) => {
+            const r = result as LoadResult
+            return [
+              name as string,
+              `${rate} req/s`,
+              ms(r.latency.p50),
+              ms(r.latency.p99),
+              ms(r.latency.max),
+              int(r.failed),
+            ]
+          }),
+        ),
+        table(
+          [
+            'HTTP client (one `/devices/list` call)',
+            'CPU per call',
+            '× the cheapest',
+            'calls/s (10 in flight)',
+          ],
+          clientRuns.map(([kind, r]) => [
+            kind,
+            `${int(r.cpuMicros / r.calls)} µs`,
+            ratio(r.cpuMicros / r.calls / fastest),
+            int(r.calls / (r.wallMs / 1000)),
+          ]),
+        ),
+      )
+      notes.push(
+        'The HTTP client table runs each client alone in a fresh process of its own against the fast ' +
+          'upstream: its CPU per call is what one upstream call adds to a gateway request.',
+      )
+    }
     return {
       title: '2. CPU per request',
       summary:
-        `autocannon (${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s per load ` +
-        `after ${WARMUP_SECONDS} s of warm-up each) against the gateway on a fast local upstream and against ` +
-        'a bare Yoga server; then the scoped query and bare Yoga at one fixed moderate rate, evenly paced ' +
-        `(${Math.round(FIXED_RATE_SHARE * 100)}% of the gateway's maximum) for ${FIXED_RATE_SECONDS} s; then ` +
-        `${CLIENT_CALLS} upstream calls per HTTP client (after ${CLIENT_WARMUP_CALLS} warm-up calls).`,
-      tables: [throughput, latency, clients],
-      notes: [
-        'Each server runs in its own process; autocannon runs in the parent, so on 2 cores it takes CPU ' +
-          "from the servers alike. CPU per request is the server process's own user+system time divided " +
-          'by the requests it answered.',
-        `Each scoped request made one upstream call (\`/devices/list\`; the principal is cached); the fast ` +
-          `upstream spent ${int(upstreamMicros / upstreamCalls)} µs of CPU per call, on the same 2 cores.`,
-        'The last table runs each client alone in a fresh process of its own against the fast upstream: ' +
-          'its CPU per call is what one upstream call adds to a gateway request.',
-      ],
+        `autocannon (${CONNECTIONS} connections, ${rounds} alternating rounds of ${roundSeconds} s per load ` +
+        `after ${WARMUP_SECONDS} s of warm-up each) against the gateway and the GraphQL Mesh peer on a fast ` +
+        'local upstream, and against a bare Yoga server; idle RSS of each' +
+        (options.quick
+          ? '.'
+          : '; then the scoped query and bare Yoga at one fixed moderate rate, evenly paced ' +
+            `(${Math.round(FIXED_RATE_SHARE * 100)}% of the gateway's maximum) for ${FIXED_RATE_SECONDS} s; then ` +
+            `${CLIENT_CALLS} upstream calls per HTTP client (after ${CLIENT_WARMUP_CALLS} warm-up calls).`),
+      tables,
+      notes,
       targets: [
         {
-          target: `gateway scoped query ≥ ${TARGET_RATIO}× the requests/s of bare Yoga`,
-          measured: `${ratio(throughputRatio)} (${int(g.requestsPerSecond)} vs ${int(b.requestsPerSecond)} req/s)`,
-          met: throughputRatio >= TARGET_RATIO,
+          target: `scoped devices query ≤ ${SCOPED_PER_MESH}× the CPU per request of the Mesh peer`,
+          measured: `${ratio(scopedPerMesh)} (${int(cpuOf(gatewayScoped))} vs ${int(cpuOf(meshDevices))} µs)`,
+          met: scopedPerMesh <= SCOPED_PER_MESH,
+        },
+        {
+          target: `scoped devices query ≤ ${SCOPED_PER_BARE}× the CPU per request of bare Yoga`,
+          measured: `${ratio(scopedPerBare)} (${int(cpuOf(gatewayScoped))} vs ${int(cpuOf(bareYoga))} µs)`,
+          met: scopedPerBare <= SCOPED_PER_BARE,
+        },
+        {
+          target: `\`viewer { kind }\` ≤ ${KIND_PER_BARE}× the CPU per request of bare Yoga`,
+          measured: `${ratio(kindPerBare)} (${int(cpuOf(gatewayNoUpstream))} vs ${int(cpuOf(bareYoga))} µs)`,
+          met: kindPerBare <= KIND_PER_BARE,
+        },
+        {
+          target: 'idle RSS in production mode at most the Mesh peer’s',
+          measured: `${mib(gatewayRss)} vs ${mib(meshRss)}`,
+          met: gatewayRss <= meshRss,
         },
       ],
     }
   } finally {
     await Promise.all(children.map((child) => child.stop()))
+    removeTree(root)
   }
+}
+
+// `npx tsx bench/cpu.ts [rounds] [seconds]`: the CPU table and idle RSS alone.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [rounds, seconds] = process.argv.slice(2).map(Number)
+  runCpu({ quick: true, rounds: rounds || undefined, roundSeconds: seconds || undefined }).then(
+    (section) => {
+      process.stdout.write(`${renderSection(section)}\n`)
+      for (const t of section.targets)
+        process.stdout.write(`- ${t.met ? 'met' : 'NOT met'}: ${t.target}: ${t.measured}\n`)
+      process.exit()
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+      process.exit(1)
+    },
+  )
 }

@@ -172,7 +172,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       revalidator.close()
       await metricsServer?.close()
       events.close()
-      await bus.close()
+      await Promise.all([bus.close(), upstream.close()])
     })()
     return stopping
   }

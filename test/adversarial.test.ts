@@ -878,6 +878,31 @@ describe('production (NODE_ENV=production)', () => {
     }
   })
 
+  it('refuses introspection over graphql-ws too', async () => {
+    const socket = clients.openWs(production.url, { authorization: `Bearer ${API_KEY}` })
+    await waitFor(() => socket.connected === 1, 'connection_ack')
+    const recording = subscribeWs(socket.client, parse('{ __schema { queryType { name } } }'), {})
+    await waitFor(() => recording.completed || recording.errors.length > 0, 'the introspection to end')
+    expect(recording.results).toEqual([])
+    expect(recording.errors).toEqual([
+      [
+        {
+          message:
+            'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+          // Locations in the document as the client printed it, one field a line.
+          locations: [{ line: 2, column: 3 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+        {
+          message:
+            'GraphQL introspection has been disabled, but the requested query contained the field "queryType".',
+          locations: [{ line: 3, column: 5 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    ])
+  })
+
   it('hides field suggestions ("Did you mean") in validation errors', async () => {
     const { status, body, text } = await misspelled(production.url)
     expect({ status, body }).toEqual({

@@ -278,6 +278,47 @@ describe('API keys: a budget per key, not per workspace (RATE_LIMIT_PER_MINUTE=3
   })
 })
 
+const isReady = async (url: string) => ((await (await fetch(`${url}/ready`)).json()) as { ok: boolean }).ok
+
+describe.each(['memory', 'Redis'])('the address first, then the principal, in one count (%s)', (store) => {
+  let redis: TestRedis | undefined
+  let t: TestGateway
+
+  beforeAll(async () => {
+    redis = store === 'Redis' ? await startTestRedis() : undefined
+    t = await startTestGateway({
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2',
+      RATE_LIMIT_PER_MINUTE: '3',
+      ...(redis === undefined
+        ? {}
+        : { REDIS_URL: redis.url, REDIS_KEY_PREFIX: `order-${randomBytes(4).toString('hex')}:` }),
+    })
+  }, 30_000)
+  beforeEach(() => oneWindow())
+  afterAll(async () => {
+    await t?.stop()
+    await redis?.stop()
+  })
+
+  it("an address over its limit spends none of its principal's budget", async () => {
+    // Counted on Redis from the first request (until it is ready, the instance counts alone).
+    for (let i = 0; redis !== undefined && !(await isReady(t.url)); i++) {
+      if (i > 100) throw new Error('Expected Redis to be ready within 5 s')
+      await sleep(50)
+    }
+    const viewer = (from: string) => postFrom(from, t.url, VIEWER, { authorization: `Bearer ${API_KEY}` })
+    // The key's first request is looked up; its second is served from the cache, both counts at once.
+    expect(await viewer('127.0.0.1')).toEqual(ok(WORKSPACE))
+    expect(await viewer('127.0.0.1')).toEqual(ok(WORKSPACE))
+    const third = await viewer('127.0.0.1')
+    expect(third).toEqual(limited(third, '2 requests per client address'))
+    // The refused request did not count against the key: it has one operation left, elsewhere.
+    expect(await viewer('127.0.0.2')).toEqual(ok(WORKSPACE))
+    const fifth = await viewer('127.0.0.2')
+    expect(fifth).toEqual(limited(fifth, '3 operations'))
+  })
+})
+
 describe('unknown credentials: one lookup each, and a budget per address before any lookup', () => {
   let sandbox: Sandbox
   let upstream: Awaited<ReturnType<typeof startFaultyUpstream>>

@@ -6,6 +6,7 @@
  * of the CPU benchmark against the fast upstream, in this process only, so that its CPU time is the
  * client's alone.
  */
+import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { SeamHttp } from '@seamapi/http/connect'
 import { createUpstream } from '../../src/upstream/client.js'
@@ -30,7 +31,14 @@ export interface UpstreamClientRun {
   wallMs: number
 }
 
-const BODY = { connected_account_ids: ['john_connected_account_id', 'jane_connected_account_id'] }
+// The call of the scoped query: the devices of the canned session's connected accounts.
+const BODY = {
+  connected_account_ids: (
+    JSON.parse(readFileSync(new URL('../fixtures/seam-responses.json', import.meta.url), 'utf8')) as {
+      '/client_sessions/get': { client_session: { connected_account_ids: string[] } }
+    }
+  )['/client_sessions/get'].client_session.connected_account_ids,
+}
 
 function makeCall(kind: UpstreamClientKind, endpoint: string, token: string): () => Promise<unknown> {
   const url = `${endpoint}/devices/list`

@@ -1,4 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -35,6 +38,14 @@ export interface ChildOptions {
   nodeFlags?: string[]
   /** How long the child may take to report ready. @default 60000 */
   readyTimeoutMs?: number
+  /**
+   * A compiled tree (`compileTree` of `lib/compile.ts`): the child runs as its
+   * `bench/children/<name>.js` on plain `node`, in that tree. @default this tree's
+   * `bench/children/<name>.ts`, under tsx
+   */
+  root?: string
+  /** Drop the child's stdout (a gateway logging a line per request under load). @default false */
+  quiet?: boolean
 }
 
 const running = new Set<ChildProcess>()
@@ -51,12 +62,16 @@ process.once('exit', () => {
  * is killed in every such case
  */
 export async function startChild<Info>(name: string, options: ChildOptions = {}): Promise<Child<Info>> {
-  const entry = fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url))
+  const { root } = options
+  const entry =
+    root === undefined
+      ? fileURLToPath(new URL(`../children/${name}.ts`, import.meta.url))
+      : path.join(root, 'bench', 'children', `${name}.js`)
   const child = fork(entry, [], {
-    cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],
+    cwd: root ?? REPO_ROOT,
+    execArgv: [...(root === undefined ? ['--import', 'tsx'] : []), ...(options.nodeFlags ?? [])],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   })
   running.add(child)
@@ -130,17 +145,53 @@ export async function startChild<Info>(name: string, options: ChildOptions = {})
   }
 }
 
+/** One message to the inspector of this very process. */
+const inspect = (session: Session, method: string, params?: object) =>
+  new Promise<unknown>((resolve, reject) =>
+    session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+  )
+
+/**
+ * What every child answers besides its own handlers: its CPU time, its RSS, and a CPU profile of a
+ * window (`bench/profile.ts`: started and stopped around the load, so the start is not in it).
+ */
+function commonHandlers(): ChildHandlers {
+  let profiler: Session | undefined
+  return {
+    cpu: () => process.cpuUsage(),
+    rss: () => process.memoryUsage().rss,
+    'profile-start': async (intervalMicros: number) => {
+      profiler = new Session()
+      profiler.connect()
+      await inspect(profiler, 'Profiler.enable')
+      await inspect(profiler, 'Profiler.setSamplingInterval', { interval: intervalMicros })
+      await inspect(profiler, 'Profiler.start')
+    },
+    'profile-stop': async (file: string) => {
+      if (profiler === undefined) throw new Error('Expected a profile-start before profile-stop, got none')
+      const { profile } = (await inspect(profiler, 'Profiler.stop')) as { profile: unknown }
+      profiler.disconnect()
+      profiler = undefined
+      writeFileSync(file, JSON.stringify(profile))
+    },
+  }
+}
+
 /** Handlers a child serves, by request type. */
 export type ChildHandlers = Record<string, (args: never) => unknown>
 
 /**
  * The child's side: runs `start` (which returns what to report and how to dispose), reports ready,
- * answers the parent's requests with `handlers`, and on `stop` (or when the parent goes away)
+ * answers the parent's requests with `handlers` (and `cpu`, `rss`, `profile-start`, `profile-stop`
+ * of every child), and on `stop` (or when the parent goes away)
  * disposes and exits.
  */
 export async function serveParent<Info>(
   start: () => Promise<{ info: Info; handlers?: ChildHandlers; dispose: () => Promise<void> }>,
 ): Promise<void> {
+  // Imported for its exports by a process that is no benchmark child (the parent reads a child
+  // module's types and helpers): nothing to serve.
+  if (process.send === undefined) return
   const send = (message: unknown) => process.send?.(message)
   let started: Awaited<ReturnType<typeof start>>
   try {
@@ -159,10 +210,11 @@ export async function serveParent<Info>(
       process.exit(code)
     }
   }
+  const handlers = { ...commonHandlers(), ...started.handlers }
   process.on('message', (message: { id?: number; type: string; args?: unknown }) => {
     if (message.type === 'stop') return void exit(0)
     if (message.id === undefined) return
-    const handler = started.handlers?.[message.type] as ((args: unknown) => unknown) | undefined
+    const handler = handlers[message.type] as ((args: unknown) => unknown) | undefined
     Promise.resolve()
       .then(() => {
         if (handler === undefined) throw new Error(`Expected a known request type, got "${message.type}"`)

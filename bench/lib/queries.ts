@@ -28,7 +28,14 @@ export const CLIENT_SESSION_SCREEN = /* GraphQL */ `
 /** The scoped query of the CPU benchmark. */
 export const SCOPED_DEVICES = /* GraphQL */ `
   query ScopedDevices {
-    viewer { clientSession { devices { nodes { deviceId displayName locked } } } }
+    viewer { clientSession { devices { nodes { deviceId displayName locked online } } } }
+  }
+`
+
+/** The same devices list from a gateway generated from Seam's OpenAPI (Mesh): the CPU benchmark's peer. */
+export const MESH_DEVICES = /* GraphQL */ `
+  query Devices {
+    devicesListGet { devices { device_id display_name properties { locked online } } }
   }
 `
 

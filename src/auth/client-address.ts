@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { isIP } from 'node:net'
+import { isIP, type Socket } from 'node:net'
 
 /**
  * The address a rate limit counts a request against.
@@ -13,8 +13,9 @@ import { isIP } from 'node:net'
  * single addresses would give it 2^64 budgets.
  */
 export function clientAddress(req: IncomingMessage | undefined, trustProxy: number): string {
+  if (req !== undefined && trustProxy === 0) return peerOf(req.socket)
   const peer = normalize(req?.socket?.remoteAddress)
-  if (req === undefined || trustProxy === 0) return bucket(peer)
+  if (req === undefined) return bucket(peer)
   const header = req.headers['x-forwarded-for']
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
@@ -25,6 +26,20 @@ export function clientAddress(req: IncomingMessage | undefined, trustProxy: numb
   const chosen = normalize(hops[Math.max(0, hops.length - trustProxy)])
   // Not an address (a misconfigured proxy, or more hops trusted than there are): the peer.
   return bucket(chosen ?? peer)
+}
+
+/** The counting unit of each connection's peer, once per connection (keep-alive: many requests). */
+const peers = new WeakMap<Socket, string>()
+
+function peerOf(socket: Socket | undefined): string {
+  if (socket === undefined) return bucket(undefined)
+  let peer = peers.get(socket)
+  if (peer === undefined) {
+    peer = bucket(normalize(socket.remoteAddress))
+    // A socket that has closed has no remote address any more: nothing to remember.
+    if (socket.remoteAddress !== undefined) peers.set(socket, peer)
+  }
+  return peer
 }
 
 /** An address without port, brackets, zone or IPv4-mapped prefix; undefined when it is not one. */

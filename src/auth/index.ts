@@ -62,6 +62,7 @@ export function createAuth(deps: AuthDeps) {
       limit: limits.rateLimitPerMinute,
       perAddressLimit: limits.rateLimitPerAddressPerMinute,
       hit: (key, windowMs) => bus.hit(key, windowMs),
+      hits: (budgets, windowMs) => bus.hits(budgets, windowMs),
     }),
     connectionLimits: createConnectionLimits({
       perPrincipal: limits.maxConnectionsPerPrincipal,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { Principal } from './principal.js'
 
 /** Options of {@link createPrincipalCache}. */
@@ -58,8 +58,11 @@ export interface PrincipalCache {
   readonly size: number
 }
 
-/** SHA-256 of a credential, hex: the only form in which the gateway keeps it. */
-export const hashCredential = (secret: string): string => createHash('sha256').update(secret).digest('hex')
+/**
+ * SHA-256 of a credential, hex: the only form in which the gateway keeps it. One-shot (no Hash
+ * object): it runs on every request.
+ */
+export const hashCredential = (secret: string): string => hash('sha256', secret, 'hex')
 
 /** The key of an API key or client session token in the principal cache and its neighbours. */
 export const credentialKey = (credential: { kind: 'apiKey' | 'clientSessionToken'; token: string }): string =>

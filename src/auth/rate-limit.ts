@@ -28,6 +28,15 @@ export interface RateLimiterOptions {
    * Redis, or this instance's memory while Redis is away).
    */
   hit: (key: string, windowMs: number) => Promise<number>
+  /** Counts several keys at once, in order, stopping at the first over its limit (the shared state's `hits`). */
+  hits: (budgets: ReadonlyArray<{ key: string; limit: number }>, windowMs: number) => Promise<number[]>
+}
+
+/** One budget: its key in the shared state, its limit per window, and what it counts. */
+interface Budget {
+  key: string
+  limit: number
+  budget: string
 }
 
 /** A per-principal rate limiter; see {@link createRateLimiter}. */
@@ -47,17 +56,48 @@ export function createRateLimiter(options: RateLimiterOptions) {
   const windowMs = options.windowMs ?? 60_000
   const seconds = windowMs / 1000
 
-  /** Counts one hit of `key`; throws RATE_LIMITED once it is over `limit` (0: not counted). */
-  const spend = async (key: string, limit: number, budget: string): Promise<void> => {
-    if (limit === 0) return
-    if ((await options.hit(key, windowMs)) <= limit) return
+  /** The error of a spent budget: `limit` of them per window, retry when the window ends. */
+  const limited = (limit: number, budget: string) => {
     const retryAfter = Math.max(1, Math.ceil((windowMs - (Date.now() % windowMs)) / 1000))
-    throw gatewayError(
+    return gatewayError(
       'RATE_LIMITED',
       `Rate limit of ${limit} ${budget} per ${seconds} s reached; retry in ${retryAfter} s`,
       { http: { status: 429, headers: { 'retry-after': String(retryAfter) } } },
     )
   }
+
+  /** Counts one hit of `key`; throws RATE_LIMITED once it is over `limit` (0: not counted). */
+  const spend = async (key: string, limit: number, budget: string): Promise<void> => {
+    if (limit === 0) return
+    if ((await options.hit(key, windowMs)) <= limit) return
+    throw limited(limit, budget)
+  }
+
+  /** The budget of the operations of `principal` calling from `address`. */
+  const budgetOf = (principal: Principal, address: string): Budget => {
+    const { limit } = options
+    switch (principal.kind) {
+      case 'workspace':
+        // Per API key, by its hash: two keys of one workspace are two budgets.
+        return { key: `apikey:${hashCredential(principal.credential.token)}`, limit, budget: 'operations' }
+      case 'clientSession':
+        return { key: `session:${principal.clientSessionId}`, limit, budget: 'operations' }
+      case 'publishableKey':
+        // Every browser of an app holds the same key, so each address has a budget of its own.
+        // The key is not checked before it is used (Seam checks it at sign-in): counted per key,
+        // a made-up key per request would mint a fresh budget each time, so an address has one
+        // budget for all the publishable keys it sends.
+        return { key: `publishable:${address}`, limit, budget: 'operations' }
+      default:
+        return { key: `anonymous:${address}`, limit, budget: 'operations' }
+    }
+  }
+
+  const addressBudget = (address: string): Budget => ({
+    key: `address:${address}`,
+    limit: options.perAddressLimit,
+    budget: 'requests per client address',
+  })
 
   return {
     /**
@@ -66,28 +106,30 @@ export function createRateLimiter(options: RateLimiterOptions) {
      * @throws RATE_LIMITED (HTTP 429 with Retry-After) once the address is over its limit
      */
     admitAddress(address: string): Promise<void> {
-      return spend(`address:${address}`, options.perAddressLimit, 'requests per client address')
+      const { key, limit, budget } = addressBudget(address)
+      return spend(key, limit, budget)
     },
     /**
      * Counts one operation of a principal calling from `address`.
      * @throws RATE_LIMITED (HTTP 429 with Retry-After) once one of its budgets is spent
      */
-    async consume(principal: Principal, address: string): Promise<void> {
-      const { limit } = options
-      switch (principal.kind) {
-        case 'workspace':
-          // Per API key, by its hash: two keys of one workspace are two budgets.
-          return spend(`apikey:${hashCredential(principal.credential.token)}`, limit, 'operations')
-        case 'clientSession':
-          return spend(`session:${principal.clientSessionId}`, limit, 'operations')
-        case 'publishableKey':
-          // Every browser of an app holds the same key, so each address has a budget of its own.
-          // The key is not checked before it is used (Seam checks it at sign-in): counted per key,
-          // a made-up key per request would mint a fresh budget each time, so an address has one
-          // budget for all the publishable keys it sends.
-          return spend(`publishable:${address}`, limit, 'operations')
-        default:
-          return spend(`anonymous:${address}`, limit, 'operations')
+    consume(principal: Principal, address: string): Promise<void> {
+      const { key, limit, budget } = budgetOf(principal, address)
+      return spend(key, limit, budget)
+    },
+    /**
+     * {@link admitAddress} then {@link consume}, for a principal known before any lookup (a cached
+     * credential, or none): both counted in one round trip to the shared state, in that order, the
+     * principal's not counted once the address is over its limit.
+     * @throws RATE_LIMITED (HTTP 429 with Retry-After) once one of its budgets is spent
+     */
+    async admit(address: string, principal: Principal): Promise<void> {
+      const budgets = [addressBudget(address), budgetOf(principal, address)].filter((b) => b.limit > 0)
+      if (budgets.length === 0) return
+      const counts = await options.hits(budgets, windowMs)
+      for (const [i, count] of counts.entries()) {
+        const { limit, budget } = budgets[i] as Budget
+        if (count > limit) throw limited(limit, budget)
       }
     },
     /**

@@ -16,7 +16,14 @@ export interface ResolveOptions {
 }
 
 /** Turns a credential into a principal. Per process; shares lookups already in flight. */
-export type PrincipalResolver = (read: CredentialRead, options?: ResolveOptions) => Promise<Principal>
+export type PrincipalResolver = ((read: CredentialRead, options?: ResolveOptions) => Promise<Principal>) & {
+  /**
+   * The principal the resolver would give at once, without asking Seam and without refusing: no
+   * credential (anonymous), a publishable key, or a cached credential whose session has not ended.
+   * `undefined` for anything else, which only the resolver itself answers.
+   */
+  peek(read: CredentialRead): Principal | undefined
+}
 
 const REFUSALS = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND'])
 
@@ -78,7 +85,25 @@ export function createPrincipalResolver(
     }
   }
 
-  return async (read, options) => {
+  const peek = (read: CredentialRead): Principal | undefined => {
+    if (read.kind === 'none') return { kind: 'anonymous' }
+    if (read.kind === 'refused') return undefined
+    const { credential } = read
+    if (credential.kind === 'publishableKey') {
+      return { kind: 'publishableKey', credential, userIdentifierKey: read.userIdentifierKey }
+    }
+    const hash = credentialKey(credential)
+    if (unknown.has(hash)) return undefined
+    const cached = cache.get(hash)
+    if (
+      cached === undefined ||
+      (cached.kind === 'clientSession' && cache.hasEnded(cached.clientSessionId, cached.expiresAt.getTime()))
+    )
+      return undefined
+    return cached
+  }
+
+  const resolve = async (read: CredentialRead, options?: ResolveOptions): Promise<Principal> => {
     if (read.kind === 'none') return { kind: 'anonymous' }
     if (read.kind === 'refused') throw unauthenticated(read.message)
     const { credential } = read
@@ -103,4 +128,5 @@ export function createPrincipalResolver(
     inFlight.set(hash, promise)
     return promise
   }
+  return Object.assign(resolve, { peek })
 }

@@ -28,6 +28,12 @@ export interface SharedState {
   onExpiryChanged(handler: (change: SessionExpiryChange) => void): void
   /** Counts one hit of `key` in the current window; resolves with the window's count. */
   hit(key: string, windowMs: number): Promise<number>
+  /**
+   * Counts one hit of each key in the current window, in order, stopping after the first whose
+   * count goes over its limit (the keys after it are not counted): one round trip for several
+   * budgets. Resolves with the counts made, in order.
+   */
+  hits(budgets: ReadonlyArray<{ key: string; limit: number }>, windowMs: number): Promise<number[]>
   /** Takes or renews the lock `name` for `owner` for `ttlMs`; true while `owner` holds it. */
   lock(name: string, owner: string, ttlMs: number): Promise<boolean>
   /** Releases the lock `name` if `owner` holds it. */
@@ -102,21 +108,16 @@ export function createMemorySharedState(): SharedState {
       expiryHandlers.add(handler)
     },
     async hit(key, windowMs) {
-      const window = Math.floor(Date.now() / windowMs)
-      const counter = counters.get(key)
-      if (counter !== undefined && counter.windowMs === windowMs && counter.window === window)
-        return ++counter.count
-      // The first hit of a new window drops the counters of older ones, once per window (not once
-      // per new key, which made a window of n keys cost n² steps): memory follows the keys active
-      // in the current window.
-      if (sweptWindows.get(windowMs) !== window) {
-        sweptWindows.set(windowMs, window)
-        for (const [other, value] of counters) {
-          if (value.windowMs === windowMs && value.window < window) counters.delete(other)
-        }
+      return count(key, windowMs)
+    },
+    async hits(budgets, windowMs) {
+      const counts: number[] = []
+      for (const { key, limit } of budgets) {
+        const counted = count(key, windowMs)
+        counts.push(counted)
+        if (counted > limit) break
       }
-      counters.set(key, { windowMs, window, count: 1 })
-      return 1
+      return counts
     },
     async lock() {
       return true
@@ -127,6 +128,25 @@ export function createMemorySharedState(): SharedState {
       handlers.clear()
       expiryHandlers.clear()
     },
+  }
+
+  /** Counts one hit of `key` in the current window of `windowMs`; returns the window's count. */
+  function count(key: string, windowMs: number): number {
+    const window = Math.floor(Date.now() / windowMs)
+    const counter = counters.get(key)
+    if (counter !== undefined && counter.windowMs === windowMs && counter.window === window)
+      return ++counter.count
+    // The first hit of a new window drops the counters of older ones, once per window (not once
+    // per new key, which made a window of n keys cost n² steps): memory follows the keys active
+    // in the current window.
+    if (sweptWindows.get(windowMs) !== window) {
+      sweptWindows.set(windowMs, window)
+      for (const [other, value] of counters) {
+        if (value.windowMs === windowMs && value.window < window) counters.delete(other)
+      }
+    }
+    counters.set(key, { windowMs, window, count: 1 })
+    return 1
   }
 }
 
@@ -176,6 +196,8 @@ export function withLocalFallback(shared: SharedState, logger: Logger): SharedSt
         .then(async (value) => value ?? (await local.get(key)))
         .catch(alone('get', () => local.get(key))),
     hit: (key, windowMs) => shared.hit(key, windowMs).catch(alone('hit', () => local.hit(key, windowMs))),
+    hits: (budgets, windowMs) =>
+      shared.hits(budgets, windowMs).catch(alone('hit', () => local.hits(budgets, windowMs))),
     publish: (event) => shared.publish(event).catch(alone('publish', () => local.publish(event))),
     publishExpiry: (change) =>
       shared.publishExpiry(change).catch(alone('publishExpiry', () => local.publishExpiry(change))),
@@ -207,6 +229,17 @@ export interface RedisSharedStateOptions {
   logger: Logger
 }
 
+// Counts each key (KEYS) in its window (ARGV[1] ms) in order, and stops after the first whose
+// count goes over its limit (ARGV[2..]): several budgets in one round trip, counted as one by one.
+const HITS = `local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('incr', key)
+  redis.call('pexpire', key, ARGV[1])
+  counts[i] = count
+  if count > tonumber(ARGV[i + 1]) then break end
+end
+return counts`
+
 // Renews, or releases, a lock only for its owner (compare-and-expire, compare-and-delete).
 const RENEW_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
@@ -230,7 +263,11 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     logger.warn({ role, err: error.message }, 'redis unavailable; retrying')
   }
   const common = { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false }
-  const command = new Redis(options.url, { ...common, enableOfflineQueue: false })
+  const command = new Redis(options.url, { ...common, enableOfflineQueue: false }) as Redis & {
+    hits(keyCount: number, ...args: Array<string | number>): Promise<unknown>
+  }
+  // Sent once, then called by its SHA (EVALSHA).
+  command.defineCommand('hits', { lua: HITS })
   const subscriber = new Redis(options.url, { ...common })
   command.on('error', onError('command'))
   subscriber.on('error', onError('subscriber'))
@@ -280,6 +317,15 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
         [unknown, number],
       ]
       return count
+    },
+    async hits(budgets, windowMs) {
+      const window = Math.floor(Date.now() / windowMs)
+      return (await command.hits(
+        budgets.length,
+        ...budgets.map(({ key }) => `${prefix}rate:${key}:${window}`),
+        windowMs,
+        ...budgets.map(({ limit }) => limit),
+      )) as number[]
     },
     async lock(name, owner, ttlMs) {
       const key = `${prefix}lock:${name}`

@@ -10,11 +10,11 @@ import type { PrincipalResolver } from '../auth/resolve-principal.js'
 import type { Config } from '../config.js'
 import { badUserInput } from '../contract/errors.js'
 import type { SessionEvents } from '../events/session-events.js'
-import { createLoaders, type Loaders } from '../loaders/index.js'
+import { createLoaders } from '../loaders/index.js'
 import type { GatewayContext } from '../schema/context.js'
 import { createCursorSigner } from '../schema/pagination.js'
-import { type CallBudget, createCallBudget } from '../upstream/call-budget.js'
-import type { CallOptions, SeamClient, Upstream } from '../upstream/client.js'
+import { createCallBudget } from '../upstream/call-budget.js'
+import type { CallOptions, Upstream } from '../upstream/client.js'
 import type { SessionSocket } from '../ws/socket-registry.js'
 
 /**
@@ -34,7 +34,7 @@ export interface ContextDeps {
   }
   upstream: Upstream
   resolvePrincipal: PrincipalResolver
-  rateLimiter: Pick<RateLimiter, 'admitAddress' | 'admitSignIn' | 'consume'>
+  rateLimiter: Pick<RateLimiter, 'admit' | 'admitAddress' | 'admitSignIn' | 'consume'>
   events: SessionEvents
   /** Told the size of every DataLoader batch (metrics). */
   observeBatch: (entity: string, size: number) => void
@@ -53,7 +53,12 @@ export function createContexts(deps: ContextDeps) {
   // instance alone signs with a secret of its own, so its cursors die with the process.
   const cursors = createCursorSigner(config.cursorSecret ?? randomBytes(32))
 
-  /** A context for `principal`: the Seam client and the loaders are made on first use. */
+  /**
+   * A context for `principal`. Plain data, so that Yoga's context takes it with one
+   * `Object.assign`: the Seam client and the loaders are objects that make their parts (headers,
+   * DataLoaders) on first use, since most subscription events (and every idle subscription) never
+   * touch them, and 10,000 of them should cost next to nothing.
+   */
   const build = (principal: Principal, socket?: SessionSocket, signal?: AbortSignal): GatewayContext => {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
@@ -68,19 +73,28 @@ export function createContexts(deps: ContextDeps) {
         issuedSessionIds,
         signIn: null,
       }
-    // The Seam client and the loaders are made on first use: most subscription events (and
-    // every idle subscription) never touch them, and 10,000 of them should cost nothing.
-    let seam: SeamClient | undefined
-    let loaders: Loaders | null | undefined
     // The request's abort signal (a client that goes away abandons its upstream calls too), and
     // one budget of calls for the operation (or the event), whichever clients it uses.
-    let budget: CallBudget | undefined
-    const callOptions = (): CallOptions => {
-      budget ??= createCallBudget(config.limits.maxUpstreamCallsPerOperation)
-      return { signal, budget }
+    const callOptions: CallOptions = {
+      signal,
+      budget: createCallBudget(config.limits.maxUpstreamCallsPerOperation),
     }
     // The caller's own credential.
-    const seamClient = () => (seam ??= upstream.as(principal.credential, callOptions()))
+    const seam = upstream.as(principal.credential, callOptions)
+    if (principal.kind !== 'publishableKey') {
+      return {
+        principal,
+        events,
+        actionAttemptDevices,
+        socket,
+        issuedSessionIds,
+        cursors,
+        signIn: null,
+        loadersAsSession: null,
+        seam,
+        loaders: createLoaders(seam, principal, observeBatch, records),
+      }
+    }
     let signedIn = false
     return {
       principal,
@@ -90,39 +104,25 @@ export function createContexts(deps: ContextDeps) {
       issuedSessionIds,
       cursors,
       // Aliases would otherwise make one operation (one count of the rate limit) many sign-ins.
-      signIn:
-        principal.kind === 'publishableKey'
-          ? () => {
-              if (signedIn) {
-                throw badUserInput(
-                  'A publishable key may get or create one client session per operation; send one getOrCreateClientSession',
-                )
-              }
-              signedIn = true
-              return rateLimiter.admitSignIn(principal.credential.key)
-            }
-          : null,
-      loadersAsSession:
-        principal.kind === 'publishableKey'
-          ? (session) =>
-              createLoaders(
-                upstream.as({ kind: 'clientSessionToken', token: session.token }, callOptions()),
-                clientSessionPrincipal(session),
-                observeBatch,
-                records,
-              )
-          : null,
-      get seam() {
-        return seamClient()
+      signIn: () => {
+        if (signedIn) {
+          throw badUserInput(
+            'A publishable key may get or create one client session per operation; send one getOrCreateClientSession',
+          )
+        }
+        signedIn = true
+        return rateLimiter.admitSignIn(principal.credential.key)
       },
-      get loaders() {
-        // Loaders only serve principals that read: a publishable key only calls get_or_create.
-        loaders ??=
-          principal.kind === 'publishableKey'
-            ? null
-            : createLoaders(seamClient(), principal, observeBatch, records)
-        return loaders
-      },
+      loadersAsSession: (session) =>
+        createLoaders(
+          upstream.as({ kind: 'clientSessionToken', token: session.token }, callOptions),
+          clientSessionPrincipal(session),
+          observeBatch,
+          records,
+        ),
+      seam,
+      // Loaders only serve principals that read: a publishable key only calls get_or_create.
+      loaders: null,
     }
   }
 
@@ -142,18 +142,23 @@ export function createContexts(deps: ContextDeps) {
       // lookups.
       let principal = initial.principal
       if (principal === undefined) {
-        await rateLimiter.admitAddress(address)
-        principal = await deps.resolvePrincipal(readCredentialFromHeaders(initial.request.headers))
+        const read = readCredentialFromHeaders(initial.request.headers)
+        principal = deps.resolvePrincipal.peek(read)
+        // Known without a lookup (the common case): the address and the principal are counted in
+        // one round trip to the shared state.
+        if (principal !== undefined) await rateLimiter.admit(address, principal)
+        else {
+          await rateLimiter.admitAddress(address)
+          principal = await deps.resolvePrincipal(read)
+          await rateLimiter.consume(principal, address)
+        }
+      } else {
+        // Every operation counts against its principal's rate limit, whatever the transport.
+        await rateLimiter.consume(principal, address)
       }
-      // Every operation counts against its principal's rate limit, whatever the transport.
-      await rateLimiter.consume(principal, address)
       if (principal.kind === 'clientSession') events.remember(principal.session)
-      // Defined on Yoga's own context rather than returned: envelop merges a returned object with
-      // Object.assign, which would call the lazy `seam` and `loaders` getters and build a Seam
-      // client and four DataLoaders for every operation, whether it reads Seam or not.
-      const context = build(principal, initial.sessionSocket, initial.request?.signal)
-      Object.defineProperties(initial, Object.getOwnPropertyDescriptors(context))
-      return {} as GatewayContext
+      // Envelop merges it into Yoga's own context (one Object.assign of plain data).
+      return build(principal, initial.sessionSocket, initial.request?.signal)
     },
   }
 }

@@ -1,6 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import { clientAddress } from '../auth/client-address.js'
@@ -20,6 +19,7 @@ import { useCostLimit } from './plugins/use-cost-limit.js'
 import { useErrorCodeMetrics } from './plugins/use-error-code-metrics.js'
 import { useFreshContextPerEvent } from './plugins/use-fresh-context-per-event.js'
 import { useMetricsBehindToken } from './plugins/use-metrics-behind-token.js'
+import { useNoIntrospection } from './plugins/use-no-introspection.js'
 import { useOperationMetrics } from './plugins/use-operation-metrics.js'
 import { usePersistedOperationsOnly } from './plugins/use-persisted-operations-only.js'
 
@@ -83,6 +83,9 @@ export function createGatewayYoga(deps: YogaDeps) {
             methods: ['GET', 'POST'],
           },
     batching: false,
+    // The HTTP server caps and reads the body before Yoga sees it (MAX_BODY_BYTES, 413): Yoga's own
+    // cap would read it a second time, through a web stream, on every request.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
     context: (initial) => contexts.forOperation(initial),
     plugins: [
@@ -120,7 +123,7 @@ export function createGatewayYoga(deps: YogaDeps) {
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       useCostLimit({ maxCost: limits.maxCost }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.introspection ? [] : [useNoIntrospection()]),
       useOperationMetrics({ registry: metrics.registry }),
     ],
   })

@@ -19,14 +19,39 @@ export const REDACTED_PATHS = [
  */
 export const requestContext = new AsyncLocalStorage<{ requestId: string }>()
 
-/** The gateway's JSON logger on stdout: credentials redacted, request ids mixed in. Per process. */
+/** Lines are written once this many bytes of them wait... */
+const BATCH_BYTES = 4096
+/** ...or once the oldest has waited this long. */
+const BATCH_MS = 100
+
+let stdout: ReturnType<typeof pino.destination> | undefined
+/**
+ * Standard output, written in batches: one write for every few KiB of lines rather than one per
+ * line (a line per request would cost a system call per request). A line waits at most
+ * {@link BATCH_MS}; whatever waits is written before the process exits. On the main thread, as
+ * pino's own default: lines never interleave with other writes to stdout (the start banner). Per
+ * process, shared by every logger of {@link createLogger}.
+ */
+function batchedStdout(): ReturnType<typeof pino.destination> {
+  if (stdout !== undefined) return stdout
+  const destination = pino.destination({ dest: 1, sync: true, minLength: BATCH_BYTES })
+  setInterval(() => destination.flush(), BATCH_MS).unref()
+  process.once('exit', () => destination.flushSync())
+  stdout = destination
+  return destination
+}
+
+/** The gateway's JSON logger on stdout: credentials redacted, request ids mixed in. */
 export function createLogger(level: LogLevel): Logger {
-  return pino({
-    level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    base: { service: 'seam-graphql-gateway' },
-    mixin: () => requestContext.getStore() ?? {},
-  })
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      base: { service: 'seam-graphql-gateway' },
+      mixin: () => requestContext.getStore() ?? {},
+    },
+    batchedStdout(),
+  )
 }
 
 /**

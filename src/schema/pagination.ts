@@ -73,9 +73,12 @@ export function createCursorSigner(secret: string | Buffer): CursorSigner {
   const nonceKey = createHmac('sha256', secret).update('cursor nonce key').digest()
   return {
     bind(field, filters, principal) {
-      const binding = Buffer.from(JSON.stringify([field, filters, callerOf(principal)]))
+      // Made on first use: a page whose cursors nobody selects seals none (see LazyEdge).
+      let bound: Buffer | undefined
+      const bindingOf = () => (bound ??= Buffer.from(JSON.stringify([field, filters, callerOf(principal)])))
       return {
         encode(position) {
+          const binding = bindingOf()
           const plaintext = Buffer.from(JSON.stringify(position))
           // JSON never holds a raw newline: binding and position cannot run into each other.
           const iv = createHmac('sha256', nonceKey)
@@ -93,6 +96,7 @@ export function createCursorSigner(secret: string | Buffer): CursorSigner {
             throw badUserInput(INVALID_CURSOR)
           const raw = Buffer.from(cursor, 'base64url')
           if (raw.length <= IV_LENGTH + TAG_LENGTH) throw badUserInput(INVALID_CURSOR)
+          const binding = bindingOf()
           try {
             const decipher = createDecipheriv('aes-256-gcm', encryptionKey, raw.subarray(0, IV_LENGTH))
               .setAAD(binding)
@@ -161,6 +165,30 @@ export function checkFirst(first: number | null | undefined): number {
   return first
 }
 
+/**
+ * An edge whose cursor is sealed (an HMAC and AES-GCM) only when a client selects it, once: most
+ * pages are read by their nodes alone.
+ */
+class LazyEdge<T> {
+  private sealed: string | undefined
+  constructor(
+    readonly node: T,
+    private position: SeamPosition | ListPosition,
+    private readonly codec: CursorCodec,
+  ) {}
+
+  get cursor(): string {
+    this.sealed ??= this.codec.encode(this.position)
+    return this.sealed
+  }
+
+  /** Moves the edge's cursor to `position` (where the next page of a connection resumes). */
+  resumeAt(position: SeamPosition): void {
+    this.position = position
+    this.sealed = undefined
+  }
+}
+
 /** Slices an in-memory list into a connection with offset cursors. */
 export function connectionFromList<T>(
   items: readonly T[],
@@ -175,14 +203,18 @@ export function connectionFromList<T>(
     offset = position.o
   }
   const slice = items.slice(offset, offset + first)
-  const edges = slice.map((node, i) => ({ node, cursor: cursors.encode({ o: offset + i + 1 }) }))
+  const edges = slice.map((node, i) => new LazyEdge(node, { o: offset + i + 1 }, cursors))
   return {
     edges,
     pageInfo: {
       hasNextPage: offset + first < items.length,
       hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null
+      },
     },
   }
 }
@@ -216,7 +248,7 @@ export async function connectionFromSeam<T>(
     skip = position.s
   }
 
-  const edges: Connection<T>['edges'] = []
+  const edges: Array<LazyEdge<T>> = []
   const maxPages = Math.ceil(first / SEAM_PAGE_SIZE) + 1
   // Where the next page of this connection starts; null once Seam's list is done.
   let next: SeamPosition | null = null
@@ -234,7 +266,7 @@ export async function connectionFromSeam<T>(
         next = { c: pageCursor, s: kept - 1 }
         break
       }
-      edges.push({ node: item, cursor: cursors.encode({ c: pageCursor, s: kept }) })
+      edges.push(new LazyEdge(item, { c: pageCursor, s: kept }, cursors))
     }
     if (next !== null || page.nextPageCursor === null) break
     next = { c: page.nextPageCursor, s: 0 }
@@ -242,20 +274,24 @@ export async function connectionFromSeam<T>(
     pageCursor = page.nextPageCursor
     skip = 0
   }
-  let endCursor = edges.at(-1)?.cursor ?? null
-  if (next !== null) {
-    // Everything before `next` was seen (or may not be seen): the last edge resumes there.
-    endCursor = cursors.encode(next)
-    const last = edges.at(-1)
-    if (last !== undefined) last.cursor = endCursor
-  }
+  const last = edges.at(-1)
+  // Everything before `next` was seen (or may not be seen): the last edge resumes there, and so
+  // does a page that kept no edge.
+  if (next !== null) last?.resumeAt(next)
+  const resume = next
+  let endCursor: string | null | undefined
   return {
     edges,
     pageInfo: {
       hasNextPage: next !== null,
       hasPreviousPage: args.after != null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor,
+      get startCursor() {
+        return edges[0]?.cursor ?? null
+      },
+      get endCursor() {
+        endCursor ??= last?.cursor ?? (resume === null ? null : cursors.encode(resume))
+        return endCursor
+      },
     },
   }
 }

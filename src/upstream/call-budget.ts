@@ -15,22 +15,22 @@ export interface CallBudget {
   readonly spent: number
 }
 
-/** Creates a budget of `max` calls (`MAX_UPSTREAM_CALLS_PER_OPERATION`). */
-export function createCallBudget(max: number): CallBudget {
-  let spent = 0
-  return {
-    spend(route) {
-      if (spent >= max) {
-        throw new UpstreamError(
-          `This operation reached its limit of ${max} upstream calls (MAX_UPSTREAM_CALLS_PER_OPERATION)`,
-          'RATE_LIMITED',
-          { route, seamType: CALL_BUDGET_SPENT },
-        )
-      }
-      spent++
-    },
-    get spent() {
-      return spent
-    },
+/** A budget of `max` calls: an object of its own, made for every operation. */
+class Budget implements CallBudget {
+  spent = 0
+  constructor(private readonly max: number) {}
+
+  spend(route: string): void {
+    if (this.spent >= this.max) {
+      throw new UpstreamError(
+        `This operation reached its limit of ${this.max} upstream calls (MAX_UPSTREAM_CALLS_PER_OPERATION)`,
+        'RATE_LIMITED',
+        { route, seamType: CALL_BUDGET_SPENT },
+      )
+    }
+    this.spent++
   }
 }
+
+/** Creates a budget of `max` calls (`MAX_UPSTREAM_CALLS_PER_OPERATION`). */
+export const createCallBudget = (max: number): CallBudget => new Budget(max)

@@ -1,20 +1,8 @@
-import {
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type RequestOptions,
-} from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
 import { CALL_BUDGET_SPENT, type CallBudget } from './call-budget.js'
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
-import {
-  type CallFailure,
-  fromCallFailure,
-  fromSeamResponse,
-  statusLabel,
-  UpstreamError,
-} from './upstream-error.js'
+import { createTransport } from './transport.js'
+import { fromCallFailure, fromSeamResponse, statusLabel, UpstreamError } from './upstream-error.js'
 
 /** A credential that Seam accepts, as the gateway forwards it. */
 export type UpstreamCredential =
@@ -82,17 +70,21 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 /**
  * The one way to Seam. Per process; hands out a {@link SeamClient} per request.
  *
- * It speaks HTTP to Seam itself rather than through `@seamapi/http`: SPEC §5 asks for the SDK unless
- * a measurement shows it costs real throughput, and benchmark 2 of `npm run bench` shows the SDK
- * alone costing more CPU per call than the whole rest of a request (the figures are in
- * `bench/README.md`). Types still come from `@seamapi/types` (`Routes`), and Seam's errors are
- * classified as the SDK classifies them (`./upstream-error.ts`).
+ * It speaks HTTP to Seam itself (`./transport.ts`: undici's connection pool, one dispatch per
+ * call) rather than through `@seamapi/http`: SPEC §5 asks for the SDK unless a measurement shows
+ * it costs real throughput, and it does. Benchmark 2 of `npm run bench` prices one upstream call by
+ * HTTP client (see `bench/README.md`): the SDK (axios) cost more CPU per call than the whole rest
+ * of a gateway request, and `node:http` more than undici's pool. Types still come from
+ * `@seamapi/types` (`Routes`), and Seam's errors are classified as the SDK classifies them
+ * (`./upstream-error.ts`).
  */
 export interface Upstream {
   /** A client for one request (or one subscription event), calling Seam with `credential`. */
   as(credential: UpstreamCredential, options?: CallOptions): SeamClient
   /** `open` while Seam is considered down and calls fail fast. */
   readonly circuit: 'open' | 'closed'
+  /** Closes the kept-alive connections to Seam once the calls in flight are done. */
+  close(): Promise<void>
 }
 
 /** Calls of one request with one credential. In-flight identical reads are made once. */
@@ -122,7 +114,7 @@ type PaginatedRoute = '/devices/list' | '/connected_accounts/list' | '/access_co
  * repeated by a retry would happen twice, and a route added later is safe by default.
  */
 const READ = /\/(get|list)$/
-const isWrite = (route: Route) => !READ.test(route)
+const isWrite = (route: Route): boolean => !READ.test(route)
 
 /** Creates the process-wide upstream. */
 export function createUpstream(options: UpstreamOptions): Upstream {
@@ -133,96 +125,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   const maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024
   const breaker = createCircuitBreaker(options.breaker)
 
-  const base = new URL(options.endpoint)
-  const secure = base.protocol === 'https:'
-  const request = secure ? httpsRequest : httpRequest
-  // Keep-alive, most recently used socket first (the one least likely to have been closed idle).
-  const agent = secure
-    ? new HttpsAgent({ keepAlive: true, scheduling: 'lifo' })
-    : new HttpAgent({ keepAlive: true, scheduling: 'lifo' })
-  const target: RequestOptions = {
-    protocol: base.protocol,
-    hostname: base.hostname.replace(/^\[|\]$/g, ''),
-    port: base.port === '' ? undefined : Number(base.port),
-    method: 'POST',
-    agent,
-  }
-  const basePath = base.pathname.replace(/\/+$/, '')
-
-  interface Answer {
-    status: number
-    headers: IncomingHttpHeaders
-    text: string
-  }
-
-  /** One POST; rejects with an {@link UpstreamError} when Seam gave no complete answer. */
-  const post = (route: Route, headers: Record<string, string>, payload: string, signal?: AbortSignal) =>
-    new Promise<Answer>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(fromCallFailure('aborted', route, timeoutMs))
-        return
-      }
-      let settled = false
-      let failure: CallFailure = 'network'
-      const settle = (answer: Answer | undefined) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        if (answer === undefined) reject(fromCallFailure(failure, route, timeoutMs))
-        else resolve(answer)
-      }
-      const fail = () => settle(undefined)
-      const stop = (why: CallFailure) => {
-        failure = why
-        req.destroy()
-        fail()
-      }
-      const onAbort = () => stop('aborted')
-      const timer = setTimeout(() => stop('timeout'), timeoutMs)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      let req: ReturnType<typeof request>
-      try {
-        req = request(
-          {
-            ...target,
-            path: basePath + route,
-            headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
-          },
-          (res) => {
-            const chunks: Buffer[] = []
-            let size = 0
-            res.on('data', (chunk: Buffer) => {
-              size += chunk.length
-              if (size > maxResponseBytes) stop('network')
-              else chunks.push(chunk)
-            })
-            res.on('end', () =>
-              settle({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                text:
-                  chunks.length === 1
-                    ? (chunks[0] as Buffer).toString('utf8')
-                    : Buffer.concat(chunks).toString('utf8'),
-              }),
-            )
-            res.on('error', fail)
-            res.on('close', fail)
-          },
-        )
-      } catch {
-        // A header Node refuses to send: only the credential varies, and Seam would never accept
-        // one with a control character. No call is made, and Seam's health is not in question.
-        settled = true
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        reject(new UpstreamError('The credential was not accepted', 'UNAUTHENTICATED', { route }))
-        return
-      }
-      req.on('error', fail)
-      req.end(payload)
-    })
+  const transport = createTransport({ endpoint: options.endpoint, timeoutMs, maxResponseBytes })
 
   const parseJson = (text: string): unknown => {
     try {
@@ -232,126 +135,161 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     }
   }
 
+  /** The headers of every call with `credential`. */
+  const headersOf = (credential: UpstreamCredential): Record<string, string> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
+    if (credential.kind === 'apiKey') headers.authorization = `Bearer ${credential.token}`
+    else if (credential.kind === 'clientSessionToken') {
+      // As `@seamapi/http` sends a client session token.
+      headers.authorization = `Bearer ${credential.token}`
+      headers['client-session-token'] = credential.token
+    } else headers['seam-publishable-key'] = credential.key
+    return headers
+  }
+
+  /** One request sent: counted against the budget, through the breaker, observed, classified. */
+  const attempt = async (
+    route: Route,
+    payload: string,
+    headers: Record<string, string>,
+    callOptions: CallOptions,
+  ): Promise<unknown> => {
+    // Before the breaker: a spent budget says nothing about Seam's health.
+    callOptions.budget?.spend(route)
+    const started = performance.now()
+    let answer: { status: number; json: unknown }
+    try {
+      answer = await breaker.run(route, async () => {
+        const answer = await transport.post(route, headers, payload, callOptions.signal)
+        const { requestId } = answer
+        const json = answer.text === '' ? undefined : parseJson(answer.text)
+        if (answer.status < 200 || answer.status >= 300) {
+          const error = fromSeamResponse(
+            route,
+            answer.status,
+            json,
+            requestId !== undefined && requestId !== '' ? requestId : undefined,
+          )
+          const retryAfterMs = parseRetryAfter(answer.retryAfter)
+          if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs
+          throw error
+        }
+        return { status: answer.status, json }
+      })
+    } catch (error) {
+      const mapped = error instanceof UpstreamError ? error : fromCallFailure('network', route, timeoutMs)
+      options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
+      throw mapped
+    }
+    options.observe?.({ route, status: String(answer.status), durationMs: performance.now() - started })
+    // A 2xx that is not JSON (a proxy's error page) is no answer Seam gives. Seam's server did
+    // answer, so the breaker does not count it, and asking again would get the same page.
+    if (answer.json === undefined) {
+      throw new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', {
+        route,
+        status: answer.status,
+        seamType: UNPARSABLE,
+      })
+    }
+    return answer.json
+  }
+
+  /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
+  const send = async (
+    route: Route,
+    payload: string,
+    headers: Record<string, string>,
+    callOptions: CallOptions,
+  ): Promise<unknown> => {
+    if (isWrite(route)) return attempt(route, payload, headers, callOptions)
+    for (let retry = 0; ; retry++) {
+      try {
+        return await attempt(route, payload, headers, callOptions)
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
+        const { code, details } = error
+        if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
+        // An open circuit fails fast: retrying it would only wait. A spent budget stays spent.
+        if (
+          details.seamType === 'circuit_open' ||
+          details.seamType === UNPARSABLE ||
+          details.seamType === CALL_BUDGET_SPENT
+        )
+          throw error
+        if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
+        const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
+        await sleep(details.retryAfterMs ?? backoff)
+      }
+    }
+  }
+
+  /**
+   * The client of one request (or subscription event) with one credential: an object, not a set of
+   * closures, made for every operation whether it calls Seam or not; its headers and its map of
+   * reads in flight are made on its first call.
+   */
+  class Client implements SeamClient {
+    private headers: Record<string, string> | undefined
+    private inFlight: Map<string, Promise<unknown>> | undefined
+
+    constructor(
+      private readonly credential: UpstreamCredential,
+      private readonly callOptions: CallOptions,
+    ) {}
+
+    call<P extends Route>(route: P, body: RouteRequestBody<P>): Promise<RouteResponse<P>> {
+      return this.request(route, body) as Promise<RouteResponse<P>>
+    }
+
+    async page<P extends PaginatedRoute, K extends keyof RouteResponse<P> & string>(
+      route: P,
+      key: K,
+      body: RouteRequestBody<P>,
+    ): Promise<Page<ItemOf<RouteResponse<P>[K]>>> {
+      const response = (await this.request(route, body)) as Record<string, unknown> & {
+        pagination?: { has_next_page?: boolean; next_page_cursor?: string | null }
+      }
+      const items = response[key]
+      if (!Array.isArray(items)) throw fromCallFailure('network', route, timeoutMs)
+      const next = response.pagination?.has_next_page ? (response.pagination.next_page_cursor ?? null) : null
+      return { items, nextPageCursor: next }
+    }
+
+    async all<P extends PaginatedRoute, K extends keyof RouteResponse<P> & string>(
+      route: P,
+      key: K,
+      body: RouteRequestBody<P>,
+    ): Promise<Array<ItemOf<RouteResponse<P>[K]>>> {
+      let current = await this.page(route, key, body)
+      const items = [...current.items]
+      while (current.nextPageCursor !== null) {
+        current = await this.page(route, key, { ...body, page_cursor: current.nextPageCursor })
+        items.push(...current.items)
+      }
+      return items
+    }
+
+    /** Sends `body` to `route`; an identical read already in flight is shared, not sent again. */
+    private request(route: Route, body: unknown): Promise<unknown> {
+      this.headers ??= headersOf(this.credential)
+      const payload = JSON.stringify(body ?? {})
+      if (isWrite(route)) return send(route, payload, this.headers, this.callOptions)
+      const key = `${route} ${payload}`
+      this.inFlight ??= new Map()
+      const inFlight = this.inFlight
+      const pending = inFlight.get(key)
+      if (pending !== undefined) return pending
+      const promise = send(route, payload, this.headers, this.callOptions).finally(() => inFlight.delete(key))
+      inFlight.set(key, promise)
+      return promise
+    }
+  }
+
   return {
     get circuit() {
       return breaker.state
     },
-    as(credential, callOptions = {}) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-      }
-      if (credential.kind === 'apiKey') headers.authorization = `Bearer ${credential.token}`
-      else if (credential.kind === 'clientSessionToken') {
-        // As `@seamapi/http` sends a client session token.
-        headers.authorization = `Bearer ${credential.token}`
-        headers['client-session-token'] = credential.token
-      } else headers['seam-publishable-key'] = credential.key
-      const inFlight = new Map<string, Promise<unknown>>()
-
-      const attempt = async (route: Route, body: unknown): Promise<unknown> => {
-        // Before the breaker: a spent budget says nothing about Seam's health.
-        callOptions.budget?.spend(route)
-        const started = performance.now()
-        let answer: { status: number; json: unknown }
-        try {
-          answer = await breaker.run(route, async () => {
-            const answer = await post(route, headers, JSON.stringify(body ?? {}), callOptions.signal)
-            const requestId = answer.headers['seam-request-id']
-            const json = answer.text === '' ? undefined : parseJson(answer.text)
-            if (answer.status < 200 || answer.status >= 300) {
-              const error = fromSeamResponse(
-                route,
-                answer.status,
-                json,
-                typeof requestId === 'string' && requestId !== '' ? requestId : undefined,
-              )
-              const retryAfterMs = parseRetryAfter(answer.headers['retry-after'])
-              if (retryAfterMs !== undefined) error.details.retryAfterMs = retryAfterMs
-              throw error
-            }
-            return { status: answer.status, json }
-          })
-        } catch (error) {
-          const mapped = error instanceof UpstreamError ? error : fromCallFailure('network', route, timeoutMs)
-          options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
-          throw mapped
-        }
-        options.observe?.({ route, status: String(answer.status), durationMs: performance.now() - started })
-        // A 2xx that is not JSON (a proxy's error page) is no answer Seam gives. Seam's server did
-        // answer, so the breaker does not count it, and asking again would get the same page.
-        if (answer.json === undefined) {
-          throw new UpstreamError('Seam is unavailable', 'UPSTREAM_UNAVAILABLE', {
-            route,
-            status: answer.status,
-            seamType: UNPARSABLE,
-          })
-        }
-        return answer.json
-      }
-
-      /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
-      const send = async (route: Route, body: unknown): Promise<unknown> => {
-        if (isWrite(route)) return attempt(route, body)
-        for (let retry = 0; ; retry++) {
-          try {
-            return await attempt(route, body)
-          } catch (error) {
-            if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
-            const { code, details } = error
-            if (code !== 'UPSTREAM_UNAVAILABLE' && code !== 'RATE_LIMITED') throw error
-            // An open circuit fails fast: retrying it would only wait. A spent budget stays spent.
-            if (
-              details.seamType === 'circuit_open' ||
-              details.seamType === UNPARSABLE ||
-              details.seamType === CALL_BUDGET_SPENT
-            )
-              throw error
-            if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
-            const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
-            await sleep(details.retryAfterMs ?? backoff)
-          }
-        }
-      }
-
-      const call = (route: Route, body: unknown): Promise<unknown> => {
-        if (isWrite(route)) return send(route, body)
-        const key = `${route} ${JSON.stringify(body ?? {})}`
-        const pending = inFlight.get(key)
-        if (pending !== undefined) return pending
-        const promise = send(route, body).finally(() => inFlight.delete(key))
-        inFlight.set(key, promise)
-        return promise
-      }
-
-      const page = async (route: Route, key: string, body: unknown) => {
-        const response = (await call(route, body)) as Record<string, unknown> & {
-          pagination?: { has_next_page?: boolean; next_page_cursor?: string | null }
-        }
-        const items = response[key]
-        if (!Array.isArray(items)) {
-          throw fromCallFailure('network', route, timeoutMs)
-        }
-        const next = response.pagination?.has_next_page
-          ? (response.pagination.next_page_cursor ?? null)
-          : null
-        return { items, nextPageCursor: next }
-      }
-
-      return {
-        call: call as SeamClient['call'],
-        page: page as SeamClient['page'],
-        all: (async (route: Route, key: string, body: Record<string, unknown>) => {
-          const items: unknown[] = []
-          let current = await page(route, key, body)
-          items.push(...current.items)
-          while (current.nextPageCursor !== null) {
-            current = await page(route, key, { ...body, page_cursor: current.nextPageCursor })
-            items.push(...current.items)
-          }
-          return items
-        }) as SeamClient['all'],
-      }
-    },
+    close: () => transport.close(),
+    as: (credential, callOptions = {}) => new Client(credential, callOptions),
   }
 }

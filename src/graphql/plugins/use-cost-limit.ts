@@ -51,6 +51,29 @@ const figure = (n: number) => n.toLocaleString('en-US')
  * document.
  */
 export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
+  // The cost of the operations that declare no variables, by document (Yoga's parser cache hands
+  // out one document per query text) and operation name: it depends on nothing else.
+  const fixedCosts = new WeakMap<DocumentNode, Map<string | undefined, number | undefined>>()
+  const costOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+  ) => {
+    const operation = getOperationAST(document, operationName)
+    if ((operation?.variableDefinitions?.length ?? 0) > 0)
+      return operationCost(schema, document, variables, operationName)
+    let costs = fixedCosts.get(document)
+    if (costs === undefined) {
+      costs = new Map()
+      fixedCosts.set(document, costs)
+    }
+    // A name that names no operation costs undefined, and is not kept (names are the caller's).
+    if (costs.has(operationName)) return costs.get(operationName)
+    const cost = operationCost(schema, document, variables, operationName)
+    if (operation != null) costs.set(operationName, cost)
+    return cost
+  }
   return {
     onValidate({ context, params: { schema, documentAST } }) {
       return ({ valid }) => {
@@ -61,7 +84,7 @@ export function useCostLimit({ maxCost }: CostLimitOptions): Plugin {
             ? (params.variables as Record<string, unknown>)
             : undefined
         const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined
-        const cost = operationCost(schema, documentAST, variables, operationName)
+        const cost = costOf(schema, documentAST, variables, operationName)
         if (cost === undefined || cost <= maxCost) return
         throw new GraphQLError(
           `Query cost ${figure(cost)} exceeds the limit of ${figure(maxCost)} (MAX_COST): the selections of a connection count once per item of its page (first, ${DEFAULT_FIRST} when absent)`,
