@@ -41,7 +41,7 @@ export default {
   dryRunTimeoutMinutes: 30,
   // Results are kept between runs: an unchanged mutant with unchanged tests is not run again.
   incremental: true,
-  incrementalFile: 'test/mutation/stryker-incremental.json',
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   ignorePatterns: ['dist', 'docs', 'coverage', 'test-results', 'reports'],
   reporters: ['progress', 'clear-text', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
