@@ -101,13 +101,16 @@ beforeAll(async () => {
 }, 20_000)
 
 afterAll(async () => {
-  // Whatever happened, no process outlives the file.
+  // Whatever happened, no process outlives the file. SIGTERM first: tsx hands it to the node process
+  // that runs the gateway, where a SIGKILL would end tsx alone and leave the gateway running.
   await Promise.all(
     processes.map(async (child) => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit')
-        child.kill('SIGKILL')
+        child.kill('SIGTERM')
+        const hung = setTimeout(() => child.kill('SIGKILL'), 5000)
         await exited
+        clearTimeout(hung)
       }
     }),
   )
