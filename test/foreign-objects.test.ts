@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { getFakeStore } from '../src/sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../src/sandbox/sandbox.js'
 import { CreateClientSessionDocument, ViewerDocument } from './generated/graphql.js'
+import { createClientPool, waitFor } from './helpers/clients.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
 import { startTamperingUpstream, type TamperingUpstream } from './helpers/tampering-upstream.js'
 
@@ -190,5 +191,38 @@ describe('a client session that Seam returns for another token', () => {
       status: 401,
       body: UNKNOWN_CREDENTIAL,
     })
+  })
+})
+
+describe('a session that Seam starts answering for another token while its socket is open', () => {
+  it('has its socket closed at the next check, and its cached principal dropped: HTTP refuses it at once', async () => {
+    // Its own gateway: the first check of the only socket comes 4.5 s after it joined, while the
+    // principal cached by the request before has 6 s to live.
+    const own = await startTestGateway({
+      SEAM_ENDPOINT: upstream.url,
+      SEAM_API_KEY: API_KEY,
+      PRINCIPAL_CACHE_TTL_MS: '6000',
+    })
+    const clients = createClientPool()
+    try {
+      const session = await createSession('foreign-objects-turned')
+      expect((await own.execute(ViewerDocument, {}, bearer(session.token))).status).toBe(200)
+      const socket = clients.openWs(own.url, { clientSessionToken: session.token })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      upstream.rewrite('/client_sessions/get', (answer) => ({
+        ...answer,
+        client_session: { ...(answer.client_session as object), token: 'seam_cst_someone_elses_token' },
+      }))
+      await waitFor(() => socket.closes.length > 0, 'the check to close the socket', 6000)
+
+      expect(socket.closes).toEqual([{ code: 4403, reason: 'Forbidden' }])
+      expect(await own.execute(ViewerDocument, {}, bearer(session.token))).toMatchObject({
+        status: 401,
+        body: UNKNOWN_CREDENTIAL,
+      })
+    } finally {
+      await clients.disposeAll()
+      await own.stop()
+    }
   })
 })
