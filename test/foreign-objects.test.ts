@@ -180,6 +180,31 @@ describe('an object Seam labels with another workspace', () => {
   })
 })
 
+describe('a client session that Seam returns without its id, for another workspace', () => {
+  it('reads as a missing session with no id to name', async () => {
+    upstream.rewrite(
+      '/client_sessions/create',
+      eachObject(({ client_session_id: _, ...session }) => ({ ...session, workspace_id: OTHER_WORKSPACE })),
+    )
+    const { body } = await gw.execute(
+      CreateClientSessionDocument,
+      { input: { userIdentifierKey: 'foreign-objects-without-id', connectedAccountIds: [JOHN_ACCOUNT] } },
+      bearer(API_KEY),
+    )
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'ClientSession "" was not found',
+          locations: [{ line: 3, column: 5 }],
+          path: ['createClientSession', 'clientSession'],
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+      data: null,
+    })
+  })
+})
+
 describe('a client session that Seam returns for another token', () => {
   it('is not the principal of the token that was sent: HTTP 401', async () => {
     const fresh = await createSession('foreign-objects-other-token')
