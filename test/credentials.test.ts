@@ -51,6 +51,7 @@ const TWO_CREDENTIALS = 'The request carries two different credentials; send exa
 const PERSONAL =
   'Personal access tokens and console sessions are not accepted; use a workspace API key or a client session token'
 const NOT_BEARER = 'The Authorization header must be "Bearer <token>"'
+const NOT_SEAM = 'The bearer token is not a Seam API key (seam_…) or client session token (seam_cst…)'
 const UNKNOWN = 'The credential is unknown, expired or revoked'
 
 /** The secrets a set of headers carries: every word of every value, less auth schemes and short words. */
@@ -101,6 +102,11 @@ describe('accepted credentials', () => {
       'Authorization: Bearer and seam-client-session-token with the same token',
       () => ({ ...bearer(JOHN_TOKEN), 'seam-client-session-token': JOHN_TOKEN }),
       JOHN_VIEWER,
+    ],
+    [
+      'Authorization: Bearer, two spaces, <API key> (any whitespace separates the scheme)',
+      () => ({ authorization: `Bearer  ${t.apiKey}` }),
+      WORKSPACE_VIEWER,
     ],
   ])('%s', async (_name, headers, expected) => {
     const { status, body, text } = await t.execute(ViewerDocument, {}, headers())
@@ -169,10 +175,17 @@ describe('refused credentials: HTTP 401 UNAUTHENTICATED with a message that name
       () => ({ authorization: 'Bearer seam_apikey1_token extra' }),
       NOT_BEARER,
     ],
+    ['a bearer token that is not a Seam credential', () => bearer('not_a_seam_credential'), NOT_SEAM],
+    ['a bearer token that is the bare seam_ prefix', () => bearer('seam_'), NOT_SEAM],
     [
-      'a bearer token that is not a Seam credential',
-      () => bearer('not_a_seam_credential'),
-      'The bearer token is not a Seam API key (seam_…) or client session token (seam_cst…)',
+      'a personal access token and a client session token (the refusal of the one, not "two credentials")',
+      () => ({ ...bearer('seam_at1_personal_access_token'), 'client-session-token': JOHN_TOKEN }),
+      PERSONAL,
+    ],
+    [
+      'a client session token and a publishable key as a bearer token (the refusal of the one)',
+      () => ({ 'client-session-token': JOHN_TOKEN, ...bearer('seam_pk1_token') }),
+      'A publishable key goes in the seam-publishable-key header, with seam-user-identifier-key',
     ],
     [
       'an API key in client-session-token',

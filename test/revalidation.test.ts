@@ -20,7 +20,7 @@ import {
 } from './helpers/clients.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { bearer, startTestGateway, type TestGateway } from './helpers/gateway.js'
-import { untilOpenSubscriptions } from './helpers/metrics.js'
+import { readMetrics, untilOpenSubscriptions } from './helpers/metrics.js'
 
 // SPEC §4, long-lived connections: every open socket and SSE stream re-checks its principal with Seam
 // at least every PRINCIPAL_CACHE_TTL_MS; a credential Seam no longer accepts closes them (4403 / the
@@ -259,4 +259,66 @@ describe('cost and availability of re-validation', () => {
     expect(sessionSocket.closes).toEqual([])
     expect((await queryWs(sessionSocket.client, ViewerDocument, {})).data?.viewer.kind).toBe('CLIENT_SESSION')
   }, 20_000)
+})
+
+describe('re-validation and the principal cache', () => {
+  /** Failed `/workspaces/get` calls (any status but 200) in a gateway's metrics. */
+  async function failedLookups(gw: TestGateway): Promise<number> {
+    let failed = 0
+    for (const match of (await readMetrics(gw.gateway)).matchAll(
+      /^seam_upstream_requests_total\{route="\/workspaces\/get",status="(\w+)"\} (\d+)$/gm,
+    )) {
+      if (match[1] !== '200') failed += Number(match[2])
+    }
+    return failed
+  }
+
+  it('asks Seam past the cache: a key revoked just after its socket opened closes at the first check', async () => {
+    // Its own gateway: the first check of the only socket comes three quarters of a period after it
+    // joined, while the principal its connection cached still has a quarter period to live.
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '4000' })
+    try {
+      const sandbox = gw.sandbox!
+      const key = issueApiKey(sandbox, 'seam_revalidation')
+      const socket = clients.openWs(gw.url, { authorization: `Bearer ${key}` })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      revokeApiKey(sandbox, key)
+      // At the first check (3 s), not once the cached principal ran out (4 s) and a later check came (6 s).
+      await waitFor(() => socket.closes.length > 0, 'the socket to close at the first check', 4500)
+      expect(socket.closes).toEqual([FORBIDDEN_CLOSE])
+    } finally {
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it('keeps the cached principal when Seam cannot be asked at a check: HTTP requests are still served', async () => {
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '6000' })
+    const sandbox = gw.sandbox!
+    try {
+      const key = issueApiKey(sandbox, 'seam_revalidation')
+      // Looked up and cached now, for 6 s; the socket's first check comes 4.5 s after it opened.
+      expect((await gw.execute(ViewerDocument, {}, bearer(key))).status).toBe(200)
+      const socket = clients.openWs(gw.url, { authorization: `Bearer ${key}` })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      await simulateOutage(sandbox, ['/workspaces/get'])
+      // The check fails: its read and both retries (then the check gives up, a moment later).
+      const deadline = performance.now() + 6000
+      while ((await failedLookups(gw)) < 3) {
+        if (performance.now() > deadline) throw new Error('Expected a failed check of the key within 6 s')
+        await sleep(50)
+      }
+      await sleep(100)
+
+      expect(await gw.execute(ViewerDocument, {}, bearer(key))).toMatchObject({
+        status: 200,
+        body: { data: { viewer: { kind: 'WORKSPACE', workspaceId: WORKSPACE_ID, clientSession: null } } },
+      })
+      expect(socket.closes).toEqual([])
+    } finally {
+      await simulateOutage(sandbox, [])
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
 })

@@ -102,13 +102,16 @@ beforeAll(async () => {
 }, 20_000)
 
 afterAll(async () => {
-  // Whatever happened, no process outlives the file.
+  // Whatever happened, no process outlives the file: SIGTERM lets the gateway stop its sandbox and
+  // listeners; SIGKILL only if it hangs.
   await Promise.all(
     processes.map(async (child) => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = once(child, 'exit')
-        child.kill('SIGKILL')
+        child.kill('SIGTERM')
+        const hung = setTimeout(() => child.kill('SIGKILL'), 5000)
         await exited
+        clearTimeout(hung)
       }
     }),
   )

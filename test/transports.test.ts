@@ -153,8 +153,21 @@ describe('queries over graphql-ws', () => {
     })
   })
 
+  it('reads connectionParams.authorization as the header: whitespace after the token is not part of it', async () => {
+    // A vertical tab survives in a header value (HTTP trims only spaces and tabs), and is whitespace.
+    const socket = ws({ authorization: `Bearer ${gw.apiKey}\u000b` })
+    expect(await queryWs(socket.client, ViewerDocument, {})).toEqual({
+      data: { viewer: { kind: 'WORKSPACE', workspaceId: WORKSPACE_ID, clientSession: null } },
+    })
+  })
+
   it.each([
     ['an unknown client session token', { clientSessionToken: 'seam_cst_unknown_token' }],
+    ['a connectionParams.authorization that is not a string', { authorization: 123 }],
+    [
+      'a connectionParams.clientSessionToken that is not a string',
+      { clientSessionToken: ['seam_cst1_token'] },
+    ],
     ['an unknown API key', { authorization: 'Bearer seam_unknown_api_key' }],
     ['a malformed authorization', { authorization: 'Basic abc' }],
     ['no credential at all', undefined],
