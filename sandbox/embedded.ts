@@ -84,7 +84,11 @@ export async function startEmbeddedSandbox(
   config: Config,
   options: EmbeddedSandboxOptions = {},
 ): Promise<EmbeddedSandbox> {
-  const sandbox = await createSandbox({ port: 0, ...(options.log ? { log: options.log } : {}) })
+  const sandbox = await createSandbox({
+    port: 0,
+    actionCompletionDelayMs: config.sandboxActionDelayMs,
+    ...(options.log ? { log: options.log } : {}),
+  })
   let demo: SandboxDemo
   try {
     demo = await createDemo(sandbox)

@@ -334,6 +334,52 @@ export type DeviceEdge = {
   node: Device;
 };
 
+/** Something happened to a device: Seam's event, routed to the subscribers who may see the device. */
+export type DeviceEvent = {
+  __typename?: 'DeviceEvent';
+  /** The action attempt that caused the event (a lock or unlock through Seam), if any. */
+  actionAttemptId?: Maybe<Scalars['ID']['output']>;
+  connectedAccountId?: Maybe<Scalars['ID']['output']>;
+  /** The device as Seam reports it now, read with the subscriber's own credential; null once it is gone. */
+  device?: Maybe<Device>;
+  deviceId: Scalars['ID']['output'];
+  /** Seam id of the event. */
+  eventId: Scalars['ID']['output'];
+  eventType: DeviceEventType;
+  occurredAt: Scalars['DateTime']['output'];
+  /** Seam's own event type, such as `lock.unlocked`. */
+  seamEventType: Scalars['String']['output'];
+};
+
+/** What happened to a device. */
+export type DeviceEventType =
+  /** An access code could not be set or removed (`access_code.failed_to_*`). */
+  | 'ACCESS_CODE_FAILED'
+  /** An access code left the device (`access_code.removed_from_device`). */
+  | 'ACCESS_CODE_REMOVED'
+  /** An access code is now on the device (`access_code.set_on_device`). */
+  | 'ACCESS_CODE_SET'
+  /** The battery level or status changed (`device.battery_status_changed`). */
+  | 'BATTERY_CHANGED'
+  /** The battery is low (`device.low_battery`). */
+  | 'BATTERY_LOW'
+  /** The device came online (`device.connected`). */
+  | 'CONNECTED'
+  /** The device was added (`device.added`). */
+  | 'DEVICE_ADDED'
+  /** The device was removed or deleted (`device.removed`, `device.deleted`). */
+  | 'DEVICE_REMOVED'
+  /** The device was renamed (`device.name_changed`). */
+  | 'DEVICE_RENAMED'
+  /** The device went offline (`device.disconnected`). */
+  | 'DISCONNECTED'
+  /** A lock locked (`lock.locked`). */
+  | 'LOCKED'
+  /** Any other `lock.*`, `device.*` or `access_code.*` event; `seamEventType` says which. */
+  | 'OTHER'
+  /** A lock unlocked (`lock.unlocked`). */
+  | 'UNLOCKED';
+
 /** The device a mutation changed, as Seam reports it after the change. */
 export type DevicePayload = {
   __typename?: 'DevicePayload';
@@ -567,8 +613,18 @@ export type QueryNodesArgs = {
 /** Real-time events over graphql-ws or SSE. */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** The outcome of an action attempt started through this gateway: one event when it is SUCCESS or ERROR, then the subscription ends (at once, when it already has finished). NOT_FOUND when it does not exist or its device is not yours. */
+  actionAttemptUpdated: ActionAttempt;
   /** Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered. */
   clientSessionDeleted: ClientSessionDeletedEvent;
+  /** Events of devices, as they happen. A client session token receives the events of the devices of its own connected accounts; a workspace API key its workspace's. `deviceIds` (at most 100) narrows to those devices, each of which must be the caller's (NOT_FOUND otherwise, as for one that does not exist); `eventTypes` narrows to those types. */
+  deviceEvents: DeviceEvent;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionActionAttemptUpdatedArgs = {
+  actionAttemptId: Scalars['ID']['input'];
 };
 
 
@@ -576,6 +632,13 @@ export type Subscription = {
 export type SubscriptionClientSessionDeletedArgs = {
   clientSessionId?: InputMaybe<Scalars['ID']['input']>;
   userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionDeviceEventsArgs = {
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  eventTypes?: InputMaybe<Array<DeviceEventType>>;
 };
 
 /** What to change on an access code: its PIN, its name, its time window (startsAt and endsAt together). */
