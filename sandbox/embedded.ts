@@ -31,6 +31,11 @@ query MyDevices {
     }
   }
 }
+
+# Live device state: open a new tab (+), paste the line
+# below without its #, press run, then lock or unlock
+# august_device_1 (the web example, or unlockDoor here).
+# subscription { deviceEvents { eventType deviceId device { locked online } } }
 `
 
 /** What a newcomer needs to try the sandbox: printed in the banner, opened in GraphiQL. */
