@@ -3,7 +3,8 @@
  * them all to `bench/RESULTS.md` with the machine they ran on.
  *
  * `npm run bench -- cpu subscriptions` runs only the named benchmarks and prints them without
- * touching RESULTS.md. Names: upstream-requests, cpu, peers, subscriptions, cross-instance.
+ * touching RESULTS.md. Names: upstream-requests, cpu, peers, subscriptions, cross-instance,
+ * device-events.
  *
  * Every benchmark disposes what it starts; the whole run is bounded by {@link RUN_LIMIT_MS}, past
  * which it stops its children and exits with an error.
@@ -13,6 +14,7 @@ import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { runCpu } from './cpu.js'
 import { runCrossInstance } from './cross-instance.js'
+import { runDeviceEvents } from './device-events.js'
 import { describeError, renderSection, type Section, table } from './lib/report.js'
 import { runPeers } from './peers.js'
 import { runSubscriptions } from './subscriptions.js'
@@ -27,6 +29,7 @@ const BENCHMARKS: Array<{ name: string; title: string; run: () => Promise<Sectio
   { name: 'peers', title: '3. Peers on the same upstream and data', run: runPeers },
   { name: 'subscriptions', title: '4. Subscriptions', run: runSubscriptions },
   { name: 'cross-instance', title: '5. Cross-instance close through Redis', run: runCrossInstance },
+  { name: 'device-events', title: '6. Device events', run: runDeviceEvents },
 ]
 
 /** The machine, Node and commit the figures belong to, as a markdown list. */

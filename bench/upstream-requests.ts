@@ -120,6 +120,36 @@ export async function runUpstreamRequests(): Promise<Section> {
       naiveFormula: `${found} device gets`,
     })
 
+    // A lock action and its outcome: `unlockDoor`, then the attempt read once (what
+    // `actionAttemptUpdated` costs at subscribe time; polling `actionAttempt` costs this every time).
+    const unlock = await measure<{ unlockDoor: { actionAttempt: { actionAttemptId: string } } }>(
+      sandbox,
+      url,
+      'mutation { unlockDoor(deviceId: "august_device_1") { actionAttempt { actionAttemptId status } } }',
+      bearer(apiKey),
+    )
+    rows.push({
+      name: 'unlockDoor (API key)',
+      loaded: '1 lock, 1 action attempt',
+      ...unlock,
+      naive: 2,
+      naiveFormula: '1 device get (the wall) + 1 unlock',
+    })
+    const attemptId = unlock.data.unlockDoor.actionAttempt.actionAttemptId
+    const outcome = await measure<Record<string, unknown>>(
+      sandbox,
+      url,
+      `{ actionAttempt(actionAttemptId: "${attemptId}") { status device { locked } } }`,
+      bearer(apiKey),
+    )
+    rows.push({
+      name: 'its outcome: actionAttempt, or actionAttemptUpdated at subscribe (API key)',
+      loaded: '1 action attempt, its lock',
+      ...outcome,
+      naive: 2,
+      naiveFormula: '1 attempt get + 1 device get',
+    })
+
     const counts = table(
       ['query', 'loaded', 'gateway requests', 'naive requests', 'saved', 'first request of a credential'],
       rows.map((row) => [

@@ -31,6 +31,11 @@ query MyDevices {
     }
   }
 }
+
+# Live device state: open a new tab (+), paste the line
+# below without its #, press run, then lock or unlock
+# august_device_1 (the web example, or unlockDoor here).
+# subscription { deviceEvents { eventType deviceId device { locked online } } }
 `
 
 /** What a newcomer needs to try the sandbox: printed in the banner, opened in GraphiQL. */
@@ -84,7 +89,11 @@ export async function startEmbeddedSandbox(
   config: Config,
   options: EmbeddedSandboxOptions = {},
 ): Promise<EmbeddedSandbox> {
-  const sandbox = await createSandbox({ port: 0, ...(options.log ? { log: options.log } : {}) })
+  const sandbox = await createSandbox({
+    port: 0,
+    actionCompletionDelayMs: config.sandboxActionDelayMs,
+    ...(options.log ? { log: options.log } : {}),
+  })
   let demo: SandboxDemo
   try {
     demo = await createDemo(sandbox)

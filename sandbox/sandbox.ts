@@ -11,6 +11,7 @@ import { createFake, type Fake, type Seed } from '@seamapi/fake-seam-connect'
 import { createClientSessionIssueRoutes } from './client-session-issue-routes.js'
 import { createClientSessionRoutes } from './client-session-routes.js'
 import { watchDeviceEvents } from './device-events.js'
+import { createDeviceSimulationRoutes } from './device-simulation-routes.js'
 import { createDeviceUpdateRoute } from './device-update-route.js'
 import { type FakeStore, getFakeStore } from './fake-store.js'
 import { createFilteredListRoutes } from './filtered-list-routes.js'
@@ -36,6 +37,11 @@ export interface SandboxOptions {
   host?: string
   /** Called with a line of text for notable things (webhook delivery failures). @default no-op */
   log?: SandboxLog
+  /**
+   * How long a lock or unlock attempt stays PENDING before it completes (and its events are
+   * delivered). @default 0 (at once)
+   */
+  actionCompletionDelayMs?: number
 }
 
 /** A running sandbox: Seam's official fake, plus the client session routes and webhooks it lacks. */
@@ -85,6 +91,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   completeWebhookCreation(store)
 
   const delivery = createWebhookDelivery({ log })
+  // Aborted on stop: attempts still held PENDING never complete.
+  const stopping = new AbortController()
   let embeddedWebhook: WebhookTarget | undefined
 
   const deliverClientSessionDeleted = (event: ClientSessionDeletedEvent): void => {
@@ -97,6 +105,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
 
   const routes = new Map<string, SandboxRoute>([
     ...createClientSessionRoutes({ store, onClientSessionDeleted: deliverClientSessionDeleted }),
+    ...createDeviceSimulationRoutes({ store }),
     ['/health', { methods: ['GET', 'HEAD'], handle: async () => ({ ok: true }) }],
   ])
 
@@ -106,7 +115,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     ...createClientSessionIssueRoutes({ store, log }),
     ...createFilteredListRoutes({ store, log, baseUrl: () => baseUrl }),
     ...createDeviceUpdateRoute({ store, log }),
-    ...createLockActionRoutes({ store, log }),
+    ...createLockActionRoutes({
+      store,
+      log,
+      completionDelayMs: options.actionCompletionDelayMs ?? 0,
+      signal: stopping.signal,
+    }),
   ])
 
   // Set once the fake's handler is known; until then (a few ms during start) requests get a 503.
@@ -173,6 +187,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         const closed = new Promise<void>((resolve) => server.close(() => resolve()))
         // close() only stops accepting; keep-alive and in-flight connections would hold it open.
         server.closeAllConnections()
+        stopping.abort()
         deviceEvents.stop()
         await Promise.all([closed, delivery.close(), fake.stopServer()])
       })()

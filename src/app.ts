@@ -86,7 +86,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
 
   // Events: sources (webhook, poller, expiry, mutations) → dedupe → bus → caches, sockets,
   // subscriptions.
-  const { sockets, events, webhook, poller } = createEventPath({
+  const { sockets, events, deviceEvents, webhook, poller } = createEventPath({
     config,
     upstream,
     bus,
@@ -104,6 +104,8 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     resolvePrincipal,
     rateLimiter,
     events,
+    deviceEvents,
+    observeAction: metrics.deviceAction,
     observeBatch: metrics.loaderBatch,
     // Which device each action attempt acts on: on the shared state, so any instance can answer.
     actionAttemptDevices: createActionAttemptDevices(bus),
@@ -172,6 +174,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
       revalidator.close()
       await metricsServer?.close()
       events.close()
+      deviceEvents.close()
       await Promise.all([bus.close(), upstream.close()])
     })()
     return stopping

@@ -105,6 +105,11 @@ export interface Config {
   logLevel: LogLevel
   /** Port of the stand-alone sandbox (`npm run sandbox`). @default 4010 */
   sandboxPort: number
+  /**
+   * How long the sandbox holds a lock or unlock attempt PENDING before it completes, as a real
+   * lock takes a moment (`SANDBOX_ACTION_DELAY_MS`). @default 1000
+   */
+  sandboxActionDelayMs: number
   /** True when no Seam endpoint is configured and the embedded sandbox serves as upstream. */
   sandbox: boolean
   /** Abuse limits. */
@@ -331,6 +336,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, 'INTROSPECTION', !production),
     logLevel,
     sandboxPort: integer(env, 'SANDBOX_PORT', 4010, 0, 65_535),
+    sandboxActionDelayMs: integer(env, 'SANDBOX_ACTION_DELAY_MS', 1000, 0, 60_000),
     sandbox: seamEndpoint === undefined,
     persistedOperationsFile: present(env, 'PERSISTED_OPERATIONS_FILE'),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),

@@ -24,6 +24,7 @@ const DEFAULTS: Config = {
   introspection: true,
   logLevel: 'info',
   sandboxPort: 4010,
+  sandboxActionDelayMs: 1000,
   sandbox: true,
   limits: {
     maxDepth: 10,
@@ -132,6 +133,7 @@ describe('loadConfig', () => {
         METRICS_HOST: '10.0.0.5',
         TRUST_PROXY: '2',
         SANDBOX_PUBLIC: 'true',
+        SANDBOX_ACTION_DELAY_MS: '250',
       }),
     ).toEqual({
       port: 8080,
@@ -150,6 +152,7 @@ describe('loadConfig', () => {
       introspection: true,
       logLevel: 'warn',
       sandboxPort: 0,
+      sandboxActionDelayMs: 250,
       sandbox: false,
       limits: {
         maxDepth: 7,
@@ -263,6 +266,10 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
     [{ PORT: '80.5' }, 'PORT must be an integer from 0 to 65535, got "80.5"'],
     [{ SANDBOX_PORT: '65536' }, 'SANDBOX_PORT must be an integer from 0 to 65535, got "65536"'],
+    [
+      { SANDBOX_ACTION_DELAY_MS: '-1' },
+      'SANDBOX_ACTION_DELAY_MS must be an integer from 0 to 60000, got "-1"',
+    ],
     [{ HOST: 'local host' }, 'HOST must be a host name or IP address, got "local host"'],
     [{ SEAM_ENDPOINT: 'ftp://x' }, 'SEAM_ENDPOINT must use http or https, got "ftp"'],
     [{ SEAM_ENDPOINT: 'notaurl' }, 'SEAM_ENDPOINT must be a URL (http or https), got "notaurl"'],

@@ -39,6 +39,11 @@ const EXAMPLE_QUERY = [
   '  }',
   '}',
   '',
+  '# Live device state: open a new tab (+), paste the line',
+  '# below without its #, press run, then lock or unlock',
+  '# august_device_1 (the web example, or unlockDoor here).',
+  '# subscription { deviceEvents { eventType deviceId device { locked online } } }',
+  '',
 ].join('\n')
 
 /** A gateway started as `npm start` starts it, with what it printed. */

@@ -42,10 +42,29 @@ const ACCOUNTS = JSON.stringify(canned['/connected_accounts/list'])
 const DELETED = JSON.stringify({ ok: true })
 const devicesAnswers = new Map<string, string>()
 
+/**
+ * The bench account and device of a session id `acct-<n>` (device events: one account of its own
+ * per session, with one lock): `bench_account_<n>`, `bench_device_<n>`.
+ */
+export const benchAccount = (n: number): string => `bench_account_${n}`
+export const benchDevice = (n: number): string => `bench_device_${n}`
+const ACCOUNT_SESSION = /^acct-(\d+)$/
+const BENCH_DEVICE = /^bench_device_(\d+)$/
+const BENCH_ACCOUNT = /^bench_account_(\d+)$/
+
+/** A lock of a bench account, shaped like the first canned device. */
+const benchLock = (n: number) => ({
+  ...canned['/devices/list'].devices[0],
+  device_id: benchDevice(n),
+  connected_account_id: benchAccount(n),
+})
+
 function session(clientSessionId: string): string {
+  const account = ACCOUNT_SESSION.exec(clientSessionId)?.[1]
   return JSON.stringify({
     client_session: {
       ...canned['/client_sessions/get'].client_session,
+      ...(account === undefined ? {} : { connected_account_ids: [benchAccount(Number(account))] }),
       client_session_id: clientSessionId,
       token: tokenOfSession(clientSessionId),
       user_identifier_key: `user-${clientSessionId}`,
@@ -62,12 +81,19 @@ function devices(body: { connected_account_ids?: string[]; device_ids?: string[]
   if (answer === undefined) {
     const accounts = body.connected_account_ids === undefined ? null : new Set(body.connected_account_ids)
     const ids = body.device_ids === undefined ? null : new Set(body.device_ids)
+    // The bench locks named by id or by account, then the canned devices.
+    const bench = new Set<number>()
+    for (const id of ids ?? []) if (BENCH_DEVICE.test(id)) bench.add(Number(BENCH_DEVICE.exec(id)![1]))
+    for (const id of accounts ?? []) if (BENCH_ACCOUNT.test(id)) bench.add(Number(BENCH_ACCOUNT.exec(id)![1]))
     answer = JSON.stringify({
-      devices: canned['/devices/list'].devices.filter(
-        (device) =>
-          (accounts === null || accounts.has(device.connected_account_id)) &&
-          (ids === null || ids.has(device.device_id)),
-      ),
+      devices: [
+        ...[...bench].map(benchLock),
+        ...canned['/devices/list'].devices.filter(
+          (device) =>
+            (accounts === null || accounts.has(device.connected_account_id)) &&
+            (ids === null || ids.has(device.device_id)),
+        ),
+      ],
       pagination: canned['/devices/list'].pagination,
       ok: true,
     })

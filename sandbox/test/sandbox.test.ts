@@ -1642,3 +1642,118 @@ describe('npm run sandbox (sandbox/main.ts)', () => {
     expect(code).toBe(0)
   })
 })
+
+describe('lock actions that take a moment, and the device simulation routes', () => {
+  const attempt = async (id: string) =>
+    (
+      (await seam('/action_attempts/get', { key: API_KEY_1, body: { action_attempt_id: id } })).body as {
+        action_attempt: { status: string; error: unknown }
+      }
+    ).action_attempt
+  const stored = (deviceId: string) =>
+    getFakeStore(sandbox.fake)
+      .getState()
+      .devices.find((device) => device.device_id === deviceId)!.properties as {
+      locked?: boolean
+      online?: boolean
+      battery_level?: number
+    }
+  const eventTypes = () =>
+    getFakeStore(sandbox.fake)
+      .getState()
+      .events.filter((event) => event.device_id === 'august_device_1' || 'action_attempt_id' in event)
+      .map((event) => event.event_type)
+
+  it('holds an attempt PENDING with the lock unchanged and no event, then completes it', async () => {
+    const delayed = await createSandbox({ port: 0, actionCompletionDelayMs: 200 })
+    try {
+      const store = getFakeStore(delayed.fake)
+      const before = store.getState().events.length
+      const response = await fetch(`${delayed.url}/locks/unlock_door`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY_1}` },
+        body: JSON.stringify({ device_id: 'august_device_1' }),
+      })
+      const { action_attempt } = (await response.json()) as {
+        action_attempt: { action_attempt_id: string; status: string }
+      }
+      expect(action_attempt.status).toBe('pending')
+      const held = () =>
+        store
+          .getState()
+          .action_attempts.find((a) => a.action_attempt_id === action_attempt.action_attempt_id)!
+      const device = () =>
+        store.getState().devices.find((d) => d.device_id === 'august_device_1')!.properties as {
+          locked?: boolean
+        }
+      expect([held().status, device().locked, store.getState().events.length - before]).toEqual([
+        'pending',
+        true,
+        0,
+      ])
+      await new Promise((resolve) => setTimeout(resolve, 400))
+      expect([held().status, device().locked]).toEqual(['success', false])
+      expect(
+        store
+          .getState()
+          .events.slice(before)
+          .map((event) => event.event_type),
+      ).toEqual(['lock.unlocked', 'action_attempt.unlock_door.succeeded'])
+    } finally {
+      await delayed.stop()
+    }
+  })
+
+  it('fails the attempt of an offline lock with device_offline, the lock unchanged', async () => {
+    expect(
+      (await seam('/devices/simulate/disconnect', { key: API_KEY_1, body: { device_id: 'august_device_1' } }))
+        .status,
+    ).toBe(200)
+    expect(stored('august_device_1').online).toBe(false)
+    const response = await seam('/locks/unlock_door', {
+      key: API_KEY_1,
+      body: { device_id: 'august_device_1' },
+    })
+    const id = (response.body as { action_attempt: { action_attempt_id: string } }).action_attempt
+      .action_attempt_id
+    expect(await attempt(id)).toMatchObject({
+      status: 'error',
+      error: { type: 'device_offline', message: 'The device is offline' },
+    })
+    expect(stored('august_device_1').locked).toBe(true)
+    expect(eventTypes().slice(-2)).toEqual(['device.disconnected', 'action_attempt.unlock_door.failed'])
+    expect(
+      (await seam('/devices/simulate/connect', { key: API_KEY_1, body: { device_id: 'august_device_1' } }))
+        .status,
+    ).toBe(200)
+    expect(stored('august_device_1').online).toBe(true)
+    expect(eventTypes().at(-1)).toBe('device.connected')
+  })
+
+  it('changes a battery, records low battery below 0.2, and rejects levels outside 0 to 1', async () => {
+    const set = (battery_level: unknown, key = API_KEY_1, device_id = 'august_device_1') =>
+      seam('/_sandbox/simulate_battery_level', { key, body: { device_id, battery_level } })
+    expect((await set(0.5)).status).toBe(200)
+    expect(stored('august_device_1').battery_level).toBe(0.5)
+    expect((await set('0.1')).status).toBe(200)
+    expect(eventTypes().slice(-3)).toEqual([
+      'device.battery_status_changed',
+      'device.battery_status_changed',
+      'device.low_battery',
+    ])
+    expect(await set(1.5)).toMatchObject({
+      status: 400,
+      body: seamError('invalid_input', 'Invalid battery_level: expected a number from 0 to 1, got 1.5'),
+    })
+    expect((await set(null)).status).toBe(400)
+    // Another workspace's key finds no such device.
+    expect(await set(0.5, API_KEY_2)).toMatchObject({
+      status: 404,
+      body: seamError('device_not_found', 'Device not found'),
+    })
+    expect(
+      (await seam('/devices/simulate/connect', { key: SEEDED_CST, body: { device_id: 'august_device_1' } }))
+        .status,
+    ).toBe(401)
+  })
+})

@@ -5,6 +5,7 @@ import type { Config } from '../config.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { Upstream } from '../upstream/client.js'
 import { createSocketRegistry } from '../ws/socket-registry.js'
+import { createDeviceEvents, POLLED_DEVICE_EVENT_TYPES } from './device-events.js'
 import { createExpiryCheck } from './expiry-check.js'
 import { createEventsPoller } from './poller.js'
 import { createSessionEvents, DEDUPE_TTL_MS } from './session-events.js'
@@ -18,7 +19,10 @@ export interface EventPathDeps {
   /** Carries ended sessions to every instance; claims each event once across them. */
   bus: SharedState
   logger: Logger
-  metrics: Pick<Metrics, 'sessionEvent' | 'duplicateDropped' | 'socketsClosedBySessionEnd' | 'pollerHolder'>
+  metrics: Pick<
+    Metrics,
+    'sessionEvent' | 'deviceEvent' | 'duplicateDropped' | 'socketsClosedBySessionEnd' | 'pollerHolder'
+  >
   /** The principal cache: an ended session's principal leaves it. */
   principalCache: PrincipalCache
   /** True while a session is in use beyond what the cache and the sockets know (an SSE stream). */
@@ -30,7 +34,8 @@ export interface EventPathDeps {
 /**
  * The event path: its sources (Seam's webhooks, the `/events/list` poller when
  * SEAM_EVENTS_POLL_INTERVAL_MS is set, expiries, the gateway's own mutations) → dedupe → bus →
- * caches, sockets and subscriptions. Per app; the poller polls once started.
+ * caches, sockets and subscriptions; session ends in `events`, device events and action attempt
+ * updates in `deviceEvents`. Per app; the poller polls once started.
  */
 export function createEventPath(deps: EventPathDeps) {
   const { config, upstream, bus, logger, metrics } = deps
@@ -46,9 +51,11 @@ export function createEventPath(deps: EventPathDeps) {
     onNewLease: deps.onNewLease,
     observe: metrics.sessionEvent,
   })
+  const deviceEvents = createDeviceEvents({ bus, observe: metrics.deviceEvent, dedupeTtlMs: DEDUPE_TTL_MS })
   const webhook = createWebhookHandler({
     secret: config.seamWebhookSecret,
     onSessionDeleted: (event) => events.sessionEnded(event),
+    onOtherEvent: (event) => deviceEvents.received(event, 'webhook'),
     onDuplicate: metrics.duplicateDropped,
     claim: (svixId) => bus.claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
     logger,
@@ -61,6 +68,8 @@ export function createEventPath(deps: EventPathDeps) {
           apiKey: config.seamApiKey,
           intervalMs: config.seamEventsPollIntervalMs,
           onSessionDeleted: (event) => events.sessionEnded(event),
+          otherEventTypes: POLLED_DEVICE_EVENT_TYPES,
+          onOtherEvent: (event) => deviceEvents.received(event, 'poller'),
           logger,
           // One instance polls: the holder of the poller lock.
           lock: (ttlMs) => bus.lock('poller', instanceId, ttlMs),
@@ -68,5 +77,5 @@ export function createEventPath(deps: EventPathDeps) {
           onHolder: metrics.pollerHolder,
         })
       : undefined
-  return { sockets, events, webhook, poller }
+  return { sockets, events, deviceEvents, webhook, poller }
 }

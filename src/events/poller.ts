@@ -11,6 +11,10 @@ export interface EventsPollerOptions {
   intervalMs: number
   /** Runs the event path for one deleted session. */
   onSessionDeleted: (event: SessionEndedInput) => Promise<unknown>
+  /** Seam's event types to ask for besides `client_session.deleted`. @default none */
+  otherEventTypes?: readonly string[]
+  /** Runs the event path for one event of those types. */
+  onOtherEvent?: (event: Record<string, unknown>) => Promise<unknown>
   logger: Logger
   /** How far back the first poll looks, and how much each poll overlaps the last. @default 5000 */
   overlapMs?: number
@@ -26,7 +30,8 @@ export interface EventsPollerOptions {
 }
 
 /**
- * Polls Seam's `/events/list` for `client_session.deleted`, for deployments that cannot receive
+ * Polls Seam's `/events/list` for `client_session.deleted` (and device events and action attempts,
+ * when asked), for deployments that cannot receive
  * webhooks. Per process; with several instances, only the holder of the poller lock polls.
  *
  * Each poll asks for events since the newest one seen, minus an overlap so that events Seam
@@ -36,6 +41,8 @@ export interface EventsPollerOptions {
  */
 export function createEventsPoller(options: EventsPollerOptions) {
   const overlapMs = options.overlapMs ?? 5000
+  const otherTypes = new Set(options.otherEventTypes ?? [])
+  const eventTypes = ['client_session.deleted', ...otherTypes]
   const seam = options.upstream.as({ kind: 'apiKey', token: options.apiKey })
   const seen = new Map<string, number>()
   let since = Date.now() - overlapMs
@@ -51,13 +58,18 @@ export function createEventsPoller(options: EventsPollerOptions) {
     workspaceId ??= (await seam.call('/workspaces/get', {})).workspace.workspace_id
     const { events } = await seam.call('/events/list', {
       since: new Date(since - overlapMs).toISOString(),
-      event_types: ['client_session.deleted'],
+      event_types: eventTypes as Array<'client_session.deleted'>,
     })
     for (const event of events) {
       const at = Date.parse(event.created_at)
       if (Number.isFinite(at)) since = Math.max(since, at)
-      if (event.event_type !== 'client_session.deleted' || event.workspace_id !== workspaceId) continue
-      if (seen.has(event.event_id)) continue
+      if (event.workspace_id !== workspaceId || seen.has(event.event_id)) continue
+      if (event.event_type !== 'client_session.deleted') {
+        if (!otherTypes.has(event.event_type)) continue
+        seen.set(event.event_id, Date.now())
+        await options.onOtherEvent?.(event as unknown as Record<string, unknown>)
+        continue
+      }
       seen.set(event.event_id, Date.now())
       await options.onSessionDeleted({
         eventId: event.event_id,

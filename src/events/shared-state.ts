@@ -1,10 +1,11 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { DeviceBusEvent } from './device-events.js'
 import type { SessionEndedEvent, SessionExpiryChange } from './session-events.js'
 
 /**
- * What instances share: the ended-session and session-expiry channels, once-only claims (event and
+ * What instances share: the ended-session, session-expiry and device-event channels, once-only claims (event and
  * webhook dedupe), values with a lifetime (which device each action attempt acts on), the events
  * poller's lock and rate-limit counters. In memory for one instance; on
  * Redis for several (`REDIS_URL`). Per process.
@@ -26,6 +27,10 @@ export interface SharedState {
   publishExpiry(change: SessionExpiryChange): Promise<void>
   /** Receives every published expiry change. */
   onExpiryChanged(handler: (change: SessionExpiryChange) => void): void
+  /** Sends a device event or action attempt update to every instance, this one included. */
+  publishDeviceEvent(event: DeviceBusEvent): Promise<void>
+  /** Receives every published device event and action attempt update. */
+  onDeviceEvent(handler: (event: DeviceBusEvent) => void): void
   /** Counts one hit of `key` in the current window; resolves with the window's count. */
   hit(key: string, windowMs: number): Promise<number>
   /**
@@ -51,8 +56,9 @@ export const MAX_MEMORY_VALUES = 100_000
 
 const CHANNEL = 'session-ended'
 const EXPIRY_CHANNEL = 'session-expiry'
+const DEVICE_CHANNEL = 'device-event'
 
-type ChannelEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange>
+type ChannelEvent = CustomEvent<SessionEndedEvent | SessionExpiryChange | DeviceBusEvent>
 
 /** The shared state of a single instance: everything in this process. */
 export function createMemorySharedState(): SharedState {
@@ -64,6 +70,7 @@ export function createMemorySharedState(): SharedState {
   const sweptWindows = new Map<number, number>()
   const handlers = new Set<(event: SessionEndedEvent) => void>()
   const expiryHandlers = new Set<(change: SessionExpiryChange) => void>()
+  const deviceHandlers = new Set<(event: DeviceBusEvent) => void>()
   const sweep = (now: number) => {
     // Claims are kept in insertion order with their expiry; expired ones at the front go.
     for (const [key, until] of claims) {
@@ -107,6 +114,12 @@ export function createMemorySharedState(): SharedState {
     onExpiryChanged(handler) {
       expiryHandlers.add(handler)
     },
+    async publishDeviceEvent(event) {
+      for (const handler of deviceHandlers) handler(event)
+    },
+    onDeviceEvent(handler) {
+      deviceHandlers.add(handler)
+    },
     async hit(key, windowMs) {
       return count(key, windowMs)
     },
@@ -127,6 +140,7 @@ export function createMemorySharedState(): SharedState {
     async close() {
       handlers.clear()
       expiryHandlers.clear()
+      deviceHandlers.clear()
     },
   }
 
@@ -201,9 +215,17 @@ export function withLocalFallback(shared: SharedState, logger: Logger): SharedSt
     publish: (event) => shared.publish(event).catch(alone('publish', () => local.publish(event))),
     publishExpiry: (change) =>
       shared.publishExpiry(change).catch(alone('publishExpiry', () => local.publishExpiry(change))),
+    publishDeviceEvent: (event) =>
+      shared
+        .publishDeviceEvent(event)
+        .catch(alone('publishDeviceEvent', () => local.publishDeviceEvent(event))),
     onSessionEnded(handler) {
       shared.onSessionEnded(handler)
       local.onSessionEnded(handler)
+    },
+    onDeviceEvent(handler) {
+      shared.onDeviceEvent(handler)
+      local.onDeviceEvent(handler)
     },
     onExpiryChanged(handler) {
       shared.onExpiryChanged(handler)
@@ -247,7 +269,7 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 /**
  * The shared state of N instances, on Redis. Two connections: one for commands and publishing (no offline
  * queue: while Redis is away, calls fail at once and {@link withLocalFallback} answers them on this
- * instance alone), one subscribed to the ended-session and expiry channels through `@graphql-yoga/redis-event-target`
+ * instance alone), one subscribed to the ended-session, expiry and device-event channels through `@graphql-yoga/redis-event-target`
  * (its SUBSCRIBE waits for Redis, and ioredis subscribes again after every reconnect).
  *
  * Redis down at start is not fatal: the gateway starts, serves queries, reports not ready on
@@ -280,6 +302,7 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
   const target = createRedisEventTarget<ChannelEvent>({ publishClient: command, subscribeClient: subscriber })
   const channel = `${prefix}${CHANNEL}`
   const expiryChannel = `${prefix}${EXPIRY_CHANNEL}`
+  const deviceChannel = `${prefix}${DEVICE_CHANNEL}`
 
   return {
     kind: 'redis',
@@ -308,6 +331,14 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     onExpiryChanged(handler) {
       target.addEventListener(expiryChannel, (event) =>
         handler((event as ChannelEvent).detail as SessionExpiryChange),
+      )
+    },
+    async publishDeviceEvent(event) {
+      await command.publish(deviceChannel, JSON.stringify(event))
+    },
+    onDeviceEvent(handler) {
+      target.addEventListener(deviceChannel, (event) =>
+        handler((event as ChannelEvent).detail as DeviceBusEvent),
       )
     },
     async hit(key, windowMs) {

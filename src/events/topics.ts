@@ -28,13 +28,33 @@ export class Topics<T> {
     } = {},
   ): TopicStream<T> {
     const stream = new TopicStream<T>(this, topic, options.keep, options.once === true, options.onEnd)
+    this.#join(topic, stream)
+    return stream
+  }
+
+  /**
+   * One stream of the items published to any of `topics`, from now on (options as for
+   * {@link subscribe}). An item published to several of them reaches the stream once per topic:
+   * callers subscribe to topics that never share an item. No topics: a stream that only ends.
+   */
+  subscribeAll(
+    topics: readonly string[],
+    options: { keep?: ((item: T) => boolean) | undefined; onEnd?: (() => void) | undefined } = {},
+  ): TopicStream<T> {
+    if (topics.length === 1) return this.subscribe(topics[0] as string, options)
+    const unique = [...new Set(topics)]
+    const stream = new TopicStream<T>(this, unique, options.keep, false, options.onEnd)
+    for (const topic of unique) this.#join(topic, stream)
+    return stream
+  }
+
+  #join(topic: string, stream: TopicStream<T>): void {
     let streams = this.#streams.get(topic)
     if (streams === undefined) {
       streams = new Set()
       this.#streams.set(topic, streams)
     }
     streams.add(stream)
-    return stream
   }
 
   /** Hands `item` to every stream of `topic`. */
@@ -56,10 +76,15 @@ export class Topics<T> {
 
   /** @internal a stream leaves its topic. */
   leave(stream: TopicStream<T>): void {
-    const streams = this.#streams.get(stream.topic)
+    if (typeof stream.topic === 'string') this.#leave(stream.topic, stream)
+    else for (const topic of stream.topic) this.#leave(topic, stream)
+  }
+
+  #leave(topic: string, stream: TopicStream<T>): void {
+    const streams = this.#streams.get(topic)
     if (streams === undefined) return
     streams.delete(stream)
-    if (streams.size === 0) this.#streams.delete(stream.topic)
+    if (streams.size === 0) this.#streams.delete(topic)
   }
 }
 
@@ -78,7 +103,8 @@ export class TopicStream<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly topics: Topics<T>,
-    readonly topic: string,
+    /** Its topic, or its topics (see {@link Topics.subscribeAll}). */
+    readonly topic: string | readonly string[],
     private readonly keep: ((item: T) => boolean) | undefined,
     private readonly once: boolean,
     private onEnd: (() => void) | undefined,

@@ -8,6 +8,8 @@ export interface WebhookHandlerOptions {
   secret: string | undefined
   /** Runs the event path for a `client_session.deleted` event. */
   onSessionDeleted: (event: SessionEndedInput) => Promise<unknown>
+  /** Runs the event path for any other event (device events and action attempts; others are dropped there). */
+  onOtherEvent: (event: Record<string, unknown>) => Promise<unknown>
   /** Counts a delivery dropped as a repeat of an earlier `svix-id`. */
   onDuplicate: () => void
   logger: Logger
@@ -70,6 +72,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
         reason: 'DELETED',
         source: 'webhook',
       })
+    } else {
+      await options.onOtherEvent(event as unknown as Record<string, unknown>)
     }
     return json(200, { ok: true })
   }

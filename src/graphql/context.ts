@@ -9,6 +9,7 @@ import type { RateLimiter } from '../auth/rate-limit.js'
 import type { PrincipalResolver } from '../auth/resolve-principal.js'
 import type { Config } from '../config.js'
 import { badUserInput } from '../contract/errors.js'
+import type { DeviceEvents } from '../events/device-events.js'
 import type { SessionEvents } from '../events/session-events.js'
 import { createLoaders } from '../loaders/index.js'
 import type { GatewayContext } from '../schema/context.js'
@@ -36,6 +37,9 @@ export interface ContextDeps {
   resolvePrincipal: PrincipalResolver
   rateLimiter: Pick<RateLimiter, 'admit' | 'admitAddress' | 'admitSignIn' | 'consume'>
   events: SessionEvents
+  deviceEvents: DeviceEvents
+  /** Told each device action and its outcome (metrics). */
+  observeAction: (action: string, outcome: string) => void
   /** Told the size of every DataLoader batch (metrics). */
   observeBatch: (entity: string, size: number) => void
   /** Which device each action attempt the gateway started acts on (shared by instances). */
@@ -47,7 +51,16 @@ export interface ContextDeps {
  * graphql-ws, and per event of a subscription. Per app.
  */
 export function createContexts(deps: ContextDeps) {
-  const { config, upstream, rateLimiter, events, observeBatch, actionAttemptDevices } = deps
+  const {
+    config,
+    upstream,
+    rateLimiter,
+    events,
+    deviceEvents,
+    observeAction,
+    observeBatch,
+    actionAttemptDevices,
+  } = deps
   const records = { actionAttemptDevices }
   // Instances behind one balancer share CURSOR_SECRET (config requires it with REDIS_URL); one
   // instance alone signs with a secret of its own, so its cursors die with the process.
@@ -69,6 +82,8 @@ export function createContexts(deps: ContextDeps) {
         loadersAsSession: null,
         cursors,
         events,
+        deviceEvents,
+        observeAction,
         actionAttemptDevices,
         issuedSessionIds,
         signIn: null,
@@ -85,6 +100,8 @@ export function createContexts(deps: ContextDeps) {
       return {
         principal,
         events,
+        deviceEvents,
+        observeAction,
         actionAttemptDevices,
         socket,
         issuedSessionIds,
@@ -99,6 +116,8 @@ export function createContexts(deps: ContextDeps) {
     return {
       principal,
       events,
+      deviceEvents,
+      observeAction,
       actionAttemptDevices,
       socket,
       issuedSessionIds,

@@ -54,6 +54,18 @@ export function createMetrics() {
     labelNames: ['source'] as const,
     registers,
   })
+  const deviceEvents = new Counter({
+    name: 'gateway_device_events_total',
+    help: 'Device events and action attempt updates received, by type and source (repeats included)',
+    labelNames: ['type', 'source'] as const,
+    registers,
+  })
+  const deviceActions = new Counter({
+    name: 'gateway_device_actions_total',
+    help: 'Device actions sent to Seam, by action and outcome (started, or the error code)',
+    labelNames: ['action', 'outcome'] as const,
+    registers,
+  })
   const duplicatesDropped = new Counter({
     name: 'gateway_event_duplicates_dropped_total',
     help: 'Webhook deliveries and events dropped as duplicates',
@@ -113,6 +125,17 @@ export function createMetrics() {
       sessionEvents.inc({ source })
       if (!fresh) duplicatesDropped.inc()
     },
+    /**
+     * One report of a device event or action attempt update; `fresh` false for a repeat that was
+     * dropped. `type` is a DeviceEventType or ACTION_ATTEMPT: a fixed set.
+     */
+    deviceEvent({ source, type, fresh }: { source: string; type: string; fresh: boolean }) {
+      deviceEvents.inc({ type, source })
+      if (!fresh) duplicatesDropped.inc()
+    },
+    /** One device action (`action` a mutation name), `outcome` `started` or a public error code. */
+    deviceAction: (action: string, outcome: string) =>
+      deviceActions.inc({ action, outcome: outcome === 'started' ? outcome : errorCodeLabel(outcome) }),
     /** A webhook delivery dropped as a repeat of an earlier one. */
     duplicateDropped: () => duplicatesDropped.inc(),
     /** One error returned to a client, by its `extensions.code` (folded into {@link KNOWN_ERROR_CODES}). */

@@ -3,7 +3,7 @@ import { mayReadAccessCode } from '../auth/visibility.js'
 import { badUserInput, notFound } from '../contract/errors.js'
 import type { AccessCodeOfDevice } from '../loaders/access-code.js'
 import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
-import { deviceToActOn, requireCapability } from './acting.js'
+import { countAction, deviceToActOn, requireCapability } from './acting.js'
 import { ActionAttemptRef, startedOn } from './action-attempt.js'
 import { builder } from './builder.js'
 import type { AuthenticatedContext } from './context.js'
@@ -236,61 +236,64 @@ builder.mutationFields((t) => ({
     type: AccessCodePayload,
     description: `Creates an access code on a device. ${RULES} BAD_USER_INPUT for a device that cannot be given access codes.`,
     args: { input: t.arg({ type: CreateAccessCodeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      checkId('input.deviceId', input.deviceId)
-      checkCodeInput(input)
-      const device = await deviceToActOn(ctx, input.deviceId, 'input.deviceId')
-      requireCapability(device, 'can_program_online_access_codes', 'createAccessCode')
-      const created = await ctx.seam.call('/access_codes/create', {
-        device_id: device.device_id,
-        ...toSeamCode(input),
-      })
-      // Seam answers the attempt that programs the code; its fake answers the code alone.
-      const attempt: ActionAttempt | undefined = created.action_attempt
-      return {
-        accessCode: { accessCode: created.access_code, device },
-        actionAttempt: attempt === undefined ? null : await startedOn(ctx, attempt, device),
-      }
-    },
+    resolve: (_root, { input }, ctx) =>
+      countAction(ctx, 'createAccessCode', async () => {
+        checkId('input.deviceId', input.deviceId)
+        checkCodeInput(input)
+        const device = await deviceToActOn(ctx, input.deviceId, 'input.deviceId')
+        requireCapability(device, 'can_program_online_access_codes', 'createAccessCode')
+        const created = await ctx.seam.call('/access_codes/create', {
+          device_id: device.device_id,
+          ...toSeamCode(input),
+        })
+        // Seam answers the attempt that programs the code; its fake answers the code alone.
+        const attempt: ActionAttempt | undefined = created.action_attempt
+        return {
+          accessCode: { accessCode: created.access_code, device },
+          actionAttempt: attempt === undefined ? null : await startedOn(ctx, attempt, device),
+        }
+      }),
   }),
   updateAccessCode: t.withAuth({ authenticated: true }).field({
     type: AccessCodePayload,
     description: `Changes an access code's PIN, name or time window. ${RULES}`,
     args: { input: t.arg({ type: UpdateAccessCodeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      checkId('input.accessCodeId', input.accessCodeId)
-      checkCodeInput(input)
-      if (input.code == null && input.name == null && input.startsAt == null)
-        throw badUserInput('input needs code, name, or startsAt and endsAt, got none of them')
-      const { accessCode, device } = await accessCodeToActOn(ctx, input.accessCodeId)
-      const { action_attempt } = await ctx.seam.call('/access_codes/update', {
-        access_code_id: accessCode.access_code_id,
-        device_id: device.device_id,
-        ...toSeamCode(input),
-      })
-      // Read again when the payload is resolved: Seam's answer to an update carries no code.
-      ctx.loaders.accessCodeById.clear(accessCode.access_code_id)
-      return {
-        accessCode: () => ctx.loaders.accessCodeById.load(accessCode.access_code_id),
-        actionAttempt: await startedOn(ctx, action_attempt, device),
-      }
-    },
+    resolve: (_root, { input }, ctx) =>
+      countAction(ctx, 'updateAccessCode', async () => {
+        checkId('input.accessCodeId', input.accessCodeId)
+        checkCodeInput(input)
+        if (input.code == null && input.name == null && input.startsAt == null)
+          throw badUserInput('input needs code, name, or startsAt and endsAt, got none of them')
+        const { accessCode, device } = await accessCodeToActOn(ctx, input.accessCodeId)
+        const { action_attempt } = await ctx.seam.call('/access_codes/update', {
+          access_code_id: accessCode.access_code_id,
+          device_id: device.device_id,
+          ...toSeamCode(input),
+        })
+        // Read again when the payload is resolved: Seam's answer to an update carries no code.
+        ctx.loaders.accessCodeById.clear(accessCode.access_code_id)
+        return {
+          accessCode: () => ctx.loaders.accessCodeById.load(accessCode.access_code_id),
+          actionAttempt: await startedOn(ctx, action_attempt, device),
+        }
+      }),
   }),
   deleteAccessCode: t.withAuth({ authenticated: true }).field({
     type: AccessCodeDeletedPayload,
     description: `Deletes an access code, and removes it from its device. ${RULES}`,
     args: { accessCodeId: t.arg.id({ required: true }) },
-    resolve: async (_root, { accessCodeId }, ctx) => {
-      const { accessCode, device } = await accessCodeToActOn(ctx, accessCodeId)
-      const { action_attempt } = await ctx.seam.call('/access_codes/delete', {
-        access_code_id: accessCode.access_code_id,
-        device_id: device.device_id,
-      })
-      ctx.loaders.accessCodeById.clear(accessCode.access_code_id)
-      return {
-        accessCodeId: accessCode.access_code_id,
-        actionAttempt: await startedOn(ctx, action_attempt, device),
-      }
-    },
+    resolve: (_root, { accessCodeId }, ctx) =>
+      countAction(ctx, 'deleteAccessCode', async () => {
+        const { accessCode, device } = await accessCodeToActOn(ctx, accessCodeId)
+        const { action_attempt } = await ctx.seam.call('/access_codes/delete', {
+          access_code_id: accessCode.access_code_id,
+          device_id: device.device_id,
+        })
+        ctx.loaders.accessCodeById.clear(accessCode.access_code_id)
+        return {
+          accessCodeId: accessCode.access_code_id,
+          actionAttempt: await startedOn(ctx, action_attempt, device),
+        }
+      }),
   }),
 }))

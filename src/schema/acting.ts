@@ -1,4 +1,5 @@
 import type { Device } from '@seamapi/types/connect'
+import { GraphQLError } from 'graphql'
 import { mayReadDevice } from '../auth/visibility.js'
 import { badUserInput, notFound } from '../contract/errors.js'
 import type { AuthenticatedContext } from './context.js'
@@ -45,4 +46,25 @@ export function requireCapability(device: Device, flag: CapabilityFlag, mutation
   throw badUserInput(
     `Device ${JSON.stringify(device.device_id)} ${why}: ${mutation} needs a device whose ${field} is true`,
   )
+}
+
+/**
+ * Runs one device action (a mutation) and counts it for the metrics: `started` once Seam took it,
+ * or the public code of the error that stopped it (NOT_FOUND for a device that is not the
+ * caller's, BAD_USER_INPUT, an upstream code, …).
+ */
+export async function countAction<T>(
+  ctx: Pick<AuthenticatedContext, 'observeAction'>,
+  action: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await run()
+    ctx.observeAction(action, 'started')
+    return result
+  } catch (error) {
+    const code = error instanceof GraphQLError ? error.extensions.code : undefined
+    ctx.observeAction(action, typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR')
+    throw error
+  }
 }

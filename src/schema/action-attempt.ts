@@ -1,7 +1,7 @@
 import type { ActionAttempt, Device } from '@seamapi/types/connect'
 import type { ActionAttemptOfDevice } from '../loaders/action-attempt.js'
 import { isNotFound } from '../loaders/ids.js'
-import { type CapabilityFlag, deviceToActOn, requireCapability } from './acting.js'
+import { type CapabilityFlag, countAction, deviceToActOn, requireCapability } from './acting.js'
 import { builder } from './builder.js'
 import type { AuthenticatedContext } from './context.js'
 import { DeviceRef } from './device.js'
@@ -112,12 +112,14 @@ async function act(
   deviceId: string,
   action: { route: '/locks/lock_door' | '/locks/unlock_door'; flag: CapabilityFlag; mutation: string },
 ): Promise<{ actionAttempt: ActionAttemptOfDevice }> {
-  const device: Device = await deviceToActOn(ctx, deviceId)
-  requireCapability(device, action.flag, action.mutation)
-  const { action_attempt } = await ctx.seam.call(action.route, { device_id: device.device_id })
-  // The device changes with the action: anything of this operation that reads it asks Seam again.
-  ctx.loaders.deviceById.clear(device.device_id)
-  return { actionAttempt: await startedOn(ctx, action_attempt, device) }
+  return countAction(ctx, action.mutation, async () => {
+    const device: Device = await deviceToActOn(ctx, deviceId)
+    requireCapability(device, action.flag, action.mutation)
+    const { action_attempt } = await ctx.seam.call(action.route, { device_id: device.device_id })
+    // The device changes with the action: anything of this operation that reads it asks Seam again.
+    ctx.loaders.deviceById.clear(device.device_id)
+    return { actionAttempt: await startedOn(ctx, action_attempt, device) }
+  })
 }
 
 /**

@@ -6,6 +6,7 @@ import type {
   PublishableKeyPrincipal,
   WorkspacePrincipal,
 } from '../auth/principal.js'
+import type { DeviceEvents } from '../events/device-events.js'
 import type { SessionEvents } from '../events/session-events.js'
 import type { Loaders } from '../loaders/index.js'
 import type { SeamClient } from '../upstream/client.js'
@@ -30,6 +31,10 @@ export interface GatewayContext {
   /** Signs and checks page cursors (`CURSOR_SECRET`, or a secret of this process). */
   cursors: CursorSigner
   events: SessionEvents
+  /** Device events and action attempt updates: what `deviceEvents` and `actionAttemptUpdated` stream. */
+  deviceEvents: DeviceEvents
+  /** Counts one device action by mutation name: `started`, or the code of the error that stopped it. */
+  observeAction: (action: string, outcome: string) => void
   /** Which device each action attempt the gateway started acts on: recorded by the actions. */
   actionAttemptDevices: ActionAttemptDevices
   /** Sessions this request's own mutations created: their caller may read them, token included. */

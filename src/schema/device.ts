@@ -2,7 +2,7 @@ import type { Device } from '@seamapi/types/connect'
 import { mayFilterByUserIdentifierKey, mayReachConnectedAccount, mayReadDevice } from '../auth/visibility.js'
 import { badUserInput } from '../contract/errors.js'
 import { isPlausibleId } from '../loaders/ids.js'
-import { deviceToActOn } from './acting.js'
+import { countAction, deviceToActOn } from './acting.js'
 import { builder } from './builder.js'
 import { ConnectedAccountRef } from './connected-account.js'
 import { checkCustomMetadata, checkId, checkName } from './inputs.js'
@@ -200,22 +200,23 @@ builder.mutationFields((t) => ({
     description:
       'Renames a device, or sets its custom metadata. A workspace API key may change any device of its workspace; a client session token only the devices of its own connected accounts (NOT_FOUND otherwise, exactly as for a device that does not exist, and nothing is sent to Seam).',
     args: { input: t.arg({ type: UpdateDeviceInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      // What the caller sent is checked before anything is read or sent.
-      checkId('input.deviceId', input.deviceId)
-      checkName('input.name', input.name)
-      const customMetadata = checkCustomMetadata('input.customMetadata', input.customMetadata)
-      if (input.name == null && customMetadata === undefined)
-        throw badUserInput('input needs name or customMetadata, got neither')
-      const device = await deviceToActOn(ctx, input.deviceId, 'input.deviceId')
-      await ctx.seam.call('/devices/update', {
-        device_id: device.device_id,
-        ...(input.name != null ? { name: input.name } : {}),
-        ...(customMetadata !== undefined ? { custom_metadata: customMetadata } : {}),
-      })
-      // Read again when the payload is resolved: Seam's answer to an update carries no device.
-      ctx.loaders.deviceById.clear(device.device_id)
-      return { deviceId: device.device_id }
-    },
+    resolve: (_root, { input }, ctx) =>
+      countAction(ctx, 'updateDevice', async () => {
+        // What the caller sent is checked before anything is read or sent.
+        checkId('input.deviceId', input.deviceId)
+        checkName('input.name', input.name)
+        const customMetadata = checkCustomMetadata('input.customMetadata', input.customMetadata)
+        if (input.name == null && customMetadata === undefined)
+          throw badUserInput('input needs name or customMetadata, got neither')
+        const device = await deviceToActOn(ctx, input.deviceId, 'input.deviceId')
+        await ctx.seam.call('/devices/update', {
+          device_id: device.device_id,
+          ...(input.name != null ? { name: input.name } : {}),
+          ...(customMetadata !== undefined ? { custom_metadata: customMetadata } : {}),
+        })
+        // Read again when the payload is resolved: Seam's answer to an update carries no device.
+        ctx.loaders.deviceById.clear(device.device_id)
+        return { deviceId: device.device_id }
+      }),
   }),
 }))

@@ -8,6 +8,7 @@ import './device.js'
 import './action-attempt.js'
 import './access-code.js'
 import './client-session-deleted-event.js'
+import './device-event.js'
 
 builder.queryType({
   description: 'Reads. Every field needs a credential; a client session sees only its own.',

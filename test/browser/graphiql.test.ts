@@ -6,7 +6,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { DeleteClientSessionDocument } from '../generated/graphql.js'
 import { bearer, startTestGateway, type TestGateway } from '../helpers/gateway.js'
-import { allowOnlyLoopback, launchChromium, screenshotPath, waitForOpenSubscriptions } from './chromium.js'
+import {
+  allowOnlyLoopback,
+  launchChromium,
+  openSubscriptions,
+  screenshotPath,
+  waitForOpenSubscriptions,
+} from './chromium.js'
 
 // SPEC §8: in sandbox mode GraphiQL opens with the example query and the demo token in its headers,
 // so a newcomer who presses run sees data; §6: a subscription started there hears of its session's
@@ -33,6 +39,11 @@ query MyDevices {
     }
   }
 }
+
+# Live device state: open a new tab (+), paste the line
+# below without its #, press run, then lock or unlock
+# august_device_1 (the web example, or unlockDoor here).
+# subscription { deviceEvents { eventType deviceId device { locked online } } }
 `
 /** Set to copy the screenshot of a real result to docs/graphiql.png (the README's picture). */
 const UPDATE_DOCS_SCREENSHOT = process.env.UPDATE_DOCS_SCREENSHOTS === '1'
@@ -225,6 +236,44 @@ describe('GraphiQL on a sandbox-mode gateway, in Chromium', () => {
     })
     await page.screenshot({ path: await screenshotPath('graphiql-subscription') })
   }, 60_000)
+
+  it("runs the example's deviceEvents subscription from a new tab, which shows an unlock as it happens", async () => {
+    await ready
+    const gateway = t!
+    const { page } = await openGraphiql(gateway)
+    // What the comment says: the line without its #, in a new tab.
+    const line = (await editorText(page, '.graphiql-query-editor'))
+      .split('\n')
+      .find((text) => text.startsWith('# subscription '))
+    expect(line).toBe('# subscription { deviceEvents { eventType deviceId device { locked online } } }')
+    await page.locator('.graphiql-tab-add').click()
+    await replaceQuery(page, line!.slice(2))
+    const before = await openSubscriptions(gateway.url)
+    await page.locator('.graphiql-execute-button').click()
+    await waitForOpenSubscriptions(gateway.url, before + 1)
+
+    const unlocked = await gateway.execute(
+      parse(
+        'mutation { unlockDoor(deviceId: "august_device_1") { actionAttempt { status } } }',
+      ) as TypedDocumentNode<unknown, Record<string, never>>,
+      {},
+      bearer(gateway.demoToken),
+    )
+    expect(unlocked.body).toEqual({ data: { unlockDoor: { actionAttempt: { status: 'PENDING' } } } })
+    await page
+      .locator('.graphiql-response .view-line', { hasText: 'UNLOCKED' })
+      .first()
+      .waitFor({ timeout: 10_000 })
+    const shown = parseJson(await editorText(page, '.graphiql-response')) as {
+      data: { deviceEvents: { eventType: string; deviceId: string; device: { locked: boolean } } }
+    }
+    expect(shown.data.deviceEvents).toMatchObject({
+      eventType: 'UNLOCKED',
+      deviceId: 'august_device_1',
+      device: { locked: false },
+    })
+    await page.screenshot({ path: await screenshotPath('graphiql-device-events') })
+  }, 60_000)
 })
 
 /**
@@ -250,6 +299,9 @@ async function replaceQuery(page: Page, query: string): Promise<void> {
   await page.keyboard.press('ControlOrMeta+A')
   await page.keyboard.insertText(query)
   expect(await editorText(page, '.graphiql-query-editor')).toBe(query)
+  // GraphiQL takes the operation name from the text after a debounce, as a person types; run at
+  // once, it would still ask for the example's MyDevices ("Cannot infer operation MyDevices").
+  await page.waitForTimeout(500)
 }
 
 function tryParseJson(text: string): unknown {

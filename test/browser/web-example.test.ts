@@ -50,7 +50,8 @@ async function setUp(): Promise<void> {
   if (local === undefined) throw new Error('Expected Vite preview to report its local URL, got none')
   appOrigin = new URL(local).origin
   // The app's origin is not the gateway's: the gateway must allow it by CORS.
-  t = await startTestGateway({ CORS_ORIGINS: appOrigin })
+  // Locks take a moment, as real ones do: the toggle shows its optimistic state until the outcome.
+  t = await startTestGateway({ CORS_ORIGINS: appOrigin, SANDBOX_ACTION_DELAY_MS: '800' })
 }
 
 // Every page a test opened is closed after it, pass or fail.
@@ -123,7 +124,7 @@ describe('examples/web in Chromium, on a sandbox-mode gateway of another origin'
     // The token left the address bar (and the history); the gateway stayed.
     expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({ gateway: gateway.url })
 
-    await waitForOpenSubscriptions(gateway.url, 1)
+    await waitForOpenSubscriptions(gateway.url, 2)
     await page.locator('#live[data-live="true"]').waitFor()
     const signedIn = await screenshotPath('web-example-signed-in')
     await page.screenshot({ path: signedIn })
@@ -174,7 +175,7 @@ describe('examples/web in Chromium, on a sandbox-mode gateway of another origin'
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.locator('#devices li[data-device-id="august_device_1"]').waitFor({ timeout: 15_000 })
     expect(await listedDeviceIds(page)).toEqual(await sessionDeviceIds(gateway, session.token!))
-    await waitForOpenSubscriptions(gateway.url, 1)
+    await waitForOpenSubscriptions(gateway.url, 2)
 
     await deleteSession(gateway, session.clientSessionId)
 
@@ -232,5 +233,86 @@ describe('examples/web in Chromium, on a sandbox-mode gateway of another origin'
     } finally {
       await closed.stop()
     }
+  }, 60_000)
+
+  it('toggles a lock optimistically, confirms it by the pushed outcome, rolls back on ERROR, and a second page of the account follows live', async () => {
+    await ready
+    const gateway = t!
+    const created = await gateway.execute(
+      CreateClientSessionDocument,
+      {
+        input: { userIdentifierKey: `web-example-other-${Date.now()}`, connectedAccountIds: [JOHN_ACCOUNT] },
+      },
+      bearer(gateway.apiKey),
+    )
+    expect(created.body.errors).toBeUndefined()
+    const other = created.body.data!.createClientSession.clientSession.token!
+    // Another test may have deleted the demo session: this one makes its own, of the same account.
+    const mine = await gateway.execute(
+      CreateClientSessionDocument,
+      { input: { userIdentifierKey: `web-example-mine-${Date.now()}`, connectedAccountIds: [JOHN_ACCOUNT] } },
+      bearer(gateway.apiKey),
+    )
+    const token = mine.body.data!.createClientSession.clientSession.token!
+
+    const LOCK = 'august_device_1'
+    const page = await openPage()
+    const second = await openPage()
+    await page.goto(appUrl(gateway.url, token))
+    await second.goto(appUrl(gateway.url, other))
+    const item = (p: Page) => p.locator(`#devices li[data-device-id="${LOCK}"]`)
+    const badges = (p: Page) => item(p).locator('.badge').allTextContents()
+    const toggle = item(page).locator('button[data-action="toggle-lock"]')
+    await item(page).waitFor({ timeout: 15_000 })
+    await item(second).waitFor({ timeout: 15_000 })
+    await waitForOpenSubscriptions(gateway.url, 4)
+    expect(await badges(page)).toContain('locked')
+    expect(await toggle.textContent()).toBe('Unlock')
+
+    // Optimistic: unlocked at once, the button busy while Seam carries the action out.
+    await toggle.click()
+    await item(page)
+      .locator('button[data-action="toggle-lock"]:disabled', { hasText: 'Unlocking…' })
+      .waitFor()
+    expect(await badges(page)).toContain('unlocked')
+    // Confirmed by the pushed SUCCESS, and the other page follows without a reload.
+    await item(page)
+      .locator('button[data-action="toggle-lock"]:enabled', { hasText: 'Lock' })
+      .waitFor({ timeout: 10_000 })
+    await item(second)
+      .locator('.badge', { hasText: /^unlocked$/ })
+      .waitFor({ timeout: 10_000 })
+    expect(await badges(page)).toContain('unlocked')
+    await page.screenshot({ path: await screenshotPath('web-example-unlocked') })
+
+    // The lock goes offline (seen live on both pages); locking it fails and rolls back.
+    const offline = await fetch(`${gateway.sandbox!.url}/devices/simulate/disconnect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(gateway.apiKey) },
+      body: JSON.stringify({ device_id: LOCK }),
+    })
+    expect(offline.status).toBe(200)
+    await item(second)
+      .locator('.badge', { hasText: /^offline$/ })
+      .waitFor({ timeout: 10_000 })
+    await item(page)
+      .locator('.badge', { hasText: /^offline$/ })
+      .waitFor({ timeout: 10_000 })
+    await toggle.click()
+    await item(page).locator('button[data-action="toggle-lock"]:disabled', { hasText: 'Locking…' }).waitFor()
+    expect(await badges(page)).toContain('locked')
+    await item(page).locator('.device-failure').waitFor({ timeout: 10_000 })
+    expect(await item(page).locator('.device-failure').textContent()).toBe('The device is offline')
+    expect(await badges(page)).toContain('unlocked')
+    expect(await toggle.textContent()).toBe('Lock')
+    expect(await badges(second)).toContain('unlocked')
+    await page.screenshot({ path: await screenshotPath('web-example-lock-failed') })
+
+    const online = await fetch(`${gateway.sandbox!.url}/devices/simulate/connect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(gateway.apiKey) },
+      body: JSON.stringify({ device_id: LOCK }),
+    })
+    expect(online.status).toBe(200)
   }, 60_000)
 })

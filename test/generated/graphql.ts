@@ -334,6 +334,52 @@ export type DeviceEdge = {
   node: Device;
 };
 
+/** Something happened to a device: Seam's event, routed to the subscribers who may see the device. */
+export type DeviceEvent = {
+  __typename?: 'DeviceEvent';
+  /** The action attempt that caused the event (a lock or unlock through Seam), if any. */
+  actionAttemptId?: Maybe<Scalars['ID']['output']>;
+  connectedAccountId?: Maybe<Scalars['ID']['output']>;
+  /** The device as Seam reports it now, read with the subscriber's own credential; null once it is gone. */
+  device?: Maybe<Device>;
+  deviceId: Scalars['ID']['output'];
+  /** Seam id of the event. */
+  eventId: Scalars['ID']['output'];
+  eventType: DeviceEventType;
+  occurredAt: Scalars['DateTime']['output'];
+  /** Seam's own event type, such as `lock.unlocked`. */
+  seamEventType: Scalars['String']['output'];
+};
+
+/** What happened to a device. */
+export type DeviceEventType =
+  /** An access code could not be set or removed (`access_code.failed_to_*`). */
+  | 'ACCESS_CODE_FAILED'
+  /** An access code left the device (`access_code.removed_from_device`). */
+  | 'ACCESS_CODE_REMOVED'
+  /** An access code is now on the device (`access_code.set_on_device`). */
+  | 'ACCESS_CODE_SET'
+  /** The battery level or status changed (`device.battery_status_changed`). */
+  | 'BATTERY_CHANGED'
+  /** The battery is low (`device.low_battery`). */
+  | 'BATTERY_LOW'
+  /** The device came online (`device.connected`). */
+  | 'CONNECTED'
+  /** The device was added (`device.added`). */
+  | 'DEVICE_ADDED'
+  /** The device was removed or deleted (`device.removed`, `device.deleted`). */
+  | 'DEVICE_REMOVED'
+  /** The device was renamed (`device.name_changed`). */
+  | 'DEVICE_RENAMED'
+  /** The device went offline (`device.disconnected`). */
+  | 'DISCONNECTED'
+  /** A lock locked (`lock.locked`). */
+  | 'LOCKED'
+  /** Any other `lock.*`, `device.*` or `access_code.*` event; `seamEventType` says which. */
+  | 'OTHER'
+  /** A lock unlocked (`lock.unlocked`). */
+  | 'UNLOCKED';
+
 /** The device a mutation changed, as Seam reports it after the change. */
 export type DevicePayload = {
   __typename?: 'DevicePayload';
@@ -567,8 +613,18 @@ export type QueryNodesArgs = {
 /** Real-time events over graphql-ws or SSE. */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** The outcome of an action attempt started through this gateway: one event when it is SUCCESS or ERROR, then the subscription ends (at once, when it already has finished). NOT_FOUND when it does not exist or its device is not yours. */
+  actionAttemptUpdated: ActionAttempt;
   /** Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered. */
   clientSessionDeleted: ClientSessionDeletedEvent;
+  /** Events of devices, as they happen. A client session token receives the events of the devices of its own connected accounts; a workspace API key its workspace's. `deviceIds` (at most 100) narrows to those devices, each of which must be the caller's (NOT_FOUND otherwise, as for one that does not exist); `eventTypes` narrows to those types. */
+  deviceEvents: DeviceEvent;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionActionAttemptUpdatedArgs = {
+  actionAttemptId: Scalars['ID']['input'];
 };
 
 
@@ -576,6 +632,13 @@ export type Subscription = {
 export type SubscriptionClientSessionDeletedArgs = {
   clientSessionId?: InputMaybe<Scalars['ID']['input']>;
   userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionDeviceEventsArgs = {
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  eventTypes?: InputMaybe<Array<DeviceEventType>>;
 };
 
 /** What to change on an access code: its PIN, its name, its time window (startsAt and endsAt together). */
@@ -927,6 +990,21 @@ export type DeviceStateQueryVariables = Exact<{
 
 export type DeviceStateQuery = { __typename?: 'Query', device?: { __typename?: 'Device', deviceId: string, displayName: string, locked?: boolean | null, customMetadata?: unknown | null, canRemotelyLock?: boolean | null, canRemotelyUnlock?: boolean | null, canProgramOnlineAccessCodes?: boolean | null } | null };
 
+export type DeviceEventsSubscriptionVariables = Exact<{
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']> | Scalars['ID']['input']>;
+  eventTypes?: InputMaybe<Array<DeviceEventType> | DeviceEventType>;
+}>;
+
+
+export type DeviceEventsSubscription = { __typename?: 'Subscription', deviceEvents: { __typename?: 'DeviceEvent', eventId: string, eventType: DeviceEventType, seamEventType: string, deviceId: string, connectedAccountId?: string | null, actionAttemptId?: string | null, occurredAt: string, device?: { __typename?: 'Device', deviceId: string, locked?: boolean | null, online?: boolean | null, batteryLevel?: number | null } | null } };
+
+export type ActionAttemptUpdatedSubscriptionVariables = Exact<{
+  actionAttemptId: Scalars['ID']['input'];
+}>;
+
+
+export type ActionAttemptUpdatedSubscription = { __typename?: 'Subscription', actionAttemptUpdated: { __typename?: 'ActionAttempt', actionAttemptId: string, actionType: string, status: ActionAttemptStatus, error?: { __typename?: 'ActionAttemptError', type: string, message: string } | null, device?: { __typename?: 'Device', deviceId: string, locked?: boolean | null } | null } };
+
 export type ClientSessionWithoutTokenQueryVariables = Exact<{
   clientSessionId: Scalars['ID']['input'];
 }>;
@@ -1114,6 +1192,8 @@ export const UnlockDoorDocument = {"kind":"Document","definitions":[{"kind":"Ope
 export const UpdateDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateDeviceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateDevice"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateDeviceMutation, UpdateDeviceMutationVariables>;
 export const ActionAttemptDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ActionAttempt"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"actionAttemptId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}}]}}]}}]}}]} as unknown as DocumentNode<ActionAttemptQuery, ActionAttemptQueryVariables>;
 export const DeviceStateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeviceState"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"customMetadata"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyLock"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyUnlock"}},{"kind":"Field","name":{"kind":"Name","value":"canProgramOnlineAccessCodes"}}]}}]}}]} as unknown as DocumentNode<DeviceStateQuery, DeviceStateQueryVariables>;
+export const DeviceEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DeviceEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceIds"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"eventTypes"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeviceEventType"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceIds"}}},{"kind":"Argument","name":{"kind":"Name","value":"eventTypes"},"value":{"kind":"Variable","name":{"kind":"Name","value":"eventTypes"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventId"}},{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"seamEventType"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}},{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}}]}}]}}]}}]} as unknown as DocumentNode<DeviceEventsSubscription, DeviceEventsSubscriptionVariables>;
+export const ActionAttemptUpdatedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"ActionAttemptUpdated"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"actionAttemptId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"actionType"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}}]}}]}}]}}]} as unknown as DocumentNode<ActionAttemptUpdatedSubscription, ActionAttemptUpdatedSubscriptionVariables>;
 export const ClientSessionWithoutTokenDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ClientSessionWithoutToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"clientSessionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientSessionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"workspaceId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccountIds"}}]}}]}}]} as unknown as DocumentNode<ClientSessionWithoutTokenQuery, ClientSessionWithoutTokenQueryVariables>;
 export const SessionDevicesAndAccountsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SessionDevicesAndAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"devices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}}]}}]} as unknown as DocumentNode<SessionDevicesAndAccountsQuery, SessionDevicesAndAccountsQueryVariables>;
 export const ConnectedAccountsWithEdgesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ConnectedAccountsWithEdges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccounts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"connectedAccountId"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ConnectedAccountsWithEdgesQuery, ConnectedAccountsWithEdgesQueryVariables>;

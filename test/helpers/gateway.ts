@@ -48,6 +48,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     ...(env.METRICS_TOKEN === undefined ? { METRICS_PORT: '0' } : {}),
     LOG_LEVEL: 'silent',
     SHUTDOWN_GRACE_MS: '1000',
+    // Lock actions complete at once unless a test asks for a delay.
+    SANDBOX_ACTION_DELAY_MS: '0',
     // Several instances must share a cursor secret; tests that run them share this one.
     ...(env.REDIS_URL !== undefined && env.CURSOR_SECRET === undefined
       ? { CURSOR_SECRET: TEST_CURSOR_SECRET }

@@ -1,10 +1,14 @@
 import { Client, type CombinedError, fetchExchange, subscriptionExchange } from '@urql/core'
 import { createClient as createWsClient } from 'graphql-ws/client'
 import {
+  AttemptOutcomeDocument,
   type ClientSessionEndReason,
+  DeviceChangesDocument,
+  LockDeviceDocument,
   SessionEndedDocument,
   SignedInDevicesDocument,
   type SignedInDevicesQuery,
+  UnlockDeviceDocument,
 } from './generated/graphql.js'
 
 /** The signed-in user's session, as the `SignedInDevices` query returns it. */
@@ -12,6 +16,19 @@ export type SignedInSession = NonNullable<SignedInDevicesQuery['viewer']['client
 
 /** One device on the signed-in user's screen. */
 export type Device = SignedInSession['devices']['nodes'][number]
+
+/** A lock action on its way: shown at once (optimistic), confirmed or rolled back by its pushed outcome. */
+export interface PendingAction {
+  /** What the lock will be once the action succeeds. */
+  locked: boolean
+}
+
+/** A device as the screen shows it: its last known state, an action in flight, the last action's failure. */
+export interface DeviceView {
+  device: Device
+  pending: PendingAction | undefined
+  failure: string | undefined
+}
 
 /** Why the screen is signed out. */
 export type SignOutCause =
@@ -28,7 +45,7 @@ export type SignOutCause =
 export type LiveSessionState =
   | { kind: 'loading' }
   /** `live` is true while the subscription's socket is acknowledged. */
-  | { kind: 'signed-in'; session: SignedInSession; live: boolean }
+  | { kind: 'signed-in'; session: SignedInSession; devices: DeviceView[]; live: boolean }
   | { kind: 'signed-out'; cause: SignOutCause }
   /** Not a sign-out: the gateway could not be reached, or answered something this screen cannot show. */
   | { kind: 'error'; message: string }
@@ -47,6 +64,12 @@ export interface LiveSessionOptions {
 export interface LiveSession {
   /** Signs out on the user's request: closes the socket and reports `signed-out` (`user`). Idempotent. */
   signOut(): void
+  /**
+   * Locks an unlocked lock, or unlocks a locked one. The screen shows the new state at once, then
+   * the pushed outcome confirms it (SUCCESS) or rolls it back with the reason (ERROR). Ignored
+   * while an action on the same device is in flight.
+   */
+  toggleLock(deviceId: string): void
 }
 
 /** graphql-ws's close code for "Forbidden": the gateway uses it when a session ends or is refused. */
@@ -67,22 +90,42 @@ export function startLiveSession({ gatewayUrl, token, onChange }: LiveSessionOpt
   wsEndpoint.protocol = httpEndpoint.protocol === 'https:' ? 'wss:' : 'ws:'
 
   let session: SignedInSession | undefined
+  // Per device: in flight, or the last failure. Device state itself is in `session`.
+  const pending = new Map<string, PendingAction>()
+  const failures = new Map<string, string>()
   let live = false
   let signedOut = false
-  let subscription: { unsubscribe(): void } | undefined
+  const subscriptions: Array<{ unsubscribe(): void }> = []
 
   const report = (state: LiveSessionState) => {
     if (!signedOut) onChange(state)
   }
   const reportSignedIn = () => {
-    if (session !== undefined) report({ kind: 'signed-in', session, live })
+    if (session === undefined) return
+    const devices = session.devices.nodes.map((device) => {
+      const action = pending.get(device.deviceId)
+      return {
+        // Optimistic: an action in flight shows as done.
+        device: action === undefined ? device : { ...device, locked: action.locked },
+        pending: action,
+        failure: failures.get(device.deviceId),
+      }
+    })
+    report({ kind: 'signed-in', session, devices, live })
+  }
+  /** A device's new state, pushed by `deviceEvents`. */
+  const updateDevice = (device: Device) => {
+    if (session === undefined) return
+    const nodes = session.devices.nodes.map((node) => (node.deviceId === device.deviceId ? device : node))
+    session = { ...session, devices: { ...session.devices, nodes } }
+    reportSignedIn()
   }
   // The first cause wins: the event is followed by the 4403 close, and the user may press the button.
   const signOut = (cause: SignOutCause) => {
     if (signedOut) return
     onChange({ kind: 'signed-out', cause })
     signedOut = true
-    subscription?.unsubscribe()
+    for (const subscription of subscriptions) subscription.unsubscribe()
     void ws.dispose()
   }
 
@@ -159,16 +202,75 @@ export function startLiveSession({ gatewayUrl, token, onChange }: LiveSessionOpt
 
     // Subscribed after the devices arrived: a session deleted in between is refused at connection_init
     // with 4403, which signs out too.
-    subscription = client.subscription(SessionEndedDocument, {}).subscribe((event) => {
-      const ended = event.data?.clientSessionDeleted
-      if (ended !== undefined) {
-        signOut({ kind: 'event', reason: ended.reason, occurredAt: ended.occurredAt })
-      }
-    })
+    subscriptions.push(
+      client.subscription(SessionEndedDocument, {}).subscribe((event) => {
+        const ended = event.data?.clientSessionDeleted
+        if (ended !== undefined) {
+          signOut({ kind: 'event', reason: ended.reason, occurredAt: ended.occurredAt })
+        }
+      }),
+      // Live state: whoever changed a device (this screen, another one, the lock itself).
+      client.subscription(DeviceChangesDocument, {}).subscribe((event) => {
+        const device = event.data?.deviceEvents.device
+        if (device !== null && device !== undefined) updateDevice(device)
+      }),
+    )
   }
   void load()
 
-  return { signOut: () => signOut({ kind: 'user' }) }
+  /** The action's outcome, pushed; the subscription ends after it. */
+  const followOutcome = (deviceId: string, actionAttemptId: string) => {
+    const outcome = client.subscription(AttemptOutcomeDocument, { actionAttemptId }).subscribe((event) => {
+      const attempt = event.data?.actionAttemptUpdated
+      const failed = attempt?.status === 'ERROR' ? (attempt.error?.message ?? 'The action failed') : undefined
+      if (attempt === undefined && event.error === undefined) return
+      const action = pending.get(deviceId)
+      pending.delete(deviceId)
+      if (failed !== undefined || event.error !== undefined) {
+        // Rolled back: the device shows its last known state again, with the reason.
+        failures.set(deviceId, failed ?? event.error?.message ?? 'The action failed')
+      } else if (action !== undefined && session !== undefined) {
+        const device = session.devices.nodes.find((node) => node.deviceId === deviceId)
+        if (device !== undefined) updateDevice({ ...device, locked: action.locked })
+      }
+      reportSignedIn()
+      outcome.unsubscribe()
+    })
+    subscriptions.push(outcome)
+  }
+
+  const toggleLock = async (deviceId: string) => {
+    const device = session?.devices.nodes.find((node) => node.deviceId === deviceId)
+    if (device === undefined || pending.has(deviceId) || signedOut) return
+    const locking = device.locked !== true
+    pending.set(deviceId, { locked: locking })
+    failures.delete(deviceId)
+    reportSignedIn()
+    const result = locking
+      ? await client.mutation(LockDeviceDocument, { deviceId }).toPromise()
+      : await client.mutation(UnlockDeviceDocument, { deviceId }).toPromise()
+    const attempt =
+      result.data === undefined
+        ? undefined
+        : 'lockDoor' in result.data
+          ? result.data.lockDoor.actionAttempt
+          : result.data.unlockDoor.actionAttempt
+    if (attempt === undefined) {
+      pending.delete(deviceId)
+      failures.set(
+        deviceId,
+        result.error?.graphQLErrors[0]?.message ?? result.error?.message ?? 'The action failed',
+      )
+      reportSignedIn()
+      return
+    }
+    followOutcome(deviceId, attempt.actionAttemptId)
+  }
+
+  return {
+    signOut: () => signOut({ kind: 'user' }),
+    toggleLock: (deviceId) => void toggleLock(deviceId),
+  }
 }
 
 /** Whether the gateway answered `UNAUTHENTICATED` (HTTP 401): unknown, expired, revoked or deleted token. */

@@ -22,6 +22,11 @@ elements.form.addEventListener('submit', (event) => {
   tokenInput.value = ''
 })
 document.querySelector('#sign-out')?.addEventListener('click', () => current?.signOut())
+// The lock toggles are re-rendered with every change: one listener on the list serves them all.
+elements.devices.addEventListener('click', (event) => {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action="toggle-lock"]')
+  if (button?.dataset.deviceId !== undefined) current?.toggleLock(button.dataset.deviceId)
+})
 
 // `?gateway=…&token=…` signs in at once. The token is then dropped from the address bar (and so
 // from the history), and the gateway kept, so that a reload shows the form with the gateway filled in.

@@ -1,4 +1,4 @@
-import type { Device, LiveSessionState, SignOutCause } from './live-session.js'
+import type { DeviceView, LiveSessionState, SignOutCause } from './live-session.js'
 
 /** The page's elements that the view fills in (see `index.html`). */
 export interface Elements {
@@ -48,16 +48,16 @@ export function render(elements: Elements, state: LiveSessionState | { kind: 'id
 
   switch (state.kind) {
     case 'signed-in': {
-      const { session, live } = state
+      const { session, devices, live } = state
       elements.who.textContent = `Signed in as ${session.userIdentifierKey ?? session.clientSessionId}`
       elements.sessionId.textContent = `Client session ${session.clientSessionId}, until ${new Date(session.expiresAt).toLocaleString()}`
       elements.live.dataset.live = String(live)
       elements.live.textContent = live ? '● Live' : 'Connecting…'
       elements.live.title = live
-        ? 'Subscribed to clientSessionDeleted: this screen signs out the moment the session ends'
+        ? 'Subscribed to clientSessionDeleted and deviceEvents: devices change and the screen signs out live'
         : 'Opening the subscription'
-      elements.devices.replaceChildren(...session.devices.nodes.map(deviceItem))
-      if (session.devices.nodes.length === 0) elements.devices.replaceChildren(textItem('No devices'))
+      elements.devices.replaceChildren(...devices.map(deviceItem))
+      if (devices.length === 0) elements.devices.replaceChildren(textItem('No devices'))
       break
     }
     case 'signed-out':
@@ -90,9 +90,10 @@ export function describeSignOut(cause: SignOutCause): string {
   }
 }
 
-function deviceItem(device: Device): HTMLLIElement {
+function deviceItem({ device, pending, failure }: DeviceView): HTMLLIElement {
   const item = document.createElement('li')
   item.dataset.deviceId = device.deviceId
+  item.dataset.pending = String(pending !== undefined)
 
   const name = document.createElement('div')
   const title = document.createElement('div')
@@ -118,6 +119,26 @@ function deviceItem(device: Device): HTMLLIElement {
     badge.className = 'badge'
     badge.textContent = label
     badges.append(badge)
+  }
+
+  // The lock toggle, for locks that can be locked and unlocked from here.
+  if (device.canRemotelyLock === true && device.canRemotelyUnlock === true) {
+    const toggle = document.createElement('button')
+    toggle.type = 'button'
+    toggle.className = 'secondary toggle-lock'
+    toggle.dataset.action = 'toggle-lock'
+    toggle.dataset.deviceId = device.deviceId
+    toggle.disabled = pending !== undefined
+    toggle.textContent =
+      pending !== undefined ? (pending.locked ? 'Locking…' : 'Unlocking…') : device.locked ? 'Unlock' : 'Lock'
+    badges.append(toggle)
+  }
+  if (failure !== undefined) {
+    const note = document.createElement('div')
+    note.className = 'device-failure'
+    note.setAttribute('role', 'alert')
+    note.textContent = failure
+    name.append(note)
   }
 
   item.append(name, badges)

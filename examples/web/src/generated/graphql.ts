@@ -334,6 +334,52 @@ export type DeviceEdge = {
   node: Device;
 };
 
+/** Something happened to a device: Seam's event, routed to the subscribers who may see the device. */
+export type DeviceEvent = {
+  __typename?: 'DeviceEvent';
+  /** The action attempt that caused the event (a lock or unlock through Seam), if any. */
+  actionAttemptId?: Maybe<Scalars['ID']['output']>;
+  connectedAccountId?: Maybe<Scalars['ID']['output']>;
+  /** The device as Seam reports it now, read with the subscriber's own credential; null once it is gone. */
+  device?: Maybe<Device>;
+  deviceId: Scalars['ID']['output'];
+  /** Seam id of the event. */
+  eventId: Scalars['ID']['output'];
+  eventType: DeviceEventType;
+  occurredAt: Scalars['DateTime']['output'];
+  /** Seam's own event type, such as `lock.unlocked`. */
+  seamEventType: Scalars['String']['output'];
+};
+
+/** What happened to a device. */
+export type DeviceEventType =
+  /** An access code could not be set or removed (`access_code.failed_to_*`). */
+  | 'ACCESS_CODE_FAILED'
+  /** An access code left the device (`access_code.removed_from_device`). */
+  | 'ACCESS_CODE_REMOVED'
+  /** An access code is now on the device (`access_code.set_on_device`). */
+  | 'ACCESS_CODE_SET'
+  /** The battery level or status changed (`device.battery_status_changed`). */
+  | 'BATTERY_CHANGED'
+  /** The battery is low (`device.low_battery`). */
+  | 'BATTERY_LOW'
+  /** The device came online (`device.connected`). */
+  | 'CONNECTED'
+  /** The device was added (`device.added`). */
+  | 'DEVICE_ADDED'
+  /** The device was removed or deleted (`device.removed`, `device.deleted`). */
+  | 'DEVICE_REMOVED'
+  /** The device was renamed (`device.name_changed`). */
+  | 'DEVICE_RENAMED'
+  /** The device went offline (`device.disconnected`). */
+  | 'DISCONNECTED'
+  /** A lock locked (`lock.locked`). */
+  | 'LOCKED'
+  /** Any other `lock.*`, `device.*` or `access_code.*` event; `seamEventType` says which. */
+  | 'OTHER'
+  /** A lock unlocked (`lock.unlocked`). */
+  | 'UNLOCKED';
+
 /** The device a mutation changed, as Seam reports it after the change. */
 export type DevicePayload = {
   __typename?: 'DevicePayload';
@@ -567,8 +613,18 @@ export type QueryNodesArgs = {
 /** Real-time events over graphql-ws or SSE. */
 export type Subscription = {
   __typename?: 'Subscription';
+  /** The outcome of an action attempt started through this gateway: one event when it is SUCCESS or ERROR, then the subscription ends (at once, when it already has finished). NOT_FOUND when it does not exist or its device is not yours. */
+  actionAttemptUpdated: ActionAttempt;
   /** Ends of client sessions. A client session token receives only its own session's end; a workspace API key receives its workspace's, optionally filtered. */
   clientSessionDeleted: ClientSessionDeletedEvent;
+  /** Events of devices, as they happen. A client session token receives the events of the devices of its own connected accounts; a workspace API key its workspace's. `deviceIds` (at most 100) narrows to those devices, each of which must be the caller's (NOT_FOUND otherwise, as for one that does not exist); `eventTypes` narrows to those types. */
+  deviceEvents: DeviceEvent;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionActionAttemptUpdatedArgs = {
+  actionAttemptId: Scalars['ID']['input'];
 };
 
 
@@ -576,6 +632,13 @@ export type Subscription = {
 export type SubscriptionClientSessionDeletedArgs = {
   clientSessionId?: InputMaybe<Scalars['ID']['input']>;
   userIdentifierKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Real-time events over graphql-ws or SSE. */
+export type SubscriptionDeviceEventsArgs = {
+  deviceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  eventTypes?: InputMaybe<Array<DeviceEventType>>;
 };
 
 /** What to change on an access code: its PIN, its name, its time window (startsAt and endsAt together). */
@@ -632,13 +695,43 @@ export type ViewerKind =
 export type SignedInDevicesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SignedInDevicesQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', clientSession?: { __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, expiresAt: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string, displayName: string, deviceType: string, manufacturer?: string | null, online?: boolean | null, locked?: boolean | null, batteryLevel?: number | null }> } } | null } };
+export type SignedInDevicesQuery = { __typename?: 'Query', viewer: { __typename?: 'Viewer', clientSession?: { __typename?: 'ClientSession', clientSessionId: string, userIdentifierKey?: string | null, expiresAt: string, devices: { __typename?: 'DeviceConnection', nodes: Array<{ __typename?: 'Device', deviceId: string, displayName: string, deviceType: string, manufacturer?: string | null, online?: boolean | null, locked?: boolean | null, batteryLevel?: number | null, canRemotelyLock?: boolean | null, canRemotelyUnlock?: boolean | null }> } } | null } };
 
 export type SessionEndedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type SessionEndedSubscription = { __typename?: 'Subscription', clientSessionDeleted: { __typename?: 'ClientSessionDeletedEvent', clientSessionId: string, reason: ClientSessionEndReason, occurredAt: string } };
 
+export type LockDeviceMutationVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
 
-export const SignedInDevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SignedInDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"deviceType"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SignedInDevicesQuery, SignedInDevicesQueryVariables>;
+
+export type LockDeviceMutation = { __typename?: 'Mutation', lockDoor: { __typename?: 'ActionAttemptPayload', actionAttempt: { __typename?: 'ActionAttempt', actionAttemptId: string, status: ActionAttemptStatus } } };
+
+export type UnlockDeviceMutationVariables = Exact<{
+  deviceId: Scalars['ID']['input'];
+}>;
+
+
+export type UnlockDeviceMutation = { __typename?: 'Mutation', unlockDoor: { __typename?: 'ActionAttemptPayload', actionAttempt: { __typename?: 'ActionAttempt', actionAttemptId: string, status: ActionAttemptStatus } } };
+
+export type AttemptOutcomeSubscriptionVariables = Exact<{
+  actionAttemptId: Scalars['ID']['input'];
+}>;
+
+
+export type AttemptOutcomeSubscription = { __typename?: 'Subscription', actionAttemptUpdated: { __typename?: 'ActionAttempt', actionAttemptId: string, status: ActionAttemptStatus, error?: { __typename?: 'ActionAttemptError', message: string } | null } };
+
+export type DeviceChangesSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeviceChangesSubscription = { __typename?: 'Subscription', deviceEvents: { __typename?: 'DeviceEvent', eventType: DeviceEventType, deviceId: string, device?: { __typename?: 'Device', deviceId: string, displayName: string, deviceType: string, manufacturer?: string | null, online?: boolean | null, locked?: boolean | null, batteryLevel?: number | null, canRemotelyLock?: boolean | null, canRemotelyUnlock?: boolean | null } | null } };
+
+
+export const SignedInDevicesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SignedInDevices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSession"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"userIdentifierKey"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"deviceType"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyLock"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyUnlock"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<SignedInDevicesQuery, SignedInDevicesQueryVariables>;
 export const SessionEndedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"SessionEnded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionDeleted"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"clientSessionId"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"occurredAt"}}]}}]}}]} as unknown as DocumentNode<SessionEndedSubscription, SessionEndedSubscriptionVariables>;
+export const LockDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LockDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"lockDoor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<LockDeviceMutation, LockDeviceMutationVariables>;
+export const UnlockDeviceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UnlockDevice"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unlockDoor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"deviceId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"deviceId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttempt"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]} as unknown as DocumentNode<UnlockDeviceMutation, UnlockDeviceMutationVariables>;
+export const AttemptOutcomeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"AttemptOutcome"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptUpdated"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"actionAttemptId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"actionAttemptId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"actionAttemptId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<AttemptOutcomeSubscription, AttemptOutcomeSubscriptionVariables>;
+export const DeviceChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DeviceChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceEvents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"eventType"}},{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"device"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"deviceType"}},{"kind":"Field","name":{"kind":"Name","value":"manufacturer"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"locked"}},{"kind":"Field","name":{"kind":"Name","value":"batteryLevel"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyLock"}},{"kind":"Field","name":{"kind":"Name","value":"canRemotelyUnlock"}}]}}]}}]}}]} as unknown as DocumentNode<DeviceChangesSubscription, DeviceChangesSubscriptionVariables>;
