@@ -18,6 +18,8 @@
  *
  * `npx tsx bench/cpu.ts` runs the first table and the RSS alone (a minute), for a quick look.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { BareYogaInfo } from './children/bare-yoga.js'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
@@ -106,16 +108,29 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
   const rounds = options.rounds ?? ROUNDS
   const roundSeconds = options.roundSeconds ?? ROUND_SECONDS
   const children: Array<Child<unknown>> = []
+  let stopSink: (() => Promise<void>) | undefined
   const root = compileTree('cpu')
   try {
     const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
     children.push(upstream)
-    const [gateway, mesh, bare] = await Promise.all([
+    // Where the traced gateway exports its spans (OTLP/HTTP): takes every batch, answers 200.
+    const sink = await startOtlpSink()
+    stopSink = sink.stop
+    const [gateway, traced, mesh, bare] = await Promise.all([
       startChild<GatewayInfo>('gateway', { root, quiet: true, env: productionGatewayEnv(upstream.info.url) }),
+      startChild<GatewayInfo>('traced-gateway', {
+        root,
+        quiet: true,
+        env: {
+          ...productionGatewayEnv(upstream.info.url),
+          OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+          OTEL_SERVICE_NAME: 'bench-gateway',
+        },
+      }),
       startChild<MeshInfo>('mesh', { root, env: { ...PRODUCTION_ENV, SEAM_ENDPOINT: upstream.info.url } }),
       startChild<BareYogaInfo>('bare-yoga', { root, env: PRODUCTION_ENV }),
     ])
-    children.push(gateway, mesh, bare)
+    children.push(gateway, traced, mesh, bare)
 
     const token = tokenOfSession('bench-cpu')
     const scoped = await expectData<{
@@ -133,6 +148,7 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
       )
     }
     await expectData(gateway.info.url, VIEWER_KIND, bearer(token))
+    await expectData(traced.info.url, SCOPED_DEVICES, bearer(token))
     await expectData(bare.info.url, '{ __typename }')
 
     // Idle RSS: each server started and answered its first requests, then left alone.
@@ -148,6 +164,13 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
       query: SCOPED_DEVICES,
       server: gateway,
       url: gateway.info.url,
+      headers: bearer(token),
+    }
+    const gatewayTraced: Load = {
+      name: 'gateway, scoped query, tracing on (OTLP export)',
+      query: SCOPED_DEVICES,
+      server: traced,
+      url: traced.info.url,
       headers: bearer(token),
     }
     const gatewayNoUpstream: Load = {
@@ -171,7 +194,7 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
       url: bare.info.url,
       headers: {},
     }
-    const loads = [gatewayScoped, gatewayNoUpstream, meshDevices, bareYoga]
+    const loads = [gatewayScoped, gatewayTraced, gatewayNoUpstream, meshDevices, bareYoga]
 
     // Warm-up: JIT, connection pools, the principal cache.
     for (const load of loads) await run(load, WARMUP_SECONDS)
@@ -223,7 +246,7 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
         const m = measured.get(load)!
         return [
           load.name,
-          load === gatewayScoped
+          load === gatewayScoped || load === gatewayTraced
             ? `viewer.clientSession.devices (${deviceCount} devices)`
             : load === meshDevices
               ? `devicesListGet (${deviceCount} devices)`
@@ -357,6 +380,11 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
           met: kindPerBare <= KIND_PER_BARE,
         },
         {
+          target: 'tracing on: its cost per request, shown (tracing off builds no tracer: no span code runs)',
+          measured: `+${int(cpuOf(gatewayTraced) - cpuOf(gatewayScoped))} µs per scoped request (${ratio(cpuOf(gatewayTraced) / cpuOf(gatewayScoped))} of tracing off)`,
+          met: true,
+        },
+        {
           target: 'idle RSS in production mode at most the Mesh peer’s',
           measured: `${mib(gatewayRss)} vs ${mib(meshRss)}`,
           met: gatewayRss <= meshRss,
@@ -365,7 +393,35 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
     }
   } finally {
     await Promise.all(children.map((child) => child.stop()))
+    await stopSink?.()
     removeTree(root)
+  }
+}
+
+/**
+ * An OTLP/HTTP receiver that takes every export and answers 200, counting requests and bytes: the
+ * traced gateway exports to it, so that the cost of tracing on includes serialising and sending.
+ */
+async function startOtlpSink(): Promise<{ url: string; exports: () => number; stop: () => Promise<void> }> {
+  let exports = 0
+  const server = createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      exports++
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    exports: () => exports,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
 }
 

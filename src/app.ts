@@ -1,9 +1,15 @@
+import type { Tracer } from '@opentelemetry/api'
 import type { Logger } from 'pino'
 import { createActionAttemptDevices } from './auth/action-attempt-devices.js'
 import { createAuth } from './auth/index.js'
 import type { Config } from './config.js'
 import { createEventPath } from './events/index.js'
-import { createMemorySharedState, createRedisSharedState, withLocalFallback } from './events/shared-state.js'
+import {
+  createMemorySharedState,
+  createRedisSharedState,
+  withLocalFallback,
+  withTracing,
+} from './events/shared-state.js'
 import { createContexts } from './graphql/context.js'
 import { loadPersistedOperations } from './graphql/persisted-operations.js'
 import { createGatewayYoga } from './graphql/yoga.js'
@@ -38,6 +44,12 @@ export interface AppOptions {
   logger?: Logger
   /** GraphiQL's opening state: its query and the JSON of its headers pane. @default empty */
   graphiql?: { defaultQuery?: string; headers?: string }
+  /**
+   * The tracer of the process's OpenTelemetry SDK (`startTracing`, `observability/tracing.ts`):
+   * spans per request, operation, upstream call, Redis round trip and webhook delivery.
+   * @default no tracing, and nothing of it on any path
+   */
+  tracer?: Tracer
 }
 
 /**
@@ -57,20 +69,23 @@ export function createApp(config: Config, options: AppOptions = {}): App {
   const metrics = createMetrics()
 
   // Upstream: the only code that talks to Seam.
+  const { tracer } = options
   const upstream = createUpstream({
     endpoint,
     timeoutMs: config.upstreamTimeoutMs,
     observe: metrics.upstreamCall,
+    ...(tracer === undefined ? {} : { tracer }),
   })
   const upstreamReachable = createHealthProbe({ endpoint })
 
   // Shared state of N instances (Redis; this instance alone while it is away), or of this one (memory).
-  const bus = config.redisUrl
-    ? withLocalFallback(
-        createRedisSharedState({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger }),
-        logger,
-      )
-    : createMemorySharedState()
+  const redis = config.redisUrl
+    ? createRedisSharedState({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger })
+    : undefined
+  const bus =
+    redis === undefined
+      ? createMemorySharedState()
+      : withLocalFallback(tracer === undefined ? redis : withTracing(redis, tracer), logger)
 
   // Auth: who is calling (credentials → principals) and how much they may (rate limits, caps on
   // open connections); open sockets and SSE streams are re-validated every period (SPEC §4).
@@ -95,6 +110,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     principalCache: auth.principalCache,
     isLive: revalidator.holds,
     onNewLease: auth.forgetRefusedToken,
+    tracer,
   })
 
   // GraphQL: per-operation contexts, Yoga over HTTP and SSE, and graphql-ws over the same pipeline.
@@ -121,6 +137,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     revalidator,
     connectionLimits,
     graphiql: options.graphiql,
+    tracer,
   })
   const wsOptions = graphqlWsOptions({
     config,
@@ -151,6 +168,7 @@ export function createApp(config: Config, options: AppOptions = {}): App {
     http = await startHttpServer({
       config,
       logger,
+      tracer,
       handle: yoga,
       // Sockets are attached once the port is ours: a busy port fails start cleanly.
       attach: (server) =>

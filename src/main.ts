@@ -2,14 +2,20 @@ import { type App, createApp } from './app.js'
 import { banner } from './banner.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createLogger } from './observability/logger.js'
+import { startTracing, tracingFromEnv } from './observability/tracing.js'
 
 /**
  * The only file that listens, and the only one that knows the sandbox exists:
- * config → (sandbox mode? start the sandbox first) → app → start → banner; SIGTERM/SIGINT → stop.
+ * config → (OTEL_* set? start tracing) → (sandbox mode? start the sandbox first) → app → start →
+ * banner; SIGTERM/SIGINT → stop (and flush the spans).
  */
 async function main() {
   const config = configOrExit(() => loadConfig())
   const logger = createLogger(config.logLevel)
+
+  // Tracing only when the standard OTEL_* variables ask for it: the SDK is not even loaded otherwise.
+  const tracingConfig = tracingFromEnv(process.env)
+  const tracing = tracingConfig === undefined ? undefined : await startTracing(tracingConfig)
 
   // Sandbox mode (no SEAM_ENDPOINT): the sandbox starts first and the app is configured with it as
   // its Seam. It is loaded here and only here, so that production never loads Seam's fake.
@@ -21,7 +27,11 @@ async function main() {
       : undefined
 
   const app: App = configOrExit(() =>
-    createApp(sandbox?.config ?? config, { logger, ...(sandbox && { graphiql: sandbox.graphiql }) }),
+    createApp(sandbox?.config ?? config, {
+      logger,
+      ...(sandbox && { graphiql: sandbox.graphiql }),
+      ...(tracing && { tracer: tracing.tracer }),
+    }),
   )
   const url = await app.start()
   // Listening: a signal from now on stops gracefully. The handlers are in place before the banner,
@@ -33,12 +43,15 @@ async function main() {
     logger.info({ signal }, 'stopping: finishing in-flight requests, closing sockets')
     await app.stop()
     await sandbox?.stop()
+    await tracing?.shutdown()
     process.exit(0)
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
 
   sandbox?.deliverWebhooksTo(url)
+  if (tracing !== undefined)
+    logger.info({ serviceName: tracingConfig?.serviceName }, 'tracing on: OTLP export')
   process.stdout.write(
     banner({
       url,

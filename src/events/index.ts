@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Tracer } from '@opentelemetry/api'
 import type { Logger } from 'pino'
 import type { PrincipalCache } from '../auth/principal-cache.js'
 import type { Config } from '../config.js'
@@ -29,6 +30,8 @@ export interface EventPathDeps {
   isLive: (clientSessionId: string) => boolean
   /** Told a session's token when Seam gave the session a later lease. */
   onNewLease: (token: string) => void
+  /** Traces each webhook delivery, when tracing is on. */
+  tracer?: Tracer | undefined
 }
 
 /**
@@ -59,6 +62,7 @@ export function createEventPath(deps: EventPathDeps) {
     onDuplicate: metrics.duplicateDropped,
     claim: (svixId) => bus.claim(`webhook:${svixId}`, DEDUPE_TTL_MS),
     logger,
+    tracer: deps.tracer,
   })
   const instanceId = randomUUID()
   const poller =

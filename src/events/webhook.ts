@@ -1,5 +1,7 @@
+import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api'
 import { SeamWebhook, SeamWebhookVerificationError } from '@seamapi/webhook'
 import type { Logger } from 'pino'
+import { inSpan } from '../observability/tracing.js'
 import type { SessionEndedInput } from './session-events.js'
 
 /** Options of {@link createWebhookHandler}. */
@@ -18,6 +20,11 @@ export interface WebhookHandlerOptions {
    * false for a repeat.
    */
   claim: (svixId: string) => Promise<boolean>
+  /**
+   * A span per delivery (`seam.webhook`: its outcome, its event type once verified), the parent of
+   * what the event causes (claims and publishes in Redis). @default no tracing
+   */
+  tracer?: Tracer | undefined
 }
 
 /**
@@ -29,7 +36,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
-  return async (request: Request): Promise<Response> => {
+  const { tracer } = options
+  const handle = async (request: Request, span: Span | undefined): Promise<Response> => {
     if (request.method !== 'POST') {
       const response = json(405, { ok: false, error: 'POST a Seam webhook delivery here' })
       response.headers.set('allow', 'POST')
@@ -54,11 +62,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     } catch (error) {
       const reason = error instanceof SeamWebhookVerificationError ? error.message : 'unverifiable payload'
       options.logger.warn({ svixId, reason }, 'webhook rejected')
+      span?.setAttribute('seam.webhook.outcome', 'rejected')
+      span?.setStatus({ code: SpanStatusCode.ERROR })
       return json(401, { ok: false, error: `Webhook signature not verified: ${reason}` })
     }
 
+    // Only verified values, from Seam's fixed set of event types, are recorded.
+    span?.setAttribute('seam.event_type', event.event_type)
     // Claimed only once verified: a rejected delivery does not use up its id.
     if (!(await options.claim(svixId))) {
+      span?.setAttribute('seam.webhook.outcome', 'duplicate')
       options.onDuplicate()
       return json(200, { ok: true, duplicate: true })
     }
@@ -75,6 +88,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
     } else {
       await options.onOtherEvent(event as unknown as Record<string, unknown>)
     }
+    span?.setAttribute('seam.webhook.outcome', 'processed')
     return json(200, { ok: true })
   }
+  return (request: Request): Promise<Response> =>
+    tracer === undefined
+      ? handle(request, undefined)
+      : inSpan(tracer, 'seam.webhook', {}, (span) => handle(request, span))
 }

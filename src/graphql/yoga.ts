@@ -1,5 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention'
+import type { Tracer } from '@opentelemetry/api'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import { clientAddress } from '../auth/client-address.js'
@@ -21,6 +22,7 @@ import { useFreshContextPerEvent } from './plugins/use-fresh-context-per-event.j
 import { useMetricsBehindToken } from './plugins/use-metrics-behind-token.js'
 import { useNoIntrospection } from './plugins/use-no-introspection.js'
 import { useOperationMetrics } from './plugins/use-operation-metrics.js'
+import { useOperationTracing } from './plugins/use-operation-tracing.js'
 import { usePersistedOperationsOnly } from './plugins/use-persisted-operations-only.js'
 
 /** What {@link createGatewayYoga} needs. */
@@ -42,6 +44,8 @@ export interface YogaDeps {
   connectionLimits: Pick<ConnectionLimits, 'acquireStream'>
   /** GraphiQL's opening state: its query and the JSON of its headers pane. */
   graphiql?: { defaultQuery?: string; headers?: string } | undefined
+  /** A span per operation when tracing is on (`observability/tracing.ts`). */
+  tracer?: Tracer | undefined
 }
 
 /**
@@ -125,6 +129,8 @@ export function createGatewayYoga(deps: YogaDeps) {
       useCostLimit({ maxCost: limits.maxCost }),
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useOperationMetrics({ registry: metrics.registry }),
+      // Last: its span wraps the execution and the subscription the plugins above settled on.
+      ...(deps.tracer === undefined ? [] : [useOperationTracing({ tracer: deps.tracer })]),
     ],
   })
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Tracer } from '@opentelemetry/api'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import { CREDENTIAL_HEADERS } from '../contract/credential-headers.js'
 import { requestContext } from '../observability/logger.js'
+import { traceRequest } from '../observability/tracing.js'
 import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './guards.js'
 
 /** Options of {@link startHttpServer}. */
@@ -20,6 +22,8 @@ export interface HttpServerOptions {
    * what closes it, which runs first on close.
    */
   attach?: (server: Server) => { close(): Promise<void> }
+  /** A server span per request, continuing the caller's W3C `traceparent`, when tracing is on. */
+  tracer?: Tracer | undefined
 }
 
 /** A listening server. */
@@ -47,7 +51,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const { maxBodyBytes } = config.limits
   let closing: Promise<void> | undefined
 
-  const server = createServer((req, res) => {
+  const { tracer } = options
+  const server = createServer((req, res) =>
+    tracer === undefined ? serve(req, res) : traceRequest(tracer, req, res, () => serve(req, res)),
+  )
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     const incoming = req.headers['x-request-id']
     const requestId =
       typeof incoming === 'string' && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID()
@@ -102,7 +110,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
           }),
       ),
     )
-  })
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -1,4 +1,6 @@
+import { type Span, SpanKind, type Tracer } from '@opentelemetry/api'
 import type { RouteRequestBody, RouteResponse, Routes } from '@seamapi/types/connect'
+import { inSpan } from '../observability/tracing.js'
 import { CALL_BUDGET_SPENT, type CallBudget } from './call-budget.js'
 import { type CircuitBreakerOptions, createCircuitBreaker } from './circuit-breaker.js'
 import { createTransport } from './transport.js'
@@ -41,6 +43,12 @@ export interface UpstreamOptions {
   maxRetryAfterMs?: number
   /** The circuit breaker's settings. */
   breaker?: CircuitBreakerOptions
+  /**
+   * Traces each call (retries included) in a client span: route, final status, retries, the
+   * breaker's state; never a credential or a body. Each HTTP attempt is a child span of the undici
+   * instrumentation, which also sends the W3C `traceparent`. @default no tracing
+   */
+  tracer?: Tracer
 }
 
 /** Per-request options of {@link Upstream.as}. */
@@ -153,6 +161,7 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     payload: string,
     headers: Record<string, string>,
     callOptions: CallOptions,
+    span: Span | undefined,
   ): Promise<unknown> => {
     // Before the breaker: a spent budget says nothing about Seam's health.
     callOptions.budget?.spend(route)
@@ -179,9 +188,12 @@ export function createUpstream(options: UpstreamOptions): Upstream {
     } catch (error) {
       const mapped = error instanceof UpstreamError ? error : fromCallFailure('network', route, timeoutMs)
       options.observe?.({ route, status: statusLabel(mapped), durationMs: performance.now() - started })
+      if (mapped.details.status !== undefined)
+        span?.setAttribute('http.response.status_code', mapped.details.status)
       throw mapped
     }
     options.observe?.({ route, status: String(answer.status), durationMs: performance.now() - started })
+    span?.setAttribute('http.response.status_code', answer.status)
     // A 2xx that is not JSON (a proxy's error page) is no answer Seam gives. Seam's server did
     // answer, so the breaker does not count it, and asking again would get the same page.
     if (answer.json === undefined) {
@@ -195,16 +207,17 @@ export function createUpstream(options: UpstreamOptions): Upstream {
   }
 
   /** A write is sent once. A read is retried on network errors, 5xx and 429, with backoff. */
-  const send = async (
+  const sendOnce = async (
     route: Route,
     payload: string,
     headers: Record<string, string>,
     callOptions: CallOptions,
+    span: Span | undefined,
   ): Promise<unknown> => {
-    if (isWrite(route)) return attempt(route, payload, headers, callOptions)
+    if (isWrite(route)) return attempt(route, payload, headers, callOptions, span)
     for (let retry = 0; ; retry++) {
       try {
-        return await attempt(route, payload, headers, callOptions)
+        return await attempt(route, payload, headers, callOptions, span)
       } catch (error) {
         if (!(error instanceof UpstreamError) || retry >= maxRetries) throw error
         const { code, details } = error
@@ -218,10 +231,35 @@ export function createUpstream(options: UpstreamOptions): Upstream {
           throw error
         if (details.retryAfterMs !== undefined && details.retryAfterMs > maxRetryAfterMs) throw error
         const backoff = retryBaseMs * 2 ** retry * (0.5 + Math.random() / 2)
+        span?.setAttribute('seam.retries', retry + 1)
         await sleep(details.retryAfterMs ?? backoff)
       }
     }
   }
+
+  const { tracer } = options
+  /** One call, in its span when tracing. */
+  const send = (
+    route: Route,
+    payload: string,
+    headers: Record<string, string>,
+    callOptions: CallOptions,
+  ): Promise<unknown> =>
+    tracer === undefined
+      ? sendOnce(route, payload, headers, callOptions, undefined)
+      : inSpan(
+          tracer,
+          `seam ${route}`,
+          { 'seam.route': route, 'http.request.method': 'POST', 'seam.retries': 0 },
+          async (span) => {
+            try {
+              return await sendOnce(route, payload, headers, callOptions, span)
+            } finally {
+              span.setAttribute('seam.circuit', breaker.state)
+            }
+          },
+          SpanKind.CLIENT,
+        )
 
   /**
    * The client of one request (or subscription event) with one credential: an object, not a set of

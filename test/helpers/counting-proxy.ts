@@ -6,6 +6,8 @@ export interface CountingProxy {
   url: string
   /** Requests seen per path since the last reset, e.g. `{ '/devices/list': 1 }`. */
   counts(): Record<string, number>
+  /** The W3C `traceparent` each request since the last reset carried, by path, in order. */
+  traceparents(): Array<{ path: string; traceparent: string | undefined }>
   /** Total requests since the last reset, optionally excluding some paths. */
   total(except?: string[]): number
   reset(): void
@@ -16,9 +18,12 @@ export interface CountingProxy {
 export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const upstream = new URL(target)
   let counts: Record<string, number> = {}
+  let traceparents: Array<{ path: string; traceparent: string | undefined }> = []
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     counts[path] = (counts[path] ?? 0) + 1
+    const traceparent = req.headers.traceparent
+    traceparents.push({ path, traceparent: typeof traceparent === 'string' ? traceparent : undefined })
     const forward = httpRequest(
       {
         host: upstream.hostname,
@@ -43,10 +48,12 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   return {
     url: `http://127.0.0.1:${port}`,
     counts: () => ({ ...counts }),
+    traceparents: () => [...traceparents],
     total: (except = []) =>
       Object.entries(counts).reduce((n, [path, c]) => (except.includes(path) ? n : n + c), 0),
     reset: () => {
       counts = {}
+      traceparents = []
     },
     stop: () =>
       new Promise<void>((resolve) => {
