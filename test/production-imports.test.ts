@@ -1,6 +1,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -178,6 +180,10 @@ async function startGateway(name: string, env: Record<string, string>): Promise<
   return { child, url, modules }
 }
 
+/** The recorded modules of the OpenTelemetry SDK, exporter and instrumentations (not the API). */
+const tracingModules = (modules: string[]) =>
+  modules.filter((url) => /\/node_modules\/@opentelemetry\/(?!api\/)/.test(url))
+
 /** The recorded modules that belong to the sandbox folder or to Seam's fake. */
 const sandboxModules = (modules: string[]) =>
   modules.filter((url) => url.includes(`/node_modules/${FAKE}/`) || url.startsWith(`file://${SANDBOX}/`))
@@ -213,6 +219,58 @@ describe('a gateway process', () => {
     expect(modules).toContain(`file://${SRC}/app.ts`)
     expect(modules.some((url) => url.includes('/node_modules/@graphql-yoga/render-graphiql/'))).toBe(true)
     expect(sandboxModules(modules)).toEqual([])
+    // Tracing is off (no OTEL_*): its SDK is never loaded.
+    expect(tracingModules(modules)).toEqual([])
+  })
+
+  it('with OTEL_EXPORTER_OTLP_ENDPOINT loads the SDK and exports the spans of a query, flushed on SIGTERM', async () => {
+    const received: Array<{ path: string; body: Buffer }> = []
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body: Buffer.concat(chunks) })
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end('{}')
+      })
+    })
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve))
+    try {
+      const { port } = collector.address() as AddressInfo
+      const gateway = await startGateway('traced', {
+        SEAM_ENDPOINT: sandbox.url,
+        SEAM_API_KEY: sandbox.apiKey,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_SERVICE_NAME: 'traced-gateway-under-test',
+      })
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${sandbox.apiKey}` },
+        body: JSON.stringify({ query: 'query Traced { devices { nodes { deviceId } } }' }),
+      })
+      expect(response.status).toBe(200)
+      const exited = once(gateway.child, 'exit')
+      gateway.child.kill('SIGTERM')
+      expect(await exited).toEqual([0, null])
+
+      expect(tracingModules(gateway.modules()).length).toBeGreaterThan(0)
+      // OTLP/HTTP (protobuf): the strings are in the body as they are.
+      const exported = Buffer.concat(received.map((request) => request.body)).toString('latin1')
+      expect(received.map((request) => request.path)).toContain('/v1/traces')
+      for (const text of [
+        'traced-gateway-under-test',
+        'POST /graphql',
+        'graphql.operation',
+        'seam /devices/list',
+        'Traced',
+      ]) {
+        expect(exported).toContain(text)
+      }
+      expect(exported).not.toContain(sandbox.apiKey)
+    } finally {
+      collector.closeAllConnections()
+      await new Promise<void>((resolve) => collector.close(() => resolve()))
+    }
   })
 
   it('in sandbox mode (no SEAM_ENDPOINT) loads both, so the record would show them', async () => {

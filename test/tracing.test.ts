@@ -5,7 +5,7 @@ import { Webhook } from 'svix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import { type App, createApp } from '../src/app.js'
-import { startTracing, type Tracing } from '../src/observability/tracing.js'
+import { startTracing, type Tracing, tracingFromEnv } from '../src/observability/tracing.js'
 import { type CountingProxy, startCountingProxy } from './helpers/counting-proxy.js'
 import { testConfig } from './helpers/gateway.js'
 import { startTestRedis, type TestRedis } from './helpers/redis.js'
@@ -231,6 +231,36 @@ describe('tracing', () => {
       ['redis claim', 2, 'redis'],
       ['redis claim', 2, 'redis'],
       ['redis publish', 2, 'redis'],
+    ])
+  })
+})
+
+describe('tracingFromEnv', () => {
+  it('turns tracing on with an OTLP endpoint only, and off with OTEL_SDK_DISABLED or OTEL_TRACES_EXPORTER=none', () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }
+    expect(
+      [
+        {},
+        { OTEL_SERVICE_NAME: 'named' },
+        { OTEL_EXPORTER_OTLP_ENDPOINT: '  ' },
+        endpoint,
+        {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces',
+          OTEL_SERVICE_NAME: ' api-gateway ',
+        },
+        { ...endpoint, OTEL_SDK_DISABLED: 'TRUE' },
+        { ...endpoint, OTEL_SDK_DISABLED: 'false' },
+        { ...endpoint, OTEL_TRACES_EXPORTER: 'none' },
+      ].map(tracingFromEnv),
+    ).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      { serviceName: 'seam-graphql-gateway' },
+      { serviceName: 'api-gateway' },
+      undefined,
+      { serviceName: 'seam-graphql-gateway' },
+      undefined,
     ])
   })
 })
