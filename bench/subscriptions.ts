@@ -23,6 +23,7 @@ import { Webhook } from 'svix'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
 import type { GatewayInfo, HeapAnswer } from './children/gateway.js'
 import { type Child, startChild } from './lib/child.js'
+import { compileTree, removeTree } from './lib/compile.js'
 import { Fanout } from './lib/fanout.js'
 import { bearer, expectData, readMetric, waitUntil } from './lib/http.js'
 import { CLIENT_SESSION_DELETED, DELETE_CLIENT_SESSION } from './lib/queries.js'
@@ -68,11 +69,15 @@ export async function runSubscriptions(): Promise<Section> {
   const children: Array<Child<unknown>> = []
   const fanouts: Fanout[] = []
   let sockets: Socket[] = []
+  // The gateway as production runs it: plain JavaScript on node, not under tsx's loader (whose
+  // per-function name helpers alone add half a KiB to every subscription's closures).
+  const root = compileTree('subscriptions')
   try {
-    const upstream = await startChild<FastUpstreamInfo>('fast-upstream')
+    const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
     children.push(upstream)
     const startGateway = async () => {
       const child = await startChild<GatewayInfo>('gateway', {
+        root,
         nodeFlags: ['--expose-gc'],
         env: {
           PORT: '0',
@@ -522,5 +527,6 @@ export async function runSubscriptions(): Promise<Section> {
     await disposeAll(sockets).catch(() => {})
     await Promise.all(fanouts.map((fanout) => fanout.close()))
     await Promise.all(children.map((child) => child.stop()))
+    removeTree(root)
   }
 }
