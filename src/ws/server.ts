@@ -143,6 +143,7 @@ function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
             }
           }, keepAlive)
         : null
+    let writes: Writes | undefined
     // One per socket, not per message: a message's handling ends when its operation does.
     const failed = (error: unknown) => {
       console.error(
@@ -154,11 +155,14 @@ function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
     const closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) =>
-          new Promise((resolve, reject) => {
-            if (socket.readyState !== socket.OPEN) return resolve()
-            socket.send(data, (error) => (error ? reject(error) : resolve()))
-          }),
+        send: (data) => {
+          if (socket.readyState !== socket.OPEN) return Promise.resolve()
+          // Resolves once this message is written, as graphql-ws expects; the messages written
+          // meanwhile (a broadcast's, one per subscription of the socket) share one promise and
+          // one callback, rather than a promise and two closures each.
+          if (writes === undefined || writes.settled) writes = new Writes()
+          return writes.send(socket, data)
+        },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
@@ -200,6 +204,38 @@ function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
         wsServer.close((error) => (error ? reject(error) : resolve())),
       )
     },
+  }
+}
+
+/**
+ * Messages of one socket written one after another: one promise for them all, settled when the
+ * last of them is written (writes complete in order), or rejected with the first write error.
+ */
+class Writes {
+  settled = false
+  #pending = 0
+  #resolve!: () => void
+  #reject!: (error: Error) => void
+  readonly #promise = new Promise<void>((resolve, reject) => {
+    this.#resolve = resolve
+    this.#reject = reject
+  })
+  // One callback for every message of the batch: the stream also batches their completions.
+  readonly #written = (error?: Error | null) => {
+    if (this.settled) return
+    if (error) {
+      this.settled = true
+      this.#reject(error)
+    } else if (--this.#pending === 0) {
+      this.settled = true
+      this.#resolve()
+    }
+  }
+
+  send(socket: WebSocket, data: string): Promise<void> {
+    this.#pending++
+    socket.send(data, this.#written)
+    return this.#promise
   }
 }
 
