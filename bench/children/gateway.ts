@@ -47,7 +47,7 @@ await serveParent<GatewayInfo>(async () => {
       // Where the heap is (after full collections): a profiling aid, no benchmark reads it.
       'heap-spaces': async () => {
         await collect()
-        return v8.getHeapSpaceStatistics()
+        return { spaces: v8.getHeapSpaceStatistics(), statistics: v8.getHeapStatistics() }
       },
       'heap-snapshot': async (file: string) => {
         await collect()
