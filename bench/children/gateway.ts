@@ -6,6 +6,7 @@
  * Run with `--expose-gc` to make `heap` collect garbage before it measures.
  */
 
+import v8 from 'node:v8'
 import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { serveParent } from '../lib/child.js'
@@ -43,6 +44,15 @@ await serveParent<GatewayInfo>(async () => {
       },
       cpu: () => process.cpuUsage(),
       rss: () => process.memoryUsage().rss,
+      // Where the heap is (after full collections): a profiling aid, no benchmark reads it.
+      'heap-spaces': async () => {
+        await collect()
+        return { spaces: v8.getHeapSpaceStatistics(), statistics: v8.getHeapStatistics() }
+      },
+      'heap-snapshot': async (file: string) => {
+        await collect()
+        return v8.writeHeapSnapshot(file)
+      },
     },
     dispose: () => gateway.stop(),
   }

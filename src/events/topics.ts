@@ -8,7 +8,7 @@
  * subscriptions even while they wait.
  */
 export class Topics<T> {
-  readonly #streams = new Map<string, Set<TopicStream<T>>>()
+  readonly #streams = new Map<string, TopicSet<T>>()
 
   /**
    * A stream of the items published to `topic` from now on.
@@ -27,8 +27,10 @@ export class Topics<T> {
       onEnd?: (() => void) | undefined
     } = {},
   ): TopicStream<T> {
-    const stream = new TopicStream<T>(this, topic, options.keep, options.once === true, options.onEnd)
-    this.#join(topic, stream)
+    const streams = this.#streamsOf(topic)
+    // The topic's own string: its streams share one, not one each.
+    const stream = new TopicStream<T>(this, streams.topic, options.keep, options.once === true, options.onEnd)
+    streams.add(stream)
     return stream
   }
 
@@ -42,19 +44,25 @@ export class Topics<T> {
     options: { keep?: ((item: T) => boolean) | undefined; onEnd?: (() => void) | undefined } = {},
   ): TopicStream<T> {
     if (topics.length === 1) return this.subscribe(topics[0] as string, options)
-    const unique = [...new Set(topics)]
-    const stream = new TopicStream<T>(this, unique, options.keep, false, options.onEnd)
-    for (const topic of unique) this.#join(topic, stream)
+    const sets = [...new Set(topics)].map((topic) => this.#streamsOf(topic))
+    const stream = new TopicStream<T>(
+      this,
+      sets.map((streams) => streams.topic),
+      options.keep,
+      false,
+      options.onEnd,
+    )
+    for (const streams of sets) streams.add(stream)
     return stream
   }
 
-  #join(topic: string, stream: TopicStream<T>): void {
+  #streamsOf(topic: string): TopicSet<T> {
     let streams = this.#streams.get(topic)
     if (streams === undefined) {
-      streams = new Set()
+      streams = new TopicSet(topic)
       this.#streams.set(topic, streams)
     }
-    streams.add(stream)
+    return streams
   }
 
   /** Hands `item` to every stream of `topic`. */
@@ -85,6 +93,13 @@ export class Topics<T> {
     if (streams === undefined) return
     streams.delete(stream)
     if (streams.size === 0) this.#streams.delete(topic)
+  }
+}
+
+/** The streams of one topic, with the topic's string. */
+class TopicSet<T> extends Set<TopicStream<T>> {
+  constructor(readonly topic: string) {
+    super()
   }
 }
 

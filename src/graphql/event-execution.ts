@@ -53,33 +53,16 @@ export interface EventExecutionOptions {
  * was taken, and returning the stream returns its source at once (a closed socket releases its
  * subscriptions even while they wait).
  */
-export function createEventExecution({
-  refresh,
-  count = () => {},
-  finish,
-  watch,
-  admit,
-}: EventExecutionOptions) {
-  // Per event: audience key → its result. Gone with the event once every subscriber has it.
-  const shared = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>()
-  const ids = new WeakMap<object, number>()
-  let lastId = 0
-  const idOf = (value: object | undefined) => {
-    if (value === undefined) return 0
-    let id = ids.get(value)
-    if (id === undefined) {
-      id = ++lastId
-      ids.set(value, id)
-    }
-    return id
-  }
+export function createEventExecution(options: EventExecutionOptions) {
+  const { refresh, finish, admit } = options
+  const audiences = new Audiences(options)
 
   return async function subscribe(
     args: ExecutionArgs,
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
     // The subscription keeps only what `refresh` needs (principal and socket); even its setup
     // runs with a context of its own, so that no scope-auth cache outlives it.
-    const context = args.contextValue as Pick<GatewayContext, 'principal' | 'socket'>
+    const context = args.contextValue as SubscriptionContext
     const done = (result: ExecutionResult) => (finish === undefined ? result : finish(result))
     // Before the subscription's own resolver: a refused stream costs no work and no bus listener.
     let release: (() => void) | undefined
@@ -100,50 +83,96 @@ export function createEventExecution({
       release?.()
       return done(stream)
     }
-    const { schema, document, operationName, variableValues } = args
-    const { principal, socket } = context
-    const audience = `${idOf(document)}|${idOf(principal)}|${idOf(socket)}|${operationName ?? ''}|${
+    return audiences.start(stream as AsyncIterable<unknown>, args, release)
+  }
+}
+
+/** What a subscription keeps between events: its principal and socket, for `refresh`. */
+type SubscriptionContext = Pick<GatewayContext, 'principal' | 'socket'>
+
+/** What every subscription of one {@link createEventExecution} shares: options and results per event. */
+class Audiences {
+  // Per event: audience key → its result. Gone with the event once every subscriber has it.
+  readonly shared = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>()
+  readonly #ids = new WeakMap<object, number>()
+  #lastId = 0
+
+  constructor(readonly options: EventExecutionOptions) {}
+
+  /** A stream of results for the events of `source`, counted and watched until it ends. */
+  start(source: AsyncIterable<unknown>, args: ExecutionArgs, release: (() => void) | undefined): EventStream {
+    const { document, operationName, variableValues } = args
+    const { principal, socket } = args.contextValue as SubscriptionContext
+    const audience = `${this.#idOf(document)}|${this.#idOf(principal)}|${this.#idOf(socket)}|${operationName ?? ''}|${
       variableValues == null ? '' : JSON.stringify(variableValues)
     }`
-    const run = (event: unknown): ExecutionResult | Promise<ExecutionResult> => {
-      const result = execute({
-        schema,
-        document,
-        operationName,
-        variableValues,
-        rootValue: event,
-        contextValue: refresh(context),
-      }) as ExecutionResult | Promise<ExecutionResult>
-      if (finish === undefined) return result
-      return result instanceof Promise ? result.then(finish) : finish(result)
+    this.options.count?.(1)
+    const stream = new EventStream(source, this, args, audience, release)
+    this.options.watch?.start(principal, stream)
+    return stream
+  }
+
+  /** Executes the subscription's document for one event, with a context of its own. */
+  run(args: ExecutionArgs, event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    const { refresh, finish } = this.options
+    const result = execute({
+      schema: args.schema,
+      document: args.document,
+      operationName: args.operationName,
+      variableValues: args.variableValues,
+      rootValue: event,
+      contextValue: refresh(args.contextValue as SubscriptionContext),
+    }) as ExecutionResult | Promise<ExecutionResult>
+    if (finish === undefined) return result
+    return result instanceof Promise ? result.then(finish) : finish(result)
+  }
+
+  #idOf(value: object | undefined): number {
+    if (value === undefined) return 0
+    let id = this.#ids.get(value)
+    if (id === undefined) {
+      id = ++this.#lastId
+      this.#ids.set(value, id)
     }
-    count(1)
-    const iterator: MappedIterator<unknown, ExecutionResult> = new MappedIterator(
-      stream as AsyncIterable<unknown>,
-      (event) => {
-        if (typeof event !== 'object' || event === null) return run(event)
-        let results = shared.get(event)
-        if (results === undefined) {
-          results = new Map()
-          shared.set(event, results)
-        }
-        let result = results.get(audience)
-        if (result === undefined) {
-          result = run(event)
-          results.set(audience, result)
-        }
-        return result
-      },
-      watch === undefined && release === undefined
-        ? () => count(-1)
-        : () => {
-            count(-1)
-            watch?.end(iterator)
-            release?.()
-          },
-    )
-    watch?.start(principal, iterator)
-    return iterator
+    return id
+  }
+}
+
+/**
+ * One subscription's results: each event executed once per audience. The graphql-ws operation holds
+ * `args` already; this adds only its audience key and what ends it.
+ */
+class EventStream extends MappedIterator<unknown, ExecutionResult> {
+  constructor(
+    source: AsyncIterable<unknown>,
+    private readonly audiences: Audiences,
+    private readonly args: ExecutionArgs,
+    private readonly audience: string,
+    private readonly release: (() => void) | undefined,
+  ) {
+    super(source)
+  }
+
+  protected override map(event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    if (typeof event !== 'object' || event === null) return this.audiences.run(this.args, event)
+    let results = this.audiences.shared.get(event)
+    if (results === undefined) {
+      results = new Map()
+      this.audiences.shared.set(event, results)
+    }
+    let result = results.get(this.audience)
+    if (result === undefined) {
+      result = this.audiences.run(this.args, event)
+      results.set(this.audience, result)
+    }
+    return result
+  }
+
+  protected override onEnd(): void {
+    const { count, watch } = this.audiences.options
+    count?.(-1)
+    watch?.end(this)
+    this.release?.()
   }
 }
 

@@ -4,21 +4,23 @@
  * An async generator that is awaiting its source cannot be returned until the source yields, so a
  * subscription whose socket closed would wait, and hold its memory, until an event happened to
  * pass (maybe never). This iterator forwards `return()` straight to the source, whose pending
- * `next()` then resolves as done. It is one object with prototype methods, no async frame and no
- * closure of its own: one exists per live subscription.
+ * `next()` then resolves as done. One exists per live subscription: a subclass maps and ends in
+ * prototype methods, with what they need in its own fields, so that no closure and no async frame
+ * is held per subscription.
  */
-export class MappedIterator<T, U> implements AsyncIterableIterator<U> {
+export abstract class MappedIterator<T, U> implements AsyncIterableIterator<U> {
   readonly #source: AsyncIterator<T>
-  readonly #map: (item: T) => U | Promise<U>
-  #onEnd: (() => void) | undefined
   #ended = false
 
-  /** @param onEnd runs once when the iterator finishes, however it finishes */
-  constructor(source: AsyncIterable<T>, map: (item: T) => U | Promise<U>, onEnd?: () => void) {
+  constructor(source: AsyncIterable<T>) {
     this.#source = source[Symbol.asyncIterator]()
-    this.#map = map
-    this.#onEnd = onEnd
   }
+
+  /** Maps one item of the source. */
+  protected abstract map(item: T): U | Promise<U>
+
+  /** Runs once when the iterator finishes, however it finishes. */
+  protected onEnd(): void {}
 
   next(): Promise<IteratorResult<U>> {
     if (this.#ended) return Promise.resolve(this.#finish())
@@ -43,16 +45,14 @@ export class MappedIterator<T, U> implements AsyncIterableIterator<U> {
 
   #step(next: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> {
     if (next.done) return this.#finish()
-    const mapped = this.#map(next.value)
+    const mapped = this.map(next.value)
     return mapped instanceof Promise ? mapped.then(asValue) : { done: false, value: mapped }
   }
 
   #finish(): IteratorReturnResult<undefined> {
     if (!this.#ended) {
       this.#ended = true
-      const onEnd = this.#onEnd
-      this.#onEnd = undefined
-      onEnd?.()
+      this.onEnd()
     }
     return { done: true, value: undefined }
   }

@@ -65,6 +65,9 @@ builder.subscriptionField('clientSessionDeleted', (t) =>
       const { workspaceId } = principal
       const clientSessionId = args.clientSessionId ?? null
       const userIdentifierKey = args.userIdentifierKey ?? null
+      // The workspace's own topic carries its sessions' events alone, unfiltered: nothing to check,
+      // and no filter held by each of a broadcast's many idle subscribers.
+      if (topic === `workspace:${workspaceId}`) return events.subscribe(topic)
       return events.subscribe(topic, {
         keep: (event) =>
           // A session topic is not a workspace's: only this workspace's sessions pass.

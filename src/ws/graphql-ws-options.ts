@@ -27,6 +27,8 @@ export type SocketExtra = {
   principal?: Principal
   /** A client session's socket, as the event path sees it. */
   sessionSocket?: SessionSocket
+  /** What the socket's subscriptions keep between events; one for all of them. */
+  subscriptionContext?: Pick<GatewayContext, 'principal' | 'socket'>
 }
 
 /** What {@link graphqlWsOptions} needs. */
@@ -150,7 +152,12 @@ export function graphqlWsOptions(
           // An idle subscription keeps only its principal and socket; every event gets a
           // context of its own (see socketSubscription).
           const { principal, socket } = args.contextValue as GatewayContext
-          return { ...args, contextValue: { principal, socket }, rootValue: socketSubscription }
+          let kept = ctx.extra.subscriptionContext
+          if (kept === undefined || kept.principal !== principal || kept.socket !== socket) {
+            kept = { principal, socket }
+            ctx.extra.subscriptionContext = kept
+          }
+          return { ...args, contextValue: kept, rootValue: socketSubscription }
         }
         return args
       } catch (error) {
