@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { YogaInitialContext } from 'graphql-yoga'
 import type { ActionAttemptDevices } from '../auth/action-attempt-devices.js'
 import { clientAddress } from '../auth/client-address.js'
@@ -11,21 +11,23 @@ import type { Config } from '../config.js'
 import { badUserInput } from '../contract/errors.js'
 import type { DeviceEvents } from '../events/device-events.js'
 import type { SessionEvents } from '../events/session-events.js'
+import { CallerGone } from '../http/caller-gone.js'
 import { createLoaders } from '../loaders/index.js'
 import type { GatewayContext } from '../schema/context.js'
 import { createCursorSigner } from '../schema/pagination.js'
 import { createCallBudget } from '../upstream/call-budget.js'
-import type { CallOptions, Upstream } from '../upstream/client.js'
+import type { Abandonment, CallOptions, Upstream } from '../upstream/client.js'
 import type { SessionSocket } from '../ws/socket-registry.js'
 
 /**
  * What Yoga is given per request besides its own: the principal and session socket of a graphql-ws
- * operation (resolved once per socket), and the Node request.
+ * operation (resolved once per socket), and the Node request and response.
  */
 export interface ServerContext {
   principal?: Principal
   sessionSocket?: SessionSocket
   req?: IncomingMessage
+  res?: ServerResponse
 }
 
 /** What {@link createContexts} needs. */
@@ -72,7 +74,7 @@ export function createContexts(deps: ContextDeps) {
    * DataLoaders) on first use, since most subscription events (and every idle subscription) never
    * touch them, and 10,000 of them should cost next to nothing.
    */
-  const build = (principal: Principal, socket?: SessionSocket, signal?: AbortSignal): GatewayContext => {
+  const build = (principal: Principal, socket?: SessionSocket, signal?: Abandonment): GatewayContext => {
     const issuedSessionIds = new Set<string>()
     if (principal.kind === 'anonymous')
       return {
@@ -176,8 +178,11 @@ export function createContexts(deps: ContextDeps) {
         await rateLimiter.consume(principal, address)
       }
       if (principal.kind === 'clientSession') events.remember(principal.session)
-      // Envelop merges it into Yoga's own context (one Object.assign of plain data).
-      return build(principal, initial.sessionSocket, initial.request?.signal)
+      // Envelop merges it into Yoga's own context (one Object.assign of plain data). Over HTTP
+      // (and SSE) the caller going away is read from the Node response, as the request's signal
+      // reads it, but more cheaply; graphql-ws has neither.
+      const gone = initial.res === undefined ? initial.request?.signal : new CallerGone(initial.res)
+      return build(principal, initial.sessionSocket, gone)
     },
   }
 }

@@ -23,8 +23,22 @@ export interface OperationsRoutesOptions {
  * - `/webhooks/seam`: Seam's webhooks into the event path.
  */
 export function useOperationsRoutes(options: OperationsRoutesOptions): Plugin {
+  const ready = async (): Promise<{ ok: boolean; body: unknown }> => {
+    // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
+    const upstreamReady = options.upstream.circuit === 'closed' && (await options.upstreamReachable())
+    const redisReady = options.bus.ready
+    const ok = upstreamReady && redisReady
+    return {
+      ok,
+      body: { ok, upstream: upstreamReady, ...(options.bus.kind === 'redis' ? { redis: redisReady } : {}) },
+    }
+  }
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
+    // Synchronous for every other path (each GraphQL request): an async hook would hand Yoga a
+    // promise to wait for on every request.
+    onRequest({ url, request, endResponse, fetchAPI }) {
+      const { pathname } = url
+      if (pathname !== '/health' && pathname !== '/ready' && pathname !== '/webhooks/seam') return
       const json = (status: number, body: unknown) =>
         endResponse(
           new fetchAPI.Response(JSON.stringify(body), {
@@ -32,19 +46,9 @@ export function useOperationsRoutes(options: OperationsRoutesOptions): Plugin {
             headers: { 'content-type': 'application/json' },
           }),
         )
-      if (url.pathname === '/health') return json(200, { ok: true })
-      if (url.pathname === '/ready') {
-        // Not ready while the circuit is open: the balancer sends traffic elsewhere meanwhile.
-        const upstreamReady = options.upstream.circuit === 'closed' && (await options.upstreamReachable())
-        const redisReady = options.bus.ready
-        const ok = upstreamReady && redisReady
-        return json(ok ? 200 : 503, {
-          ok,
-          upstream: upstreamReady,
-          ...(options.bus.kind === 'redis' ? { redis: redisReady } : {}),
-        })
-      }
-      if (url.pathname === '/webhooks/seam') return endResponse(await options.webhook(request))
+      if (pathname === '/health') return json(200, { ok: true })
+      if (pathname === '/ready') return ready().then(({ ok, body }) => json(ok ? 200 : 503, body))
+      return options.webhook(request).then(endResponse)
     },
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientSession } from '@seamapi/types/connect'
+import type { ClientSession, Device } from '@seamapi/types/connect'
 import { mayReadClientSessionToken } from '../auth/visibility.js'
 import { badUserInput, notFound, unauthenticated } from '../contract/errors.js'
 import { foundOrNone } from '../loaders/ids.js'
@@ -110,10 +110,11 @@ builder.node(ClientSessionRef, {
         const lists = await loaders.devicesByConnectedAccountId.loadMany(s.connected_account_ids)
         // The loader fails only as a whole (Seam unavailable): that is this field's error, never
         // an empty list that reads as "no devices".
-        const devices = lists.flatMap((list) => {
+        const devices: Device[] = []
+        for (const list of lists) {
           if (list instanceof Error) throw list
-          return list
-        })
+          for (const device of list) devices.push(device)
+        }
         return connectionFromList(
           devices,
           args,

@@ -19,8 +19,9 @@ const Viewer = builder.objectRef<WorkspacePrincipal | ClientSessionPrincipal>('V
       type: ClientSessionRef,
       nullable: true,
       description: "The caller's own client session; null for a workspace API key.",
-      resolve: (p, _args, { loaders }) =>
-        p.kind === 'clientSession' ? loaders.clientSessionById.load(p.clientSessionId) : null,
+      // The session the principal was resolved from, as `clientSessionById` would load it (no
+      // call, ClientSession's own rule still checks it), without a DataLoader batch to wait for.
+      resolve: (p) => (p.kind === 'clientSession' ? p.session : null),
     }),
   }),
 })

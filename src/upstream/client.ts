@@ -51,10 +51,20 @@ export interface UpstreamOptions {
   tracer?: Tracer
 }
 
+/**
+ * What tells the calls of a request that its caller went away: an `AbortSignal`, or anything with
+ * its `aborted` flag and `abort` listeners (`http/caller-gone.ts`).
+ */
+export interface Abandonment {
+  readonly aborted: boolean
+  addEventListener(type: 'abort', listener: () => void, options?: { once: boolean }): void
+  removeEventListener(type: 'abort', listener: () => void): void
+}
+
 /** Per-request options of {@link Upstream.as}. */
 export interface CallOptions {
   /** Aborted when the client goes away: the upstream call is abandoned too. */
-  signal?: AbortSignal | undefined
+  signal?: Abandonment | undefined
   /**
    * The operation's budget of calls: every request sent counts (each retry too; a read shared
    * with an identical one in flight does not). Without one, calls are not counted: the principal

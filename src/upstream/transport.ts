@@ -1,4 +1,5 @@
 import { Client, type Dispatcher } from 'undici'
+import type { Abandonment } from './client.js'
 import { type CallFailure, fromCallFailure, UpstreamError } from './upstream-error.js'
 
 /** Seam's answer to one POST, whatever its status. */
@@ -27,7 +28,7 @@ export interface Transport {
    * POSTs `payload` to `route` and resolves with Seam's answer, whatever its status; rejects with
    * an {@link UpstreamError} when there is none (network, timeout, `signal` aborted).
    */
-  post(route: string, headers: Record<string, string>, payload: string, signal?: AbortSignal): Promise<Answer>
+  post(route: string, headers: Record<string, string>, payload: string, signal?: Abandonment): Promise<Answer>
   /** Closes the kept-alive connections once the calls in flight are done. */
   close(): Promise<void>
 }
@@ -65,7 +66,7 @@ class Call implements Dispatcher.DispatchHandler {
     private readonly connections: Connections,
     private readonly client: Client,
     private readonly options: TransportOptions,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: Abandonment | undefined,
     private readonly resolve: (answer: Answer) => void,
     private readonly reject: (error: UpstreamError) => void,
   ) {
