@@ -26,6 +26,7 @@ import {
 } from './http.js'
 import { createLockActionRoutes } from './lock-action-routes.js'
 import type { ClientSessionDeletedEvent } from './seam-shapes.js'
+import { stampSeedOrder } from './seed-order.js'
 import { createWebhookDelivery, type WebhookTarget } from './webhook-delivery.js'
 import { completeWebhookCreation, takesEveryEvent } from './webhook-secrets.js'
 
@@ -88,6 +89,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const fake = await createFake()
   const seed = await fake.seed()
   const store = getFakeStore(fake)
+  stampSeedOrder(store)
   completeWebhookCreation(store)
 
   const delivery = createWebhookDelivery({ log })

@@ -12,7 +12,6 @@ import { createClientPool, queryWs, sleep, waitFor } from './helpers/clients.js'
 // purpose. Every line but the banner is JSON, and every request's line carries its request id.
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString('base64')}`
 const PUBLISHABLE_KEY = 'seam_pk1_token'
@@ -83,7 +82,9 @@ async function graphql(query: string, headers: Record<string, string>, search = 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 beforeAll(async () => {
-  child = spawn(TSX, ['src/main.ts'], {
+  // Node itself with tsx's loader, not the `tsx` wrapper: the wrapper forwards SIGTERM and gives its
+  // child only a moment to report before it exits 143 on its own, which would hide the real exit.
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -72,16 +72,6 @@ let anonymousSessionId: string
 beforeAll(async () => {
   t = await startTestGateway()
   store = getFakeStore(t.sandbox!.fake)
-  // Seam lists accounts oldest first, then by id. The seed stamps them with the clock as it goes,
-  // and a warm process seeds all three within one millisecond (then they list by id): the seed's
-  // order is made their creation order, one second apart.
-  store.setState({
-    connected_accounts: store.getState().connected_accounts.map((account) => {
-      const rank = ALL_ACCOUNTS.indexOf(account.connected_account_id)
-      if (rank === -1) return account
-      return { ...account, created_at: new Date(Date.parse(account.created_at) + rank * 1000).toISOString() }
-    }),
-  })
   const created = await t.execute(
     CreateClientSessionDocument,
     { input: { userIdentifierKey: 'jane-queries', connectedAccountIds: ['jane_connected_account_id'] } },

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createCallBudget } from '../src/upstream/call-budget.js'
-import { createUpstream } from '../src/upstream/client.js'
+import { createUpstream, type Upstream, type UpstreamOptions } from '../src/upstream/client.js'
 import { UpstreamError } from '../src/upstream/upstream-error.js'
 
 interface Seen {
@@ -46,7 +46,17 @@ describe('the upstream client', () => {
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })
 
-  afterEach(() => {
+  /** The upstreams a test made: each is closed after its test, its connections with it. */
+  const made: Upstream[] = []
+  const upstreamOf = (options: UpstreamOptions): Upstream => {
+    const upstream = createUpstream(options)
+    made.push(upstream)
+    return upstream
+  }
+
+  afterEach(async () => {
+    // A test's kept-alive connections must not be counted, or reused, by the next.
+    await Promise.all(made.splice(0).map((upstream) => upstream.close()))
     seen.length = 0
     connections = 0
   })
@@ -57,7 +67,7 @@ describe('the upstream client', () => {
   })
 
   it('sends each kind of credential the way @seamapi/http does, with a JSON body', async () => {
-    const upstream = createUpstream({ endpoint })
+    const upstream = upstreamOf({ endpoint })
     const body = { device_ids: ['d1'] }
     await upstream.as({ kind: 'apiKey', token: 'seam_key' }).call('/devices/list', body)
     await upstream.as({ kind: 'clientSessionToken', token: 'seam_cst_x' }).call('/devices/list', body)
@@ -93,7 +103,7 @@ describe('the upstream client', () => {
   })
 
   it('keeps one connection alive across sequential calls of many requests', async () => {
-    const upstream = createUpstream({ endpoint })
+    const upstream = upstreamOf({ endpoint })
     for (let i = 0; i < 20; i++) {
       await upstream.as({ kind: 'apiKey', token: 'seam_key' }).all('/devices/list', 'devices', {})
     }
@@ -102,13 +112,13 @@ describe('the upstream client', () => {
   })
 
   it('keeps a path prefix of the endpoint', async () => {
-    const upstream = createUpstream({ endpoint: `${endpoint}/seam/` })
+    const upstream = upstreamOf({ endpoint: `${endpoint}/seam/` })
     await upstream.as({ kind: 'apiKey', token: 'seam_key' }).call('/devices/list', {})
     expect(seen.map((request) => request.path)).toEqual(['/seam/devices/list'])
   })
 
   it('refuses an answer larger than maxResponseBytes as UPSTREAM_UNAVAILABLE', async () => {
-    const upstream = createUpstream({ endpoint, maxResponseBytes: 1024, maxRetries: 0 })
+    const upstream = upstreamOf({ endpoint, maxResponseBytes: 1024, maxRetries: 0 })
     answer = () => ({ status: 200, body: JSON.stringify({ devices: ['x'.repeat(4096)] }) })
     try {
       const error = await upstream
@@ -123,7 +133,7 @@ describe('the upstream client', () => {
   })
 
   it('does not retry a 2xx answer that is not JSON, and does not count it against the circuit', async () => {
-    const upstream = createUpstream({ endpoint, breaker: { failureThreshold: 1 } })
+    const upstream = upstreamOf({ endpoint, breaker: { failureThreshold: 1 } })
     answer = () => ({ status: 200, type: 'text/html', body: '<html>proxy</html>' })
     try {
       const error = await upstream
@@ -139,7 +149,7 @@ describe('the upstream client', () => {
   })
 
   it('makes no call for a credential Node cannot put in a header, and does not count it against the circuit', async () => {
-    const upstream = createUpstream({ endpoint, breaker: { failureThreshold: 1 } })
+    const upstream = upstreamOf({ endpoint, breaker: { failureThreshold: 1 } })
     const error = await upstream
       .as({ kind: 'apiKey', token: 'seam_key\r\nx-injected: 1' })
       .call('/devices/list', {})
@@ -150,7 +160,7 @@ describe('the upstream client', () => {
   })
 
   it('gives up on an aborted call at once, without calling', async () => {
-    const upstream = createUpstream({ endpoint })
+    const upstream = upstreamOf({ endpoint })
     const controller = new AbortController()
     controller.abort()
     const error = await upstream
@@ -162,7 +172,7 @@ describe('the upstream client', () => {
   })
 
   it('sends every route that is neither a /get nor a /list once: never retried, never shared in flight', async () => {
-    const upstream = createUpstream({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
+    const upstream = upstreamOf({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
     answer = (path) =>
       path === '/locks/lock_door'
         ? { status: 503, body: '' }
@@ -186,7 +196,7 @@ describe('the upstream client', () => {
   })
 
   it("counts every request sent against the operation's budget: each retry, never a read shared in flight", async () => {
-    const upstream = createUpstream({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
+    const upstream = upstreamOf({ endpoint, retryBaseMs: 1, breaker: { failureThreshold: 10 } })
     let failures = 2
     answer = () =>
       failures-- > 0

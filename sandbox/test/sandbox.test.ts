@@ -162,6 +162,74 @@ describe('routes passed to the fake', () => {
   })
 })
 
+describe('the seed', () => {
+  it("lists the seeded accounts and devices in the seed's order, however fast the process seeds", async () => {
+    // Every sandbox after a process's first seeds within a millisecond or so; each must still list
+    // its accounts and devices oldest first, as a first seed does.
+    const sandboxes = [sandbox]
+    try {
+      for (let started = 1; started < 8; started++) sandboxes.push(await createSandbox({ port: 0 }))
+      for (const each of sandboxes) {
+        const accounts = await fetch(`${each.url}/connected_accounts/list`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY_1}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+        const devices = await fetch(`${each.url}/devices/list`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY_1}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+        expect({
+          accounts: (
+            (await accounts.json()) as { connected_accounts: { connected_account_id: string }[] }
+          ).connected_accounts.map((account) => account.connected_account_id),
+          devices: ((await devices.json()) as { devices: { device_id: string }[] }).devices.map(
+            (device) => device.device_id,
+          ),
+        }).toEqual({
+          accounts: [
+            'john_connected_account_id',
+            'jane_connected_account_id',
+            'john_assa_cs_connected_account_id',
+          ],
+          devices: [
+            'august_device_1',
+            'august_device_2',
+            'ecobee_device_1',
+            'minut_device_1',
+            'schlage_device_id',
+          ],
+        })
+      }
+    } finally {
+      await Promise.all(sandboxes.slice(1).map((each) => each.stop()))
+    }
+  })
+
+  it('makes a record created after the seed newer than every seeded one', async () => {
+    const store = getFakeStore(sandbox.fake)
+    const [first] = store.getState().connected_accounts
+    store.setState({
+      connected_accounts: [
+        ...store.getState().connected_accounts,
+        { ...first!, connected_account_id: 'aaa_later_account', created_at: new Date().toISOString() },
+      ],
+    })
+    const response = await seam('/connected_accounts/list', { key: API_KEY_1, body: {} })
+    expect(
+      (response.body as { connected_accounts: { connected_account_id: string }[] }).connected_accounts.map(
+        (account) => account.connected_account_id,
+      ),
+    ).toEqual([
+      'john_connected_account_id',
+      'jane_connected_account_id',
+      'john_assa_cs_connected_account_id',
+      'aaa_later_account',
+    ])
+  })
+})
+
 describe('/client_sessions/list', () => {
   it("returns the workspace's sessions in Seam's shape, tokens included, private fields left out", async () => {
     // A session the fake stores with api_key_id and (below) revoked_at, both private.

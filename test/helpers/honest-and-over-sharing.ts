@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { expect } from 'vitest'
 import { createSandbox, type Sandbox } from '../../sandbox/sandbox.js'
 import { type App, createApp } from '../../src/app.js'
-import { CreateClientSessionDocument } from '../generated/graphql.js'
+import { CreateClientSessionDocument, ViewerDocument } from '../generated/graphql.js'
 import { type CountingProxy, startCountingProxy } from './counting-proxy.js'
 import { execute } from './execute.js'
 import { bearer, testConfig } from './gateway.js'
@@ -55,7 +55,7 @@ export const withoutId = (text: string, sent: string) =>
 /**
  * Starts a sandbox, the over-sharing upstream in front of it, a counting proxy in front of each,
  * and a gateway on each proxy (one cursor secret, no rate limit), then a client session of John's
- * account and one of Jane's. Call `stop()` in `afterAll`, even when a test failed; a failed start
+ * account and one of Jane's, each looked up (and cached) by both gateways. Call `stop()` in `afterAll`, even when a test failed; a failed start
  * stops what it started.
  */
 export async function startHonestAndOverSharing(cursorSecret: string): Promise<HonestAndOverSharing> {
@@ -92,13 +92,23 @@ export async function startHonestAndOverSharing(cursorSecret: string): Promise<H
       )
       return bearer(body.data!.createClientSession.clientSession.token!)
     }
+    const john = await create('john_connected_account_id', 'john-of-the-wall')
+    const jane = await create('jane_connected_account_id', 'jane-of-the-wall')
+    // Each session's principal is looked up now, as a first request would: a test that counts what
+    // an operation sends to Seam counts the operation's calls alone, whichever test runs first.
+    for (const { url } of Object.values(gateways)) {
+      for (const headers of [john, jane]) {
+        const { body } = await execute(url, ViewerDocument, {}, headers)
+        expect(body.errors).toBeUndefined()
+      }
+    }
     return {
       sandbox,
       overSharing,
       proxies,
       gateways,
-      john: await create('john_connected_account_id', 'john-of-the-wall'),
-      jane: await create('jane_connected_account_id', 'jane-of-the-wall'),
+      john,
+      jane,
       async refused(upstream, document, variables, headers) {
         proxies[upstream].reset()
         const answer = await execute(gateways[upstream].url, document, variables, headers)
