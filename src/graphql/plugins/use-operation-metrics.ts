@@ -16,7 +16,7 @@ interface Parsed {
 }
 
 /** An HTTP request's operation metrics: when it started, and its operation once parsed. */
-export interface HttpObservation {
+interface HttpObservation {
   start: number
   /** The operation's type, once its document parsed. */
   operationType?: string | undefined
@@ -26,16 +26,6 @@ export interface HttpObservation {
 export interface OperationMetrics {
   /** The envelop plugin: parse, validation, context, execution and subscription hooks, and HTTP timing. */
   plugin: Plugin
-  /**
-   * Times an HTTP request served without Yoga's HTTP layer (`graphql/lean-path.ts`): `start` when
-   * it arrived, then `operation` once its document parsed (an unparsable document is not timed, as
-   * in Yoga), then `done` with its status.
-   */
-  http: {
-    start(): HttpObservation
-    operation(observation: HttpObservation, document: DocumentNode, operationName: string | undefined): void
-    done(observation: HttpObservation, method: string, status: number): void
-  }
 }
 
 const seconds = (start: number) => (performance.now() - start) / 1000
@@ -110,12 +100,14 @@ export function createOperationMetrics({ registry }: OperationMetricsOptions): O
   const firstOperationType = (document: DocumentNode) =>
     (document.definitions[0] as { operation?: string } | undefined)?.operation
 
-  const http: OperationMetrics['http'] = {
-    start: () => ({ start: performance.now() }),
-    operation(observation, document, operationName) {
+  // An HTTP request's timing: `start` when it arrived, `operation` once its document parsed (an
+  // unparsable document is not timed, as in Yoga), then `done` with its status.
+  const http = {
+    start: (): HttpObservation => ({ start: performance.now() }),
+    operation(observation: HttpObservation, document: DocumentNode, operationName: string | undefined) {
       observation.operationType = getOperationAST(document, operationName)?.operation ?? 'unknown'
     },
-    done(observation, method, status) {
+    done(observation: HttpObservation, method: string, status: number) {
       if (observation.operationType === undefined) return
       httpDuration.observe(
         { method, statusCode: String(status), operationType: observation.operationType },
@@ -198,7 +190,7 @@ export function createOperationMetrics({ registry }: OperationMetricsOptions): O
       if (observation !== undefined) http.done(observation, request.method, response.status)
     },
   }
-  return { plugin, http }
+  return { plugin }
 }
 
 /** The operation metrics as a plugin alone (Yoga serves every request). */
