@@ -368,16 +368,19 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
           target: `scoped devices query ≤ ${SCOPED_PER_MESH}× the CPU per request of the Mesh peer`,
           measured: `${ratio(scopedPerMesh)} (${int(cpuOf(gatewayScoped))} vs ${int(cpuOf(meshDevices))} µs)`,
           met: scopedPerMesh <= SCOPED_PER_MESH,
+          before: '1.5–2.6× (1,484–2,409 vs 908–987 µs; Mesh then on the sandbox only)',
         },
         {
           target: `scoped devices query ≤ ${SCOPED_PER_BARE}× the CPU per request of bare Yoga`,
           measured: `${ratio(scopedPerBare)} (${int(cpuOf(gatewayScoped))} vs ${int(cpuOf(bareYoga))} µs)`,
           met: scopedPerBare <= SCOPED_PER_BARE,
+          before: '5.8–6.0× (bare Yoga 254–402 µs)',
         },
         {
           target: `\`viewer { kind }\` ≤ ${KIND_PER_BARE}× the CPU per request of bare Yoga`,
           measured: `${ratio(kindPerBare)} (${int(cpuOf(gatewayNoUpstream))} vs ${int(cpuOf(bareYoga))} µs)`,
           met: kindPerBare <= KIND_PER_BARE,
+          before: '1.5–2.3× (577–619 µs)',
         },
         {
           target: 'tracing on: its cost per request, shown (tracing off builds no tracer: no span code runs)',
@@ -388,6 +391,7 @@ export async function runCpu(options: CpuOptions = {}): Promise<Section> {
           target: 'idle RSS in production mode at most the Mesh peer’s',
           measured: `${mib(gatewayRss)} vs ${mib(meshRss)}`,
           met: gatewayRss <= meshRss,
+          before: '140.5–144.9 MiB (the sandbox loaded in production)',
         },
       ],
     }

@@ -115,8 +115,13 @@ async function main(): Promise<void> {
 
   const targets = sections.flatMap((section) => section.targets)
   const targetTable = table(
-    ['target (SPEC §11)', 'measured', 'met'],
-    targets.map((t) => [t.target, t.measured, t.met === undefined ? 'not measured' : t.met ? 'yes' : 'no']),
+    ['target (SPEC §11)', 'before', 'measured', 'met'],
+    targets.map((t) => [
+      t.target,
+      t.before ?? '—',
+      t.measured,
+      t.met === undefined ? 'not measured' : t.met ? 'yes' : 'no',
+    ]),
   )
   const totalSeconds = (performance.now() - started) / 1000
   process.stdout.write(`## Targets\n\n${targetTable}\n\nWhole run: ${totalSeconds.toFixed(0)} s\n`)

@@ -9,6 +9,11 @@ export interface Target {
   measured: string
   /** `undefined` when it could not be measured. */
   met: boolean | undefined
+  /**
+   * What was measured for it before the lean-request-path work (the figures of the runs that set
+   * these targets), for the "before" column; absent for targets that came later.
+   */
+  before?: string
 }
 
 /** One benchmark's results. */
