@@ -90,6 +90,19 @@ describe('the principal cache', () => {
     expect(cache.size).toBe(1)
   })
 
+  it("keeps a credential cached again (a re-validated connection) among its session's entries", () => {
+    const { cache } = cacheAt()
+    cache.set('h', sessionPrincipal('cs1'))
+    cache.set('h', sessionPrincipal('cs1'))
+    expect(cache.holdsClientSession('cs1')).toBe(true)
+    expect(cache.forgetClientSession('cs1')).toBe(1)
+    expect(cache.get('h')).toBeUndefined()
+    cache.set('h', sessionPrincipal('cs1'))
+    cache.set('h', sessionPrincipal('cs1'))
+    expect(cache.evictClientSession('cs1')).toBe(1)
+    expect(cache.size).toBe(0)
+  })
+
   describe("an ended session's tombstone", () => {
     it('lasts tombstoneMs and not a millisecond longer', () => {
       const { clock, cache } = cacheAt({ tombstoneMs: 1000 })

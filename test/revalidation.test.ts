@@ -6,6 +6,8 @@ import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
+  GrantClientSessionAccessDocument,
+  SessionDevicesAndAccountsDocument,
   ViewerDocument,
 } from './generated/graphql.js'
 import { issueApiKey, revokeApiKey } from './helpers/api-keys.js'
@@ -30,6 +32,7 @@ const TTL_MS = 300
 const WORKSPACE_ID = 'seed_workspace_1'
 const MAIN_KEY = 'seam_apikey1_token'
 const JOHN_ACCOUNT = 'john_connected_account_id'
+const JANE_ACCOUNT = 'jane_connected_account_id'
 const FORBIDDEN_CLOSE = { code: 4403, reason: 'Forbidden' }
 const UNKNOWN_CREDENTIAL = {
   errors: [
@@ -262,6 +265,12 @@ describe('cost and availability of re-validation', () => {
 })
 
 describe('re-validation and the principal cache', () => {
+  /** Answered `/client_sessions/get` calls (status 200) in a gateway's metrics. */
+  async function sessionLookups(gw: TestGateway): Promise<number> {
+    const line = /^seam_upstream_requests_total\{route="\/client_sessions\/get",status="200"\} (\d+)$/m
+    return Number(line.exec(await readMetrics(gw.gateway))?.[1] ?? 0)
+  }
+
   /** Failed `/workspaces/get` calls (any status but 200) in a gateway's metrics. */
   async function failedLookups(gw: TestGateway): Promise<number> {
     let failed = 0
@@ -317,6 +326,45 @@ describe('re-validation and the principal cache', () => {
       expect(socket.closes).toEqual([])
     } finally {
       await simulateOutage(sandbox, [])
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it("drops a checked session's cached principal when its grants change: its next request sees the new account", async () => {
+    // The first check of the session's socket comes three quarters of a period after it joined;
+    // the principal it caches would serve the old grants for a whole period.
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '3000' })
+    try {
+      const session = await createSession(gw, 'revalidation-grant')
+      const accountsOf = async () => {
+        const { status, body } = await gw.execute(
+          SessionDevicesAndAccountsDocument,
+          {},
+          bearer(session.token),
+        )
+        expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined })
+        return body.data!.connectedAccounts!.nodes.map((node) => node.connectedAccountId)
+      }
+      expect(await accountsOf()).toEqual([JOHN_ACCOUNT])
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      const checked = await sessionLookups(gw)
+      const deadline = performance.now() + 4000
+      while ((await sessionLookups(gw)) === checked) {
+        if (performance.now() > deadline) throw new Error('Expected a check of the session within 4 s')
+        await sleep(20)
+      }
+
+      const granted = await gw.execute(
+        GrantClientSessionAccessDocument,
+        { input: { clientSessionId: session.clientSessionId, connectedAccountIds: [JANE_ACCOUNT] } },
+        bearer(MAIN_KEY),
+      )
+      expect(granted.body.errors).toBeUndefined()
+      expect(await accountsOf()).toEqual([JOHN_ACCOUNT, JANE_ACCOUNT])
+      expect(socket.closes).toEqual([])
+    } finally {
       await clients.disposeAll()
       await gw.stop()
     }
