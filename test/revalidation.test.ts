@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { updateClientSession } from '../sandbox/client-session-store.js'
 import { getFakeStore } from '../sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
@@ -66,10 +67,16 @@ async function simulateOutage(sandbox: Sandbox, routes: string[]): Promise<void>
   expect(response.status).toBe(200)
 }
 
-async function createSession(gw: TestGateway, prefix: string) {
+async function createSession(gw: TestGateway, prefix: string, expiresAt?: string) {
   const { status, body } = await gw.execute(
     CreateClientSessionDocument,
-    { input: { userIdentifierKey: unique(prefix), connectedAccountIds: [JOHN_ACCOUNT] } },
+    {
+      input: {
+        userIdentifierKey: unique(prefix),
+        connectedAccountIds: [JOHN_ACCOUNT],
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
+    },
     bearer(MAIN_KEY),
   )
   expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined })
@@ -78,6 +85,7 @@ async function createSession(gw: TestGateway, prefix: string) {
     clientSessionId: session.clientSessionId,
     token: session.token!,
     userIdentifierKey: session.userIdentifierKey!,
+    expiresAt: session.expiresAt,
   }
 }
 
@@ -271,6 +279,17 @@ describe('re-validation and the principal cache', () => {
     return Number(line.exec(await readMetrics(gw.gateway))?.[1] ?? 0)
   }
 
+  /** Waits for the next check of a session's socket: one more answered `/client_sessions/get`. */
+  async function untilChecked(gw: TestGateway, withinMs: number): Promise<void> {
+    const before = await sessionLookups(gw)
+    const deadline = performance.now() + withinMs
+    while ((await sessionLookups(gw)) === before) {
+      if (performance.now() > deadline)
+        throw new Error(`Expected a check of the session within ${withinMs} ms`)
+      await sleep(20)
+    }
+  }
+
   /** Failed `/workspaces/get` calls (any status but 200) in a gateway's metrics. */
   async function failedLookups(gw: TestGateway): Promise<number> {
     let failed = 0
@@ -349,12 +368,7 @@ describe('re-validation and the principal cache', () => {
       expect(await accountsOf()).toEqual([JOHN_ACCOUNT])
       const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
       await waitFor(() => socket.connected === 1, 'connection_ack')
-      const checked = await sessionLookups(gw)
-      const deadline = performance.now() + 4000
-      while ((await sessionLookups(gw)) === checked) {
-        if (performance.now() > deadline) throw new Error('Expected a check of the session within 4 s')
-        await sleep(20)
-      }
+      await untilChecked(gw, 4000)
 
       const granted = await gw.execute(
         GrantClientSessionAccessDocument,
@@ -363,6 +377,61 @@ describe('re-validation and the principal cache', () => {
       )
       expect(granted.body.errors).toBeUndefined()
       expect(await accountsOf()).toEqual([JOHN_ACCOUNT, JANE_ACCOUNT])
+      expect(socket.closes).toEqual([])
+    } finally {
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it("refuses a checked session's token over HTTP as soon as the session is deleted", async () => {
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '3000' })
+    try {
+      const session = await createSession(gw, 'revalidation-deleted')
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      // The check caches the session's principal again, for a whole period.
+      await untilChecked(gw, 4000)
+      expect((await gw.execute(ViewerDocument, {}, bearer(session.token))).status).toBe(200)
+
+      await deleteSession(gw, session.clientSessionId)
+      expect(await gw.execute(ViewerDocument, {}, bearer(session.token))).toMatchObject({
+        status: 401,
+        body: UNKNOWN_CREDENTIAL,
+      })
+      await waitFor(() => socket.closes.length > 0, 'the deleted session’s socket to close')
+      expect(socket.closes).toEqual([FORBIDDEN_CLOSE])
+    } finally {
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it('learns a later expiresAt from a check: no lookup at the old expiresAt, the session goes on', async () => {
+    // Checks of the socket come 3 to 4 s apart (a quarter-period tick); the old expiry falls
+    // between the first check and the second.
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '4000' })
+    try {
+      const session = await createSession(
+        gw,
+        'revalidation-extended',
+        new Date(Date.now() + 5000).toISOString(),
+      )
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
+      await connectedAndSubscribed(socket)
+      // Extended in Seam's store: only the check of the socket can tell the gateway.
+      updateClientSession(getFakeStore(gw.sandbox!.fake), session.clientSessionId, (stored) => ({
+        ...stored,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      }))
+      await untilChecked(gw, 4500)
+      const checked = await sessionLookups(gw)
+      await sleep(Math.max(0, Date.parse(session.expiresAt) + 400 - Date.now()))
+
+      // The expiry timer moved with the check: Seam was not asked again at the old expiresAt.
+      expect(await sessionLookups(gw)).toBe(checked)
+      expect(own).toEqual({ results: [], errors: [], completed: false })
       expect(socket.closes).toEqual([])
     } finally {
       await clients.disposeAll()
