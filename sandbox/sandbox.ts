@@ -57,6 +57,25 @@ export interface Sandbox {
 }
 
 /**
+ * Spaces the seeded connected accounts and devices one millisecond apart, in seed order. The fake
+ * stamps each with the clock as it seeds, and Seam lists them by `created_at`, then id: two seeded
+ * in the same millisecond (a warm process seeds fast) would come in id order, two a millisecond
+ * apart in seed order. Now every sandbox lists its seed alike. The stamps end where the fake's
+ * ended, so anything created afterwards still lists after the seed.
+ */
+function orderSeed(store: FakeStore): void {
+  const spaced = <T extends { created_at: string }>(items: readonly T[]): T[] => {
+    const last = Math.max(...items.map((item) => Date.parse(item.created_at)))
+    return items.map((item, index) => ({
+      ...item,
+      created_at: new Date(last - (items.length - 1 - index)).toISOString(),
+    }))
+  }
+  const { connected_accounts, devices } = store.getState()
+  store.setState({ connected_accounts: spaced(connected_accounts), devices: spaced(devices) })
+}
+
+/**
  * Starts the embedded Seam sandbox: `@seamapi/fake-seam-connect`, seeded with its default seed, behind one
  * HTTP server that adds `/client_sessions/list`, `/delete`, `/revoke`, `/grant_access`, `/health` and
  * real `whsec_` webhook secrets, and delivers `client_session.deleted` and every device event the
@@ -82,6 +101,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const fake = await createFake()
   const seed = await fake.seed()
   const store = getFakeStore(fake)
+  orderSeed(store)
   completeWebhookCreation(store)
 
   const delivery = createWebhookDelivery({ log })
