@@ -83,3 +83,38 @@ describe("a connection over Seam's pages", () => {
     expect(cursors.decode(connection.pageInfo.endCursor!)).toEqual({ c: 'p2', s: 0 })
   })
 })
+
+describe('cursors', () => {
+  const INVALID = 'The after cursor is not a cursor of this connection with these arguments'
+
+  it('refuses a cursor of its own with a character outside base64url before or after it', () => {
+    const cursors = codec()
+    const cursor = cursors.encode({ c: null, s: 1 })
+    expect(cursors.decode(cursor)).toEqual({ c: null, s: 1 })
+    expect(() => cursors.decode(`!${cursor}`)).toThrow(INVALID)
+    expect(() => cursors.decode(`${cursor}!`)).toThrow(INVALID)
+  })
+
+  it("resumes after the edge on the last item of a full Seam page, its cursor's skip at the page size", async () => {
+    const cursors = codec()
+    const full = Array.from({ length: 200 }, (_, i) => `a${i}`)
+    const pages = {
+      first: { items: full, nextPageCursor: 'p2' },
+      p2: { items: ['b0', 'b1'], nextPageCursor: null },
+    }
+    const start = await connectionFromSeam({ first: 50 }, cursors, seamPages(pages).fetchPage)
+    const wide = await connectionFromSeam(
+      { first: 200, after: start.pageInfo.endCursor },
+      cursors,
+      seamPages(pages).fetchPage,
+    )
+    const lastOfPage = wide.edges[149]!
+    expect(lastOfPage.node).toBe('a199')
+    const after = await connectionFromSeam(
+      { first: 2, after: lastOfPage.cursor },
+      cursors,
+      seamPages(pages).fetchPage,
+    )
+    expect(nodes(after)).toEqual(['b0', 'b1'])
+  })
+})
