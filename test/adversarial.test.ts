@@ -788,6 +788,19 @@ describe('CORS allow-list (CORS_ORIGINS=https://app.example.com)', () => {
       },
     })
   })
+
+  it('answers a request of another origin that is no preflight (no browser sent it); its CORS headers name only the listed origin', async () => {
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json', ...bearer(t.apiKey) },
+      body: JSON.stringify({ query: '{ viewer { kind } }' }),
+    })
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 200,
+      body: { data: { viewer: { kind: 'WORKSPACE' } } },
+    })
+  })
 })
 
 describe('CORS without CORS_ORIGINS: no other origin may call', () => {

@@ -90,6 +90,52 @@ describe('the principal cache', () => {
     expect(cache.size).toBe(1)
   })
 
+  it("keeps a credential cached again (a re-validated connection) among its session's entries", () => {
+    const { cache } = cacheAt()
+    cache.set('h', sessionPrincipal('cs1'))
+    cache.set('h', sessionPrincipal('cs1'))
+    expect(cache.holdsClientSession('cs1')).toBe(true)
+    expect(cache.forgetClientSession('cs1')).toBe(1)
+    expect(cache.get('h')).toBeUndefined()
+    cache.set('h', sessionPrincipal('cs1'))
+    cache.set('h', sessionPrincipal('cs1'))
+    expect(cache.evictClientSession('cs1')).toBe(1)
+    expect(cache.size).toBe(0)
+  })
+
+  it("never keeps a session's entry past the session's expires_at, however long ttlMs is", () => {
+    const { clock, cache } = cacheAt({ ttlMs: 1000 })
+    const principal = sessionPrincipal('cs1', 400)
+    cache.set('h', principal)
+    clock.now = 399
+    expect(cache.get('h')).toBe(principal)
+    clock.now = 400
+    expect(cache.get('h')).toBeUndefined()
+    expect(cache.holdsClientSession('cs1')).toBe(false)
+  })
+
+  it('counts a credential cached again as the newest entry, and its ttlMs from then', () => {
+    const { clock, cache } = cacheAt({ ttlMs: 100, maxEntries: 2 })
+    cache.set('a', WORKSPACE)
+    cache.set('b', WORKSPACE)
+    clock.now = 50
+    cache.set('a', WORKSPACE)
+    cache.set('c', WORKSPACE)
+    expect(cache.get('b')).toBeUndefined()
+    clock.now = 149
+    expect(cache.get('a')).toBe(WORKSPACE)
+    expect(cache.get('c')).toBe(WORKSPACE)
+  })
+
+  it('lets a session go with its last entry pushed out by maxEntries', () => {
+    const { cache } = cacheAt({ maxEntries: 1 })
+    cache.set('s', sessionPrincipal('cs1'))
+    cache.set('w', WORKSPACE)
+    expect(cache.holdsClientSession('cs1')).toBe(false)
+    expect(cache.forgetClientSession('cs1')).toBe(0)
+    expect(cache.get('w')).toBe(WORKSPACE)
+  })
+
   describe("an ended session's tombstone", () => {
     it('lasts tombstoneMs and not a millisecond longer', () => {
       const { clock, cache } = cacheAt({ tombstoneMs: 1000 })
@@ -97,6 +143,29 @@ describe('the principal cache', () => {
       clock.now = 999
       expect(cache.hasEnded('cs1')).toBe(true)
       clock.now = 1000
+      expect(cache.hasEnded('cs1')).toBe(false)
+    })
+
+    it("of one session leaves another session's tombstone alone", () => {
+      const { clock, cache } = cacheAt({ tombstoneMs: 1000 })
+      cache.evictClientSession('cs1')
+      clock.now = 10
+      cache.evictClientSession('cs2', { reason: 'REVOKED' })
+      clock.now = 20
+      cache.evictClientSession('cs3', { reason: 'EXPIRED', expiresAt: 5000 })
+      expect(cache.hasEnded('cs1', 9000)).toBe(true)
+      expect(cache.hasEnded('cs2', 9000)).toBe(true)
+      expect(cache.hasEnded('cs3', 5000)).toBe(true)
+    })
+
+    it('is written again by a later end: it lasts tombstoneMs from the last one', () => {
+      const { clock, cache } = cacheAt({ tombstoneMs: 1000 })
+      cache.evictClientSession('cs1', { reason: 'REVOKED' })
+      clock.now = 500
+      cache.evictClientSession('cs1')
+      clock.now = 1499
+      expect(cache.hasEnded('cs1')).toBe(true)
+      clock.now = 1500
       expect(cache.hasEnded('cs1')).toBe(false)
     })
 
@@ -183,6 +252,35 @@ describe('the refused credentials', () => {
     expect(unknown.has('a')).toBe(false)
     expect(unknown.has('b')).toBe(true)
     expect(unknown.has('c')).toBe(true)
+  })
+
+  it('counts a refusal remembered again from then: a new ttlMs, the newest entry', () => {
+    const { clock, unknown } = unknownAt({ ttlMs: 100, maxEntries: 2 })
+    unknown.add('a')
+    clock.now = 50
+    unknown.add('b')
+    clock.now = 60
+    unknown.add('a')
+    clock.now = 150
+    // `b` ran out; `a`, remembered again at 60, has not.
+    unknown.add('c')
+    expect(unknown.size).toBe(2)
+    expect(unknown.has('a')).toBe(true)
+    clock.now = 159
+    unknown.add('d')
+    expect(unknown.has('a')).toBe(false)
+    expect(unknown.has('c')).toBe(true)
+    expect(unknown.has('d')).toBe(true)
+  })
+
+  it('forgets a refusal that no longer holds at once', () => {
+    const { unknown } = unknownAt()
+    unknown.add('a')
+    unknown.add('b')
+    unknown.delete('a')
+    expect(unknown.has('a')).toBe(false)
+    expect(unknown.has('b')).toBe(true)
+    expect(unknown.size).toBe(1)
   })
 
   it('lets the refusals that ran out go as new ones come, and keeps the others', () => {

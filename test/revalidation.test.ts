@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { updateClientSession } from '../sandbox/client-session-store.js'
 import { getFakeStore } from '../sandbox/fake-store.js'
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.js'
 import {
   ClientSessionDeletedDocument,
   CreateClientSessionDocument,
   DeleteClientSessionDocument,
+  GrantClientSessionAccessDocument,
+  SessionDevicesAndAccountsDocument,
   ViewerDocument,
 } from './generated/graphql.js'
 import { issueApiKey, revokeApiKey } from './helpers/api-keys.js'
@@ -30,6 +33,7 @@ const TTL_MS = 300
 const WORKSPACE_ID = 'seed_workspace_1'
 const MAIN_KEY = 'seam_apikey1_token'
 const JOHN_ACCOUNT = 'john_connected_account_id'
+const JANE_ACCOUNT = 'jane_connected_account_id'
 const FORBIDDEN_CLOSE = { code: 4403, reason: 'Forbidden' }
 const UNKNOWN_CREDENTIAL = {
   errors: [
@@ -63,10 +67,16 @@ async function simulateOutage(sandbox: Sandbox, routes: string[]): Promise<void>
   expect(response.status).toBe(200)
 }
 
-async function createSession(gw: TestGateway, prefix: string) {
+async function createSession(gw: TestGateway, prefix: string, expiresAt?: string) {
   const { status, body } = await gw.execute(
     CreateClientSessionDocument,
-    { input: { userIdentifierKey: unique(prefix), connectedAccountIds: [JOHN_ACCOUNT] } },
+    {
+      input: {
+        userIdentifierKey: unique(prefix),
+        connectedAccountIds: [JOHN_ACCOUNT],
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      },
+    },
     bearer(MAIN_KEY),
   )
   expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined })
@@ -75,6 +85,7 @@ async function createSession(gw: TestGateway, prefix: string) {
     clientSessionId: session.clientSessionId,
     token: session.token!,
     userIdentifierKey: session.userIdentifierKey!,
+    expiresAt: session.expiresAt,
   }
 }
 
@@ -262,6 +273,23 @@ describe('cost and availability of re-validation', () => {
 })
 
 describe('re-validation and the principal cache', () => {
+  /** Answered `/client_sessions/get` calls (status 200) in a gateway's metrics. */
+  async function sessionLookups(gw: TestGateway): Promise<number> {
+    const line = /^seam_upstream_requests_total\{route="\/client_sessions\/get",status="200"\} (\d+)$/m
+    return Number(line.exec(await readMetrics(gw.gateway))?.[1] ?? 0)
+  }
+
+  /** Waits for the next check of a session's socket: one more answered `/client_sessions/get`. */
+  async function untilChecked(gw: TestGateway, withinMs: number): Promise<void> {
+    const before = await sessionLookups(gw)
+    const deadline = performance.now() + withinMs
+    while ((await sessionLookups(gw)) === before) {
+      if (performance.now() > deadline)
+        throw new Error(`Expected a check of the session within ${withinMs} ms`)
+      await sleep(20)
+    }
+  }
+
   /** Failed `/workspaces/get` calls (any status but 200) in a gateway's metrics. */
   async function failedLookups(gw: TestGateway): Promise<number> {
     let failed = 0
@@ -317,6 +345,95 @@ describe('re-validation and the principal cache', () => {
       expect(socket.closes).toEqual([])
     } finally {
       await simulateOutage(sandbox, [])
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it("drops a checked session's cached principal when its grants change: its next request sees the new account", async () => {
+    // The first check of the session's socket comes three quarters of a period after it joined;
+    // the principal it caches would serve the old grants for a whole period.
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '3000' })
+    try {
+      const session = await createSession(gw, 'revalidation-grant')
+      const accountsOf = async () => {
+        const { status, body } = await gw.execute(
+          SessionDevicesAndAccountsDocument,
+          {},
+          bearer(session.token),
+        )
+        expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined })
+        return body.data!.connectedAccounts!.nodes.map((node) => node.connectedAccountId)
+      }
+      expect(await accountsOf()).toEqual([JOHN_ACCOUNT])
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      await untilChecked(gw, 4000)
+
+      const granted = await gw.execute(
+        GrantClientSessionAccessDocument,
+        { input: { clientSessionId: session.clientSessionId, connectedAccountIds: [JANE_ACCOUNT] } },
+        bearer(MAIN_KEY),
+      )
+      expect(granted.body.errors).toBeUndefined()
+      expect(await accountsOf()).toEqual([JOHN_ACCOUNT, JANE_ACCOUNT])
+      expect(socket.closes).toEqual([])
+    } finally {
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it("refuses a checked session's token over HTTP as soon as the session is deleted", async () => {
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '3000' })
+    try {
+      const session = await createSession(gw, 'revalidation-deleted')
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      await waitFor(() => socket.connected === 1, 'connection_ack')
+      // The check caches the session's principal again, for a whole period.
+      await untilChecked(gw, 4000)
+      expect((await gw.execute(ViewerDocument, {}, bearer(session.token))).status).toBe(200)
+
+      await deleteSession(gw, session.clientSessionId)
+      expect(await gw.execute(ViewerDocument, {}, bearer(session.token))).toMatchObject({
+        status: 401,
+        body: UNKNOWN_CREDENTIAL,
+      })
+      await waitFor(() => socket.closes.length > 0, 'the deleted session’s socket to close')
+      expect(socket.closes).toEqual([FORBIDDEN_CLOSE])
+    } finally {
+      await clients.disposeAll()
+      await gw.stop()
+    }
+  })
+
+  it('learns a later expiresAt from a check: no lookup at the old expiresAt, the session goes on', async () => {
+    // Checks of the socket come 3 to 4 s apart (a quarter-period tick); the old expiry falls
+    // between the first check and the second.
+    const gw = await startTestGateway({ PRINCIPAL_CACHE_TTL_MS: '4000' })
+    try {
+      const session = await createSession(
+        gw,
+        'revalidation-extended',
+        new Date(Date.now() + 5000).toISOString(),
+      )
+      const socket = clients.openWs(gw.url, { clientSessionToken: session.token })
+      const own = subscribeWs(socket.client, ClientSessionDeletedDocument, {})
+      await connectedAndSubscribed(socket)
+      // Extended in Seam's store: only the check of the socket can tell the gateway.
+      updateClientSession(getFakeStore(gw.sandbox!.fake), session.clientSessionId, (stored) => ({
+        ...stored,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      }))
+      await untilChecked(gw, 4500)
+      const checked = await sessionLookups(gw)
+      await sleep(Math.max(0, Date.parse(session.expiresAt) + 400 - Date.now()))
+
+      // The expiry timer moved with the check: Seam was not asked again at the old expiresAt.
+      expect(await sessionLookups(gw)).toBe(checked)
+      expect(own).toEqual({ results: [], errors: [], completed: false })
+      expect(socket.closes).toEqual([])
+    } finally {
       await clients.disposeAll()
       await gw.stop()
     }

@@ -119,11 +119,15 @@ export function createPrincipalCache(options: PrincipalCacheOptions = {}): Princ
       if (principal.kind === 'clientSession') {
         if (hasEnded(principal.clientSessionId, principal.expiresAt.getTime())) return
         expiresAt = Math.min(expiresAt, principal.expiresAt.getTime())
+      }
+      // The entry it replaces goes first, with its place in its session's set: a credential cached
+      // again (a re-validated connection) stays in that set.
+      forget(hash)
+      if (principal.kind === 'clientSession') {
         const hashes = bySession.get(principal.clientSessionId) ?? new Set<string>()
         hashes.add(hash)
         bySession.set(principal.clientSessionId, hashes)
       }
-      forget(hash)
       entries.set(hash, { principal, expiresAt })
       if (entries.size > maxEntries) forget(entries.keys().next().value as string)
     },
