@@ -21,13 +21,13 @@ export default {
     // Body cap, repeated credentials, origins.
     'src/http/guards.ts',
     // The repeated-credential and preflight origin guards.
-    'src/http/server.ts:75-91',
+    'src/http/server.ts:83-99',
     // The CSRF header list.
-    'src/graphql/yoga.ts:98-100',
+    'src/graphql/yoga.ts:102-104',
     // The socket origin check.
-    'src/ws/server.ts:41-42',
+    'src/ws/server.ts:47-48',
     // Paging through a Seam list.
-    'src/upstream/client.ts:244-270',
+    'src/upstream/client.ts:292-318',
   ],
   // Only the tests that reach a mutant run against it; what a file's hooks reach counts for every
   // test of that file (test/mutation/hook-coverage.ts).
