@@ -30,9 +30,9 @@ export interface EventsPollerOptions {
 }
 
 /**
- * Polls Seam's `/events/list` for `client_session.deleted` (and device events and action attempts,
- * when asked), for deployments that cannot receive
- * webhooks. Per process; with several instances, only the holder of the poller lock polls.
+ * Polls Seam's `/events/list` for `client_session.deleted` (and for device events and action
+ * attempts, when asked), for deployments that cannot receive webhooks. Per process; with several
+ * instances, only the holder of the poller lock polls.
  *
  * Each poll asks for events since the newest one seen, minus an overlap so that events Seam
  * records late are not missed; event ids already handled are skipped, and the event path drops a
