@@ -69,8 +69,43 @@ export function attachGraphqlWs(server: Server, options: GraphqlWsServerOptions)
   }
 }
 
-/** What {@link serveGraphqlWs} keeps of the query texts it saw: bounded, emptied when full. */
-const QUERY_TEXTS = 1000
+/**
+ * Makes equal query texts one string: `intern(text)` answers the first copy it kept of an equal
+ * text. What it keeps is bounded three ways, since the texts come from callers: texts longer than
+ * `maxLength` are not kept, and it empties itself before it would hold more than `maxEntries`
+ * texts or `maxTotalLength` characters (a caller's stream of distinct large documents never pins
+ * more than that). Per server.
+ */
+export function createQueryInterner({
+  maxLength = 8 * 1024,
+  maxEntries = 1000,
+  maxTotalLength = 1024 * 1024,
+}: {
+  maxLength?: number
+  maxEntries?: number
+  maxTotalLength?: number
+} = {}) {
+  const texts = new Map<string, string>()
+  let total = 0
+  return {
+    intern(text: string): string {
+      if (text.length > maxLength) return text
+      const known = texts.get(text)
+      if (known !== undefined) return known
+      if (texts.size >= maxEntries || total + text.length > maxTotalLength) {
+        texts.clear()
+        total = 0
+      }
+      texts.set(text, text)
+      total += text.length
+      return text
+    },
+    /** Texts kept now, and their characters (tests). */
+    get size() {
+      return { entries: texts.size, characters: total }
+    },
+  }
+}
 
 /**
  * graphql-ws's `useServer` (`graphql-ws/use/ws`), the same protocol, keep-alive, close codes and
@@ -90,17 +125,11 @@ function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
 ): { dispose(): Promise<void> } {
   const isProd = process.env.NODE_ENV === 'production'
   const server = makeServer(options)
-  const queryTexts = new Map<string, string>()
+  const queryTexts = createQueryInterner()
   const internQuery = (message: unknown) => {
     const payload = (message as { type?: unknown; payload?: { query?: unknown } } | null)?.payload
     if ((message as { type?: unknown }).type !== 'subscribe' || typeof payload?.query !== 'string') return
-    const known = queryTexts.get(payload.query)
-    if (known !== undefined) {
-      payload.query = known
-      return
-    }
-    if (queryTexts.size >= QUERY_TEXTS) queryTexts.clear()
-    queryTexts.set(payload.query, payload.query)
+    payload.query = queryTexts.intern(payload.query)
   }
   const closeOnError = (socket: WebSocket, error: unknown) =>
     socket.close(
