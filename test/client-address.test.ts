@@ -66,6 +66,7 @@ describe('clientAddress behind TRUST_PROXY hops', () => {
     expect(hop('[2001:db8:1:2::7]')).toBe('2001:db8:1:2::/64')
     expect(hop('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
     expect(hop('::ffff:198.51.100.7')).toBe('198.51.100.7')
+    expect(hop('::ffff:198.51.100.7%eth0')).toBe('198.51.100.7')
     for (const junk of ['198.51.100.7:80x', 'x[2001:db8::7]', '[2001:db8::7]:443x', '[2001:db8::7]x']) {
       expect(hop(junk), junk).toBe('10.0.0.1')
     }
@@ -86,6 +87,8 @@ describe('the counting unit of an address', () => {
     expect(unit('2001:db8::1')).toBe('2001:db8:0:0::/64')
     expect(unit('::1')).toBe('0:0:0:0::/64')
     expect(unit('::ffff:abcd')).toBe('0:0:0:0::/64')
+    // Only the ::ffff: prefix maps an IPv4 address: this one ends in a dotted quad of its own.
+    expect(unit('1:2:3::192.0.2.1')).toBe('1:2:3:0::/64')
   })
 
   it('counts an embedded dotted quad as two groups', () => {
