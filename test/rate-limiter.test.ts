@@ -28,14 +28,23 @@ const publishable = (token: string): Principal => ({
 })
 const anonymous: Principal = { kind: 'anonymous' }
 
+/** Round trips to the shared state, by every limiter made here. */
+let roundTrips = 0
+
 function limiter(limit: number, perAddressLimit: number, windowMs?: number) {
   const shared = createMemorySharedState()
   return createRateLimiter({
     limit,
     perAddressLimit,
     ...(windowMs === undefined ? {} : { windowMs }),
-    hit: (key, ms) => shared.hit(key, ms),
-    hits: (budgets, ms) => shared.hits(budgets, ms),
+    hit: (key, ms) => {
+      roundTrips++
+      return shared.hit(key, ms)
+    },
+    hits: (budgets, ms) => {
+      roundTrips++
+      return shared.hits(budgets, ms)
+    },
   })
 }
 
@@ -141,7 +150,10 @@ describe('createRateLimiter', () => {
     expect((await refusal(addressOnly.admit('192.0.2.1', apiKey('seam_key_b')))).message).toBe(
       'Rate limit of 2 requests per client address per 60 s reached; retry in 60 s',
     )
+    // Nothing to count: no round trip to the shared state.
+    const before = roundTrips
     await spendAll(10, () => limiter(0, 0).admit('192.0.2.1', anonymous))
+    expect(roundTrips).toBe(before)
   })
 
   it('caps the sign-ins of each publishable key at PUBLISHABLE_KEY_ADDRESSES × the limit', async () => {
