@@ -580,6 +580,30 @@ describe('createConnectionLimits', () => {
     expect(limits.tracked).toEqual({ open: 4, addresses: 3, principals: 2 })
   })
 
+  it('counts a client session by its token, and refuses with a 429 without Retry-After', () => {
+    const limits = createConnectionLimits({ perPrincipal: 1, perAddress: 100, perInstance: 100 })
+    const session = (token: string) =>
+      ({
+        kind: 'clientSession',
+        workspaceId: WORKSPACE_ID,
+        clientSessionId: 'cs_1',
+        credential: { kind: 'clientSessionToken', token },
+      }) as unknown as Principal
+    limits.acquirePrincipal(session('seam_cst_a'))
+    limits.acquirePrincipal(session('seam_cst_b'))
+    let refusal: unknown
+    try {
+      limits.acquirePrincipal(session('seam_cst_a'))
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toMatchObject({
+      message: PRINCIPAL_MESSAGE(1),
+      extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
+    })
+    expect((refusal as { extensions: { http: object } }).extensions.http).toEqual({ status: 429 })
+  })
+
   it('takes no place of a credential for a publishable key or an anonymous caller', () => {
     const limits = createConnectionLimits({ perPrincipal: 1, perAddress: 100, perInstance: 100 })
     const publishable: Principal = {
