@@ -110,16 +110,24 @@ describe('createConnectionRevalidator', () => {
   it('asks once a period, not at every tick, and tells of each confirmed principal', async () => {
     const key = apiKey('seam_key_a')
     const { revalidator, clock, rechecks, confirmed } = setup(async () => key)
+    // The first connection counts as a check: nothing is due before a period has passed since.
+    clock.now = 500
     revalidator.watchStream(key, stream())
     await sleep(5 * (PERIOD_MS / 4))
     expect(rechecks).toEqual([])
     clock.now = 1000
     await waitFor(() => rechecks.length === 1, 'a first check')
-    // The clock stands still: the credential was just confirmed, nothing is due at later ticks.
-    await sleep(5 * (PERIOD_MS / 4))
+    // The clock stands still: the credential was just confirmed, nothing is due at later ticks
+    // (waiting several periods of real time, so that a tick longer than a quarter period shows).
+    await sleep(6 * PERIOD_MS)
     expect(rechecks).toEqual(['seam_key_a'])
     expect(confirmed).toEqual([key])
-    clock.now = 2000
+    // Due once no tick could come before the period ends: a period, less a tick, less the 5 ms a
+    // tick may come early by the clock, after the last check.
+    clock.now = 1000 + PERIOD_MS - PERIOD_MS / 4 - 5 - 1
+    await sleep(5 * (PERIOD_MS / 4))
+    expect(rechecks).toHaveLength(1)
+    clock.now = 1000 + PERIOD_MS - PERIOD_MS / 4 - 5
     await waitFor(() => rechecks.length === 2, 'a second check a period later')
   })
 
@@ -137,7 +145,14 @@ describe('createConnectionRevalidator', () => {
     expect(refused).toEqual([{ sockets: 0, streams: 2 }])
     expect([a1.ended, a2.ended, b.ended]).toEqual([1, 1, 0])
     expect(revalidator.holds('cs_a')).toBe(false)
-    expect(logs.map((l) => l.msg)).toContain('connections closed: Seam no longer accepts their credential')
+    expect(
+      logs.find((l) => l.msg === 'connections closed: Seam no longer accepts their credential'),
+    ).toMatchObject({
+      level: 30,
+      kind: 'clientSessionToken',
+      sockets: 0,
+      streams: 2,
+    })
     // The refused credential is asked no more; the other one still is.
     clock.now = 2000
     await waitFor(() => rechecks.length === 3, 'the other credential checked again')
@@ -179,7 +194,8 @@ describe('createConnectionRevalidator', () => {
       )
     expect(warnings()).toHaveLength(1)
     expect(warnings()[0]).toMatchObject({ level: 40, err: 'Seam down' })
-    clock.now = 2000
+    // Exactly a period after the first warning: the next one is due.
+    clock.now = 1000 + PERIOD_MS
     await waitFor(() => rechecks.length === 4, 'both asked again a period later')
     await sleep(20)
     expect(warnings()).toHaveLength(2)
@@ -210,6 +226,37 @@ describe('createConnectionRevalidator', () => {
     }
     await waitFor(() => rechecks.length === 5, 'every credential asked')
     expect([...rechecks].sort()).toEqual(['k1', 'k2', 'k3', 'k4', 'k5'])
+  })
+
+  it('starts the next queued lookup as soon as one ends, and none once closed', async () => {
+    const pending = new Map<string, () => void>()
+    const { revalidator, clock, rechecks } = setup(
+      (token) =>
+        token === 'k1' || token === 'k4'
+          ? new Promise((resolve) => pending.set(token, () => resolve(apiKey(token))))
+          : Promise.resolve(apiKey(token)),
+      1,
+    )
+    const first = [stream(), stream(), stream()]
+    for (const [i, token] of ['k1', 'k2', 'k3'].entries()) {
+      revalidator.watchStream(apiKey(token), first[i] as EndableStream)
+    }
+    clock.now = 1000
+    await waitFor(() => rechecks.length === 1, 'the first lookup')
+    pending.get('k1')?.()
+    // Before any timer can fire again: the queue drained as each lookup ended.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(rechecks).toEqual(['k1', 'k2', 'k3'])
+    // Closed with a lookup in flight and one queued behind it: the queued one is not asked.
+    for (const s of first) revalidator.unwatchStream(s)
+    revalidator.watchStream(apiKey('k4'), stream())
+    revalidator.watchStream(apiKey('k5'), stream())
+    clock.now = 2000
+    await waitFor(() => rechecks.length === 4, 'the lookup that hangs')
+    revalidator.close()
+    pending.get('k4')?.()
+    await sleep(3 * (PERIOD_MS / 4))
+    expect(rechecks).toEqual(['k1', 'k2', 'k3', 'k4'])
   })
 
   it('keeps checking a credential while one of its streams is open, and the others when one credential leaves', async () => {
@@ -256,8 +303,11 @@ describe('createConnectionRevalidator', () => {
     clock.now = 1000
     await sleep(5 * (PERIOD_MS / 4))
     expect(rechecks).toEqual([])
-    revalidator.close()
+    // Two credentials open before the close, one after: none is asked once closed.
     revalidator.watchStream(apiKey('seam_key_a'), stream())
+    revalidator.watchStream(apiKey('seam_key_b'), stream())
+    revalidator.close()
+    revalidator.watchStream(apiKey('seam_key_c'), stream())
     clock.now = 2000
     await sleep(5 * (PERIOD_MS / 4))
     expect(rechecks).toEqual([])
