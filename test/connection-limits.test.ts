@@ -550,6 +550,91 @@ describe('createConnectionLimits', () => {
     expect(limits.tracked).toEqual({ open: 1, addresses: 1, principals: 1 })
   })
 
+  it('refuses at each cap exactly, names the budget that refused, and serves again once a place is given back', () => {
+    const refused: string[] = []
+    const limits = createConnectionLimits({
+      perPrincipal: 2,
+      perAddress: 3,
+      perInstance: 4,
+      onRefused: (limit) => refused.push(limit),
+    })
+    const first = limits.acquirePrincipal(principal('seam_key_a'))
+    limits.acquirePrincipal(principal('seam_key_a'))
+    expect(() => limits.acquirePrincipal(principal('seam_key_a'))).toThrow(PRINCIPAL_MESSAGE(2))
+    // Another credential has places of its own.
+    limits.acquirePrincipal(principal('seam_key_b'))
+    first()
+    limits.acquirePrincipal(principal('seam_key_a'))
+
+    const address = limits.acquireAddress('192.0.2.1')
+    limits.acquireAddress('192.0.2.1')
+    limits.acquireAddress('192.0.2.1')
+    expect(() => limits.acquireAddress('192.0.2.1')).toThrow(ADDRESS_MESSAGE(3))
+    limits.acquireAddress('192.0.2.2')
+    // The instance is full: it is named first, whatever the address.
+    expect(() => limits.acquireAddress('192.0.2.3')).toThrow(INSTANCE_MESSAGE(4))
+    expect(() => limits.acquireAddress('192.0.2.1')).toThrow(INSTANCE_MESSAGE(4))
+    address()
+    limits.acquireAddress('192.0.2.3')
+    expect(refused).toEqual(['principal', 'address', 'instance', 'instance'])
+    expect(limits.tracked).toEqual({ open: 4, addresses: 3, principals: 2 })
+  })
+
+  it('counts a client session by its token, and refuses with a 429 without Retry-After', () => {
+    const limits = createConnectionLimits({ perPrincipal: 1, perAddress: 100, perInstance: 100 })
+    const session = (token: string) =>
+      ({
+        kind: 'clientSession',
+        workspaceId: WORKSPACE_ID,
+        clientSessionId: 'cs_1',
+        credential: { kind: 'clientSessionToken', token },
+      }) as unknown as Principal
+    limits.acquirePrincipal(session('seam_cst_a'))
+    limits.acquirePrincipal(session('seam_cst_b'))
+    let refusal: unknown
+    try {
+      limits.acquirePrincipal(session('seam_cst_a'))
+    } catch (error) {
+      refusal = error
+    }
+    expect(refusal).toMatchObject({
+      message: PRINCIPAL_MESSAGE(1),
+      extensions: { code: 'RATE_LIMITED', http: { status: 429 } },
+    })
+    expect((refusal as { extensions: { http: object } }).extensions.http).toEqual({ status: 429 })
+  })
+
+  it('takes no place of a credential for a publishable key or an anonymous caller', () => {
+    const limits = createConnectionLimits({ perPrincipal: 1, perAddress: 100, perInstance: 100 })
+    const publishable: Principal = {
+      kind: 'publishableKey',
+      userIdentifierKey: undefined,
+      credential: { kind: 'publishableKey', key: 'seam_pk1_token' },
+    }
+    for (let i = 0; i < 3; i++) {
+      limits.acquirePrincipal(publishable)()
+      limits.acquirePrincipal({ kind: 'anonymous' })
+      limits.acquireStream(publishable, '192.0.2.1')
+    }
+    expect(limits.tracked).toEqual({ open: 3, addresses: 1, principals: 0 })
+  })
+
+  it('refuses a stream naming the first full budget: the instance, then the address, then the credential', () => {
+    const refused: string[] = []
+    const limits = createConnectionLimits({
+      perPrincipal: 1,
+      perAddress: 1,
+      perInstance: 2,
+      onRefused: (limit) => refused.push(limit),
+    })
+    limits.acquireStream(principal('seam_key_a'), '192.0.2.1')
+    expect(() => limits.acquireStream(principal('seam_key_a'), '192.0.2.1')).toThrow(ADDRESS_MESSAGE(1))
+    expect(() => limits.acquireStream(principal('seam_key_a'), '192.0.2.2')).toThrow(PRINCIPAL_MESSAGE(1))
+    limits.acquireStream(principal('seam_key_b'), '192.0.2.2')
+    expect(() => limits.acquireStream(principal('seam_key_c'), '192.0.2.3')).toThrow(INSTANCE_MESSAGE(2))
+    expect(refused).toEqual(['address', 'principal', 'instance'])
+  })
+
   it('caps nothing at 0', () => {
     const limits = createConnectionLimits({ perPrincipal: 0, perAddress: 0, perInstance: 0 })
     for (let i = 0; i < 1000; i++) limits.acquireStream(principal('seam_key_a'), '192.0.2.1')
