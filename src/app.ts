@@ -4,12 +4,8 @@ import { createActionAttemptDevices } from './auth/action-attempt-devices.js'
 import { createAuth } from './auth/index.js'
 import type { Config } from './config.js'
 import { createEventPath } from './events/index.js'
-import {
-  createMemorySharedState,
-  createRedisSharedState,
-  withLocalFallback,
-  withTracing,
-} from './events/shared-state.js'
+import { createMemorySharedState, createRedisSharedState, withLocalFallback } from './events/shared-state.js'
+import { withTracing } from './events/traced-shared-state.js'
 import { createContexts } from './graphql/context.js'
 import { loadPersistedOperations } from './graphql/persisted-operations.js'
 import { createGatewayYoga } from './graphql/yoga.js'
