@@ -1,26 +1,15 @@
 import type { GraphQLError } from 'graphql'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ClientSessionPrincipal, Principal } from '../src/auth/principal.js'
+import type { Principal } from '../src/auth/principal.js'
 import { createRateLimiter, PUBLISHABLE_KEY_ADDRESSES } from '../src/auth/rate-limit.js'
 import { createMemorySharedState } from '../src/events/shared-state.js'
+import { apiKeyPrincipal as apiKey, sessionPrincipal as session } from './helpers/principals.js'
 
 // The rate limiter's budgets, counted in the memory shared state (the one an instance falls back
 // to), on a clock the test sets: which budget a call spends, when it is spent, and the 429 it gives.
 
 const WINDOW_START = Date.UTC(2026, 0, 1, 12, 0, 0)
 
-const apiKey = (token: string): Principal => ({
-  kind: 'workspace',
-  workspaceId: 'seed_workspace_1',
-  credential: { kind: 'apiKey', token },
-})
-const session = (id: string): Principal =>
-  ({
-    kind: 'clientSession',
-    workspaceId: 'seed_workspace_1',
-    clientSessionId: id,
-    credential: { kind: 'clientSessionToken', token: `seam_cst_${id}` },
-  }) as unknown as ClientSessionPrincipal
 const publishable = (token: string): Principal => ({
   kind: 'publishableKey',
   userIdentifierKey: undefined,

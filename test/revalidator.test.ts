@@ -13,25 +13,13 @@ import {
 import { unauthenticated } from '../src/contract/errors.js'
 import type { UpstreamCredential } from '../src/upstream/client.js'
 import { sleep, waitFor } from './helpers/clients.js'
+import { apiKeyPrincipal as apiKey, sessionPrincipal as session } from './helpers/principals.js'
 
 // The re-validator of open connections on its own: a real timer (a period of 40 ms, a tick every
 // 10 ms) and a clock the test moves, so that a credential falls due exactly when the test says.
 // Connections here are SSE-like streams; the sockets' side is in revalidation.test.ts.
 
 const PERIOD_MS = 40
-
-const apiKey = (token: string): Principal => ({
-  kind: 'workspace',
-  workspaceId: 'seed_workspace_1',
-  credential: { kind: 'apiKey', token },
-})
-const session = (id: string): Principal =>
-  ({
-    kind: 'clientSession',
-    workspaceId: 'seed_workspace_1',
-    clientSessionId: id,
-    credential: { kind: 'clientSessionToken', token: `seam_cst_${id}` },
-  }) as unknown as Principal
 
 const tokenOf = (credential: UpstreamCredential) =>
   'token' in credential ? credential.token : credential.key
