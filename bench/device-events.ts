@@ -10,8 +10,7 @@
  * and each of that session's 20 subscribers is timed from sending the webhook to its `next`; the
  * other 9,980 must hear nothing.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { Webhook } from 'svix'
+import { randomBytes } from 'node:crypto'
 import { benchDevice, type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
 import type { GatewayInfo } from './children/gateway.js'
 import { type Child, startChild } from './lib/child.js'
@@ -19,6 +18,7 @@ import { compileTree, removeTree } from './lib/compile.js'
 import { readMetric, waitUntil } from './lib/http.js'
 import { type Section, table } from './lib/report.js'
 import { int, ms, summarize } from './lib/stats.js'
+import { sendSeamWebhook } from './lib/webhook.js'
 import { disposeAll, nextEvent, openSockets, type Socket, type Subscription, subscribe } from './lib/ws.js'
 
 const WORKSPACE_ID = 'seed_workspace_1'
@@ -72,33 +72,13 @@ export async function runDeviceEvents(): Promise<Section> {
       100,
     )
 
-    const signer = new Webhook(WEBHOOK_SECRET)
-    const unlockedByWebhook = async (n: number) => {
-      const id = `msg_${randomUUID()}`
-      const now = new Date()
-      const payload = JSON.stringify({
-        event_id: randomUUID(),
+    const unlockedByWebhook = (n: number) =>
+      sendSeamWebhook(url, WEBHOOK_SECRET, {
         event_type: 'lock.unlocked',
         workspace_id: WORKSPACE_ID,
         device_id: benchDevice(n),
         connected_account_id: `bench_account_${n}`,
-        created_at: now.toISOString(),
-        occurred_at: now.toISOString(),
       })
-      const response = await fetch(`${url}/webhooks/seam`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'svix-id': id,
-          'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'svix-signature': signer.sign(id, now, payload),
-        },
-        body: payload,
-      })
-      if (response.status !== 200) {
-        throw new Error(`Expected 200 from /webhooks/seam, got ${response.status}: ${await response.text()}`)
-      }
-    }
 
     // Warm-up: every path (webhook, routing, the fresh device read) a few times, on a socket of
     // its own, so that the timed runs meet compiled code.

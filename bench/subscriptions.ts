@@ -21,8 +21,7 @@
  *   and heap per subscription, then broadcasts to all 50,000 timed to the last arrival, with
  *   lightweight protocol clients (`lib/fanout.ts`) so that the gateway is what is timed.
  */
-import { randomBytes, randomUUID } from 'node:crypto'
-import { Webhook } from 'svix'
+import { randomBytes } from 'node:crypto'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
 import type { GatewayInfo, HeapAnswer } from './children/gateway.js'
 import { type Child, startChild } from './lib/child.js'
@@ -32,6 +31,7 @@ import { bearer, expectData, readMetric, waitUntil } from './lib/http.js'
 import { CLIENT_SESSION_DELETED, DELETE_CLIENT_SESSION } from './lib/queries.js'
 import { type Section, table } from './lib/report.js'
 import { int, kib, mib, ms, type Summary, summarize } from './lib/stats.js'
+import { sendSeamWebhook } from './lib/webhook.js'
 import { disposeAll, nextEvent, openSockets, type Socket, type Subscription, subscribe } from './lib/ws.js'
 
 const API_KEY = 'seam_apikey1_token'
@@ -121,32 +121,12 @@ export async function runSubscriptions(): Promise<Section> {
     }
     // Seam's own report of a deletion: a Svix-signed `client_session.deleted` webhook, which reaches
     // the event path with no upstream call.
-    const signer = new Webhook(WEBHOOK_SECRET)
-    const deleteByWebhook = async (clientSessionId: string) => {
-      const id = `msg_${randomUUID()}`
-      const now = new Date()
-      const payload = JSON.stringify({
-        event_id: randomUUID(),
+    const deleteByWebhook = (clientSessionId: string) =>
+      sendSeamWebhook(url, WEBHOOK_SECRET, {
         event_type: 'client_session.deleted',
         workspace_id: WORKSPACE_ID,
         client_session_id: clientSessionId,
-        created_at: now.toISOString(),
-        occurred_at: now.toISOString(),
       })
-      const response = await fetch(`${url}/webhooks/seam`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'svix-id': id,
-          'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'svix-signature': signer.sign(id, now, payload),
-        },
-        body: payload,
-      })
-      if (response.status !== 200) {
-        throw new Error(`Expected 200 from /webhooks/seam, got ${response.status}: ${await response.text()}`)
-      }
-    }
     /**
      * One workspace subscription and one event on a fresh gateway, as phase 1's warm-up, so that
      * what is built lazily (and the mutation's first run) is neither in its baseline nor timed.
