@@ -21,9 +21,9 @@ export default {
     // Body cap, repeated credentials, origins.
     'src/http/guards.ts',
     // The repeated-credential and preflight origin guards.
-    'src/http/server.ts:83-99',
+    'src/http/server.ts:86-102',
     // The CSRF header list.
-    'src/graphql/yoga.ts:102-104',
+    'src/graphql/yoga.ts:104-106',
     // The socket origin check.
     'src/ws/server.ts:47-48',
     // Paging through a Seam list.

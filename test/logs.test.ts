@@ -34,6 +34,8 @@ let banner: { url: string; sandboxUrl: string; apiKey: string; demoToken: string
 const madeTokens: string[] = []
 /** The request ids this run sent, one per HTTP request to the gateway, with the status it got. */
 const sent: Array<{ requestId: string; status: number }> = []
+/** The request ids of the requests that failed upstream or were refused, by scenario step. */
+const failedRequests: Record<string, string> = {}
 
 const clients = createClientPool()
 
@@ -76,7 +78,7 @@ async function graphql(query: string, headers: Record<string, string>, search = 
   })
   const body = (await response.json()) as { data?: Record<string, unknown> | null; errors?: unknown[] }
   sent.push({ requestId, status: response.status })
-  return { status: response.status, body }
+  return { status: response.status, body, requestId }
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
@@ -189,12 +191,19 @@ beforeAll(async () => {
   await outage(['/devices/list'])
   const unavailable = await graphql('{ devices { nodes { deviceId } } }', bearer(session.token))
   results.outage = (unavailable.body.errors as Array<{ extensions: { code: string } }>).length
+  failedRequests.outage = unavailable.requestId
+  // A failure before any resolver runs: the credential's own lookup (a token not seen before).
+  await outage(['/client_sessions/get'])
+  const unauthenticatable = await graphql('{ viewer { kind } }', bearer(pkSession?.token ?? 'none'))
+  results.lookupOutage = (unauthenticatable.body.errors as Array<{ extensions: { code: string } }>).length
+  failedRequests.lookupOutage = unauthenticatable.requestId
   await outage([])
   const invalid = await graphql(
     '{ devices(deviceTypes: ["not_a_device_type"]) { nodes { deviceId } } }',
     bearer(apiKey),
   )
   results.invalidInput = (invalid.body.errors as unknown[]).length
+  failedRequests.invalidInput = invalid.requestId
 
   // The webhook path: a deletion makes the sandbox deliver a signed webhook to /webhooks/seam, and a
   // forged delivery is refused.
@@ -261,6 +270,7 @@ describe('a whole run of tsx src/main.ts at LOG_LEVEL=debug', () => {
       createdToken: 200,
       refusedSocket: 4403,
       outage: 1,
+      lookupOutage: 1,
       invalidInput: 1,
       deleted: 200,
       forgedWebhook: 401,
@@ -306,6 +316,26 @@ describe('a whole run of tsx src/main.ts at LOG_LEVEL=debug', () => {
       (line) => typeof line.level === 'number' && line.level >= 40 && typeof line.requestId !== 'string',
     )
     expect(untraced).toEqual([])
+    // And the lines are there: each failed request's own, with its id.
+    const linesOf = (requestId: string) =>
+      parsedLogLines().filter((line) => line.requestId === requestId && line.msg !== 'request')
+    expect(linesOf(failedRequests.outage!)).toEqual([
+      expect.objectContaining({ level: 40, msg: 'upstream call failed', route: '/devices/list' }),
+    ])
+    expect(linesOf(failedRequests.lookupOutage!)).toEqual([
+      expect.objectContaining({ level: 40, msg: 'upstream call failed', route: '/client_sessions/get' }),
+    ])
+    expect(linesOf(failedRequests.invalidInput!)).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'upstream call failed',
+        route: '/devices/list',
+        status: 400,
+      }),
+    ])
+    expect(linesOf('logs-forged-webhook')).toEqual([
+      expect.objectContaining({ level: 40, msg: 'webhook rejected', svixId: 'msg_forged_for_logs' }),
+    ])
   })
 
   it('prints the sandbox API key and the demo token only in the banner: the key once, the token in its line and its curl example', () => {

@@ -1,6 +1,7 @@
 import { type Span, SpanStatusCode, type Tracer } from '@opentelemetry/api'
 import { SeamWebhook, SeamWebhookVerificationError } from '@seamapi/webhook'
 import type { Logger } from 'pino'
+import { REQUEST_ID_HEADER } from '../observability/logger.js'
 import { inSpan } from '../observability/tracing.js'
 import type { SessionEndedInput } from './session-events.js'
 
@@ -61,7 +62,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions) {
       event = new SeamWebhook(secret).verify(body, headers)
     } catch (error) {
       const reason = error instanceof SeamWebhookVerificationError ? error.message : 'unverifiable payload'
-      options.logger.warn({ svixId, reason }, 'webhook rejected')
+      options.logger.warn(
+        { requestId: request.headers.get(REQUEST_ID_HEADER) ?? undefined, svixId, reason },
+        'webhook rejected',
+      )
       span?.setAttribute('seam.webhook.outcome', 'rejected')
       span?.setStatus({ code: SpanStatusCode.ERROR })
       return json(401, { ok: false, error: `Webhook signature not verified: ${reason}` })

@@ -8,8 +8,6 @@ import type { ConnectionLimits } from '../auth/connection-limits.js'
 import type { ConnectionRevalidator } from '../auth/revalidate-connections.js'
 import type { Config } from '../config.js'
 import { CREDENTIAL_HEADERS, USER_IDENTIFIER_KEY_HEADER } from '../contract/credential-headers.js'
-import { maskError } from '../contract/error-shaping.js'
-import { yogaLogger } from '../observability/logger.js'
 import type { Metrics } from '../observability/metrics.js'
 import type { GatewayContext } from '../schema/context.js'
 import { schema } from '../schema/index.js'
@@ -18,6 +16,7 @@ import { createEventExecution } from './event-execution.js'
 import type { PersistedOperations } from './persisted-operations.js'
 import { useCostLimit } from './plugins/use-cost-limit.js'
 import { useErrorCodeMetrics } from './plugins/use-error-code-metrics.js'
+import { createErrorLogs } from './plugins/use-error-logs.js'
 import { useFreshContextPerEvent } from './plugins/use-fresh-context-per-event.js'
 import { useMetricsBehindToken } from './plugins/use-metrics-behind-token.js'
 import { useNoIntrospection } from './plugins/use-no-introspection.js'
@@ -55,13 +54,14 @@ export interface YogaDeps {
 export function createGatewayYoga(deps: YogaDeps) {
   const { config, metrics, contexts } = deps
   const { limits } = config
+  const errorLogs = createErrorLogs(deps.logger)
   return createYoga<ServerContext, GatewayContext>({
     schema,
     graphqlEndpoint: '/graphql',
     // Yoga's own health check answers every path ending in /health with an empty body; ours is JSON.
     healthCheckEndpoint: '/__yoga/health',
     landingPage: false,
-    logging: yogaLogger(deps.logger),
+    logging: errorLogs.logging,
     // GraphiQL from the bundled assets of @graphql-yoga/render-graphiql (no CDN: it works offline
     // and behind strict CSPs). Loaded on first use: the bundle is large and most processes never
     // render it.
@@ -90,10 +90,12 @@ export function createGatewayYoga(deps: YogaDeps) {
     // The HTTP server caps and reads the body before Yoga sees it (MAX_BODY_BYTES, 413): Yoga's own
     // cap would read it a second time, through a web stream, on every request.
     maxRequestBodySize: false,
-    maskedErrors: { maskError },
+    maskedErrors: { maskError: errorLogs.maskError },
     context: (initial) => contexts.forOperation(initial),
     plugins: [
       deps.routes,
+      // What the mask replaced is logged with its request's id as the result leaves.
+      errorLogs.plugin,
       ...(config.metricsToken === undefined
         ? []
         : [useMetricsBehindToken({ registry: metrics.registry, token: config.metricsToken })]),

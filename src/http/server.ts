@@ -5,7 +5,7 @@ import type { Tracer } from '@opentelemetry/api'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import { CREDENTIAL_HEADERS } from '../contract/credential-headers.js'
-import { requestContext } from '../observability/logger.js'
+import { REQUEST_ID_HEADER } from '../observability/logger.js'
 import { traceRequest } from '../observability/tracing.js'
 import { corsRefusal, distinctValues, originAllowed, readCappedBody, sendError } from './guards.js'
 
@@ -40,9 +40,10 @@ export interface HttpServer {
 
 /**
  * The gateway's one public `node:http` server: every request gets a request id (a sane incoming
- * `x-request-id` is kept) that its log lines carry, one line is logged when it finishes, and the
- * guards run before Yoga sees it: one credential per request, CORS preflights from allowed origins
- * only, a body no larger than MAX_BODY_BYTES. Per process.
+ * `x-request-id` is kept), set on the request for whatever logs its failures and sent back; one
+ * line is logged when it finishes; and the guards run before Yoga sees it: one credential per
+ * request, CORS preflights from allowed origins only, a body no larger than MAX_BODY_BYTES. Per
+ * process.
  *
  * @throws when the port cannot be bound
  */
@@ -56,10 +57,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     tracer === undefined ? serve(req, res) : traceRequest(tracer, req, res, () => serve(req, res)),
   )
   function serve(req: IncomingMessage, res: ServerResponse): void {
-    const incoming = req.headers['x-request-id']
+    const incoming = req.headers[REQUEST_ID_HEADER]
     const requestId =
       typeof incoming === 'string' && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : randomUUID()
-    res.setHeader('x-request-id', requestId)
+    // What reads the request from here on reads its id there (the error logs, the webhook route).
+    req.headers[REQUEST_ID_HEADER] = requestId
+    res.setHeader(REQUEST_ID_HEADER, requestId)
     const started = performance.now()
     res.once('finish', () => {
       // Never the query string or headers: they may carry credentials.
@@ -97,18 +100,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       sendError(res, 403, 'FORBIDDEN', corsRefusal(req.headers.origin))
       return
     }
-    requestContext.run({ requestId }, () =>
-      readCappedBody(req, maxBodyBytes).then(
-        (body) => {
-          // Yoga takes an already-read body as it is (whatwg-node reads `req.body` when present).
-          if (body !== undefined) (req as IncomingMessage & { body?: Buffer }).body = body
-          handle(req, res)
-        },
-        () =>
-          sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than ${maxBodyBytes} bytes`, {
-            connection: 'close',
-          }),
-      ),
+    readCappedBody(req, maxBodyBytes).then(
+      (body) => {
+        // Yoga takes an already-read body as it is (whatwg-node reads `req.body` when present).
+        if (body !== undefined) (req as IncomingMessage & { body?: Buffer }).body = body
+        handle(req, res)
+      },
+      () =>
+        sendError(res, 413, 'BAD_USER_INPUT', `Request body is larger than ${maxBodyBytes} bytes`, {
+          connection: 'close',
+        }),
     )
   }
 

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type { GraphQLError } from 'graphql'
 import { type Logger, pino } from 'pino'
 import type { LogLevel } from '../config.js'
@@ -14,10 +13,10 @@ export const REDACTED_PATHS = [
 ]
 
 /**
- * The request being handled, per async context: the HTTP server runs each request inside it, and
- * every line a logger of {@link createLogger} writes meanwhile carries the request's id. Per process.
+ * The header that carries a request's id: the HTTP server sets it on every request (keeping a sane
+ * incoming one) before anything reads it, and answers with it.
  */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>()
+export const REQUEST_ID_HEADER = 'x-request-id'
 
 /** Lines are written once this many bytes of them wait... */
 const BATCH_BYTES = 4096
@@ -41,40 +40,57 @@ function batchedStdout(): ReturnType<typeof pino.destination> {
   return destination
 }
 
-/** The gateway's JSON logger on stdout: credentials redacted, request ids mixed in. */
+/** The gateway's JSON logger on stdout: credentials redacted. */
 export function createLogger(level: LogLevel): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { service: 'seam-graphql-gateway' },
-      mixin: () => requestContext.getStore() ?? {},
     },
     batchedStdout(),
   )
 }
 
 /**
- * Yoga's log calls, as structured lines: errors by name, code and message, never a stack or a query.
- * A failed upstream call is a warning (Seam's fault, not ours), with its route and status.
+ * One failure as a structured line: by name, code and message, never a stack or a query. A failed
+ * upstream call is a warning (Seam's fault, not ours), with its route and status; anything else is
+ * logged at `level`. With the id of the request it failed, when known.
  */
-export function yogaLogger(logger: Logger) {
+export function logFailure(
+  logger: Logger,
+  level: 'debug' | 'info' | 'warn' | 'error',
+  error: unknown,
+  requestId?: string,
+): void {
+  const original = (error as GraphQLError).originalError ?? error
+  const upstream = original instanceof UpstreamError ? original : undefined
+  logger[upstream ? 'warn' : level](
+    {
+      ...(requestId === undefined ? {} : { requestId }),
+      err:
+        original instanceof Error
+          ? { name: original.name, message: original.message }
+          : { name: typeof original, message: String(original) },
+      ...(upstream
+        ? { code: upstream.code, route: upstream.details.route, status: upstream.details.status }
+        : {}),
+    },
+    upstream ? 'upstream call failed' : 'unexpected error',
+  )
+}
+
+/**
+ * Yoga's log calls, as structured lines ({@link logFailure} for errors). `skip` names the errors
+ * whose line is written elsewhere, with their request's id (`graphql/plugins/use-error-logs.ts`).
+ */
+export function yogaLogger(logger: Logger, skip: (error: Error) => boolean = () => false) {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (...args: unknown[]) => {
       const error = args.find((arg): arg is Error => arg instanceof Error)
       if (error === undefined) return logger[level](args.map(String).join(' '))
-      const original = (error as GraphQLError).originalError ?? error
-      const upstream = original instanceof UpstreamError ? original : undefined
-      logger[upstream ? 'warn' : level](
-        {
-          err: { name: original.name, message: original.message },
-          ...(upstream
-            ? { code: upstream.code, route: upstream.details.route, status: upstream.details.status }
-            : {}),
-        },
-        upstream ? 'upstream call failed' : 'unexpected error',
-      )
+      if (!skip(error)) logFailure(logger, level, error)
     }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
