@@ -192,11 +192,19 @@ beforeAll(async () => {
   const unavailable = await graphql('{ devices { nodes { deviceId } } }', bearer(session.token))
   results.outage = (unavailable.body.errors as Array<{ extensions: { code: string } }>).length
   failedRequests.outage = unavailable.requestId
-  // A failure before any resolver runs: the credential's own lookup (a token not seen before).
+  // A failure before any resolver runs: the credential's own lookup (a token not seen before),
+  // sent without an x-request-id: the gateway's own id is the one its line carries.
   await outage(['/client_sessions/get'])
-  const unauthenticatable = await graphql('{ viewer { kind } }', bearer(pkSession?.token ?? 'none'))
-  results.lookupOutage = (unauthenticatable.body.errors as Array<{ extensions: { code: string } }>).length
-  failedRequests.lookupOutage = unauthenticatable.requestId
+  const unauthenticatable = await fetch(`${banner.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(pkSession?.token ?? 'none') },
+    body: JSON.stringify({ query: '{ viewer { kind } }' }),
+  })
+  const lookupBody = (await unauthenticatable.json()) as { errors?: Array<{ extensions: { code: string } }> }
+  results.lookupOutage = lookupBody.errors?.length ?? 0
+  failedRequests.lookupOutage = unauthenticatable.headers.get('x-request-id') ?? 'none'
+  expect(failedRequests.lookupOutage).toMatch(/^[0-9a-f-]{36}$/)
+  sent.push({ requestId: failedRequests.lookupOutage, status: unauthenticatable.status })
   await outage([])
   const invalid = await graphql(
     '{ devices(deviceTypes: ["not_a_device_type"]) { nodes { deviceId } } }',
