@@ -1,11 +1,13 @@
 /**
- * Where a workspace broadcast's CPU goes: `npx tsx bench/profile-broadcast.ts [broadcasts]`.
+ * Where a workspace broadcast's CPU goes: `npx tsx bench/profile-broadcast.ts [broadcasts] [folder]`.
  *
  * Benchmark 4's phase 3 (the gateway compiled, on the fast upstream; 250 workspace sockets × 200
  * unfiltered `clientSessionDeleted` subscriptions of lightweight clients), then one unmeasured
  * broadcast, then `broadcasts` more (default 5) under V8's profiler. Prints each broadcast's last
  * arrival, the gateway's CPU per broadcast and per delivery, and what the sampled time went to, per
- * delivery, by file or package and by function. The profile is kept and its path printed.
+ * delivery, by file or package and by function. The profile is kept and its path printed. `folder`
+ * holds another copy of the gateway's `src/` (and `sandbox/`) to profile instead of this one's
+ * (`git archive <commit> src sandbox test/helpers package.json | tar -x -C <folder>`).
  */
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -13,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { FastUpstreamInfo } from './children/fast-upstream.js'
 import type { GatewayInfo } from './children/gateway.js'
-import { startChild } from './lib/child.js'
+import { REPO_ROOT, startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
 import { type CpuProfile, type ProfileRow, summarizeProfile } from './lib/cpuprofile.js'
 import { Fanout } from './lib/fanout.js'
@@ -31,7 +33,7 @@ const ROWS = 35
 
 async function main(): Promise<void> {
   const broadcasts = Number(process.argv[2] ?? 5)
-  const root = compileTree('profile-broadcast')
+  const root = compileTree('profile-broadcast', process.argv[3] ?? REPO_ROOT)
   const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
   const gateway = await startChild<GatewayInfo>('gateway', {
     root,
