@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const upstream = await startChild<FastUpstreamInfo>('fast-upstream', { root })
   const gateway = await startChild<GatewayInfo>('gateway', {
     root,
-    quiet: true,
+    // GATEWAY_NODE_FLAGS='--trace-gc' (and quiet off) shows each collection.
+    nodeFlags: process.env.GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
+    quiet: process.env.GATEWAY_NODE_FLAGS === undefined,
     env: {
       ...PRODUCTION_ENV,
       PORT: '0',
