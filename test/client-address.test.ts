@@ -47,6 +47,12 @@ describe('clientAddress behind TRUST_PROXY hops', () => {
     expect(clientAddress(from('10.0.0.1', ' 198.51.100.7 ,, , '), 1)).toBe('198.51.100.7')
   })
 
+  it('reads the header of a request without a socket, and counts the peer as unknown', () => {
+    const bare = (headers: IncomingMessage['headers']) => ({ headers }) as IncomingMessage
+    expect(clientAddress(bare({ 'x-forwarded-for': '203.0.113.9' }), 1)).toBe('203.0.113.9')
+    expect(clientAddress(bare({}), 1)).toBe('unknown')
+  })
+
   it('takes the leftmost hop when there are fewer hops than trusted proxies', () => {
     expect(clientAddress(from('10.0.0.1', '203.0.113.9, 198.51.100.7'), 3)).toBe('203.0.113.9')
   })
@@ -67,7 +73,14 @@ describe('clientAddress behind TRUST_PROXY hops', () => {
     expect(hop('fe80::1%eth0')).toBe('fe80:0:0:0::/64')
     expect(hop('::ffff:198.51.100.7')).toBe('198.51.100.7')
     expect(hop('::ffff:198.51.100.7%eth0')).toBe('198.51.100.7')
-    for (const junk of ['198.51.100.7:80x', 'x[2001:db8::7]', '[2001:db8::7]:443x', '[2001:db8::7]x']) {
+    // A port is read off an IPv4 address only: an unbracketed IPv6 address has none.
+    for (const junk of [
+      '198.51.100.7:80x',
+      'x[2001:db8::7]',
+      '[2001:db8::7]:443x',
+      '[2001:db8::7]x',
+      '::ffff:198.51.100.7:8080',
+    ]) {
       expect(hop(junk), junk).toBe('10.0.0.1')
     }
   })

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import WebSocket, { WebSocketServer } from 'ws'
 import type { Principal } from '../src/auth/principal.js'
 import {
   type ConnectionRevalidator,
@@ -17,7 +19,8 @@ import { apiKeyPrincipal as apiKey, sessionPrincipal as session } from './helper
 
 // The re-validator of open connections on its own: a real timer (a period of 40 ms, a tick every
 // 10 ms) and a clock the test moves, so that a credential falls due exactly when the test says.
-// Connections here are SSE-like streams; the sockets' side is in revalidation.test.ts.
+// Connections here are SSE-like streams, and real sockets where a socket's own life matters; the
+// gateway's sockets end to end are in revalidation.test.ts.
 
 const PERIOD_MS = 40
 
@@ -38,7 +41,8 @@ function stream(): EndableStream & { ended: number } {
 
 interface Setup {
   revalidator: ConnectionRevalidator
-  clock: { now: number }
+  /** The clock, and how often the re-validator read it (every tick reads it). */
+  clock: { now: number; reads: number }
   /** Tokens asked about, in order. */
   rechecks: string[]
   logs: Array<{ level: number; msg: string }>
@@ -54,7 +58,7 @@ afterEach(() => {
 
 /** A re-validator whose `recheck` answers with `answer(token)`. */
 function setup(answer: (token: string) => Promise<Principal>, concurrency?: number): Setup {
-  const clock = { now: 0 }
+  const clock = { now: 0, reads: 0 }
   const rechecks: string[] = []
   const logs: Setup['logs'] = []
   const refused: Setup['refused'] = []
@@ -67,7 +71,10 @@ function setup(answer: (token: string) => Promise<Principal>, concurrency?: numb
   })
   const revalidator = createConnectionRevalidator({
     periodMs: PERIOD_MS,
-    now: () => clock.now,
+    now: () => {
+      clock.reads++
+      return clock.now
+    },
     recheck: (credential) => {
       const token = tokenOf(credential)
       rechecks.push(token)
@@ -299,5 +306,79 @@ describe('createConnectionRevalidator', () => {
     clock.now = 2000
     await sleep(5 * (PERIOD_MS / 4))
     expect(rechecks).toEqual([])
+  })
+})
+
+describe('createConnectionRevalidator, its timer', () => {
+  it('stops ticking once the last connection left, and starts again with the next one', async () => {
+    const { revalidator, clock, rechecks } = setup(async (token) => apiKey(token))
+    const [a, b] = [stream(), stream()]
+    revalidator.watchStream(apiKey('seam_key_a'), a)
+    revalidator.watchStream(apiKey('seam_key_b'), b)
+    revalidator.unwatchStream(a)
+    // One credential still open: the timer ticks, and each tick reads the clock.
+    const reads = clock.reads
+    await waitFor(() => clock.reads > reads, 'a tick')
+    revalidator.unwatchStream(b)
+    // Nothing to check: no tick at all for several ticks' time (only a tick reads the clock).
+    const idle = clock.reads
+    await sleep(5 * (PERIOD_MS / 4))
+    expect(clock.reads).toBe(idle)
+    revalidator.watchStream(apiKey('seam_key_c'), stream())
+    clock.now = 1000
+    await waitFor(() => rechecks.length === 1, 'a check of the next credential')
+    expect(rechecks).toEqual(['seam_key_c'])
+  })
+})
+
+describe('createConnectionRevalidator with graphql-ws sockets', () => {
+  /** A real WebSocket server on an ephemeral port and a client of it; the server's side is watched. */
+  async function connect(): Promise<{ server: WebSocket; client: WebSocket; stop: () => Promise<void> }> {
+    const wss = new WebSocketServer({ port: 0 })
+    await new Promise((resolve) => wss.once('listening', resolve))
+    const { port } = wss.address() as AddressInfo
+    const accepted = new Promise<WebSocket>((resolve) => wss.once('connection', resolve))
+    const client = new WebSocket(`ws://127.0.0.1:${port}`)
+    const server = await accepted
+    await new Promise((resolve) => client.once('open', resolve))
+    const stop = () => new Promise<void>((resolve) => wss.close(() => resolve()))
+    return { server, client, stop }
+  }
+
+  /** The client closes; resolves once the server's side said so (after the re-validator heard). */
+  const closeFromClient = async (socket: { server: WebSocket; client: WebSocket }) => {
+    const closed = new Promise((resolve) => socket.server.once('close', resolve))
+    socket.client.close()
+    await closed
+  }
+
+  const opened: Array<{ stop: () => Promise<void> }> = []
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.stop()))
+  })
+  const open = async () => {
+    const socket = await connect()
+    opened.push(socket)
+    return socket
+  }
+
+  it('holds a client session while one of its sockets is open, and lets go once the last closed', async () => {
+    const { revalidator } = setup(async (token) => apiKey(token))
+    const [s1, s2] = [await open(), await open()]
+    revalidator.watchSocket(session('cs_a'), s1.server)
+    revalidator.watchSocket(session('cs_a'), s2.server)
+    expect(revalidator.holds('cs_a')).toBe(true)
+    await closeFromClient(s1)
+    expect(revalidator.holds('cs_a')).toBe(true)
+    await closeFromClient(s2)
+    expect(revalidator.holds('cs_a')).toBe(false)
+  })
+
+  it('does not watch a socket that closed while its credential was looked up', async () => {
+    const { revalidator } = setup(async (token) => apiKey(token))
+    const socket = await open()
+    await closeFromClient(socket)
+    revalidator.watchSocket(session('cs_a'), socket.server)
+    expect(revalidator.holds('cs_a')).toBe(false)
   })
 })
