@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { request } from 'node:http'
+import { SpanStatusCode } from '@opentelemetry/api'
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { Webhook } from 'svix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -231,6 +232,57 @@ describe('tracing', () => {
       ['redis claim', 2, 'redis'],
       ['redis claim', 2, 'redis'],
       ['redis publish', 2, 'redis'],
+    ])
+  })
+
+  it('marks a webhook delivery it refused as rejected and failed, and a repeat as duplicate', async () => {
+    const deliver = async (payload: string, id: string, secret: string) => {
+      const now = new Date()
+      const caller = callerContext()
+      const answer = await post(
+        '/webhooks/seam',
+        {
+          'content-type': 'application/json',
+          'svix-id': id,
+          'svix-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'svix-signature': new Webhook(secret).sign(id, now, payload),
+          traceparent: caller.traceparent,
+        },
+        payload,
+      )
+      const spans = await spansOf(caller.traceId, (all) =>
+        all.some((span) => span.name === 'POST /webhooks/seam'),
+      )
+      return { status: answer.status, delivery: one(spans, 'seam.webhook') }
+    }
+    const payload = JSON.stringify({
+      event_id: randomUUID(),
+      event_type: 'device.connected',
+      workspace_id: 'seed_workspace_1',
+      device_id: `device-${randomUUID()}`,
+      created_at: new Date().toISOString(),
+      occurred_at: new Date().toISOString(),
+    })
+    const forged = await deliver(
+      payload,
+      `msg_${randomUUID()}`,
+      `whsec_${randomBytes(24).toString('base64')}`,
+    )
+    expect([forged.status, forged.delivery.attributes, forged.delivery.status.code]).toEqual([
+      401,
+      { 'seam.webhook.outcome': 'rejected' },
+      SpanStatusCode.ERROR,
+    ])
+    const id = `msg_${randomUUID()}`
+    const first = await deliver(payload, id, SECRET)
+    const repeat = await deliver(payload, id, SECRET)
+    expect([first.status, first.delivery.attributes]).toEqual([
+      200,
+      { 'seam.event_type': 'device.connected', 'seam.webhook.outcome': 'processed' },
+    ])
+    expect([repeat.status, repeat.delivery.attributes]).toEqual([
+      200,
+      { 'seam.event_type': 'device.connected', 'seam.webhook.outcome': 'duplicate' },
     ])
   })
 })

@@ -265,6 +265,20 @@ describe('POST /webhooks/seam', () => {
     expect(received).toEqual([])
   })
 
+  it('refuses a well-signed body that is not a JSON event with 401, without using up its id', async () => {
+    const headers = svixHeaders('not json')
+    expect(await deliver('not json', headers)).toEqual(notVerified('unverifiable payload'))
+    const event = JSON.stringify({
+      event_id: randomBytes(8).toString('hex'),
+      event_type: 'device.connected',
+      workspace_id: 'seed_workspace_1',
+      device_id: `device_${randomBytes(4).toString('hex')}`,
+      created_at: new Date().toISOString(),
+      occurred_at: new Date().toISOString(),
+    })
+    expect(await deliver(event, svixHeaders(event, { id: headers['svix-id'] }))).toEqual(ok)
+  })
+
   it.each(['svix-id', 'svix-timestamp', 'svix-signature'] as const)(
     'refuses a delivery without %s with 400 and no side effect',
     async (header) => {
