@@ -312,13 +312,14 @@ describe('two instances over Redis', () => {
     proxy.reset()
     // The other instance takes the lock and polls: waited for on its own metric and on the wire.
     // Within about one interval: the holder released the lock as it stopped, rather than leaving it
-    // to expire (its time to live is 5 s).
-    const deadline = Date.now() + 2500
+    // to expire (its time to live is 5 s, renewed every interval: a lock left to expire would hold
+    // the other instance off for 4 s at least).
+    const deadline = Date.now() + 3000
     while (
       (await metric(other.url, 'gateway_poller_holder')) !== 1 ||
       (proxy.counts()['/events/list'] ?? 0) < 1
     ) {
-      if (Date.now() > deadline) throw new Error('Expected the other instance to poll within 2500 ms')
+      if (Date.now() > deadline) throw new Error('Expected the other instance to poll within 3000 ms')
       await sleep(50)
     }
     await other.gateway.stop()
