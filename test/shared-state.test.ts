@@ -570,4 +570,35 @@ describe('on Redis', () => {
     await state.close()
     await until(async () => (await connected()) === before, 'both connections closed')
   })
+
+  it('hears the other instances once Redis comes up, when Redis was down as it started, and closes while it is down', async () => {
+    const prefix = prefixed()
+    await server.stop()
+    // Subscribed while Redis is down, as a gateway that starts before Redis does.
+    const late = withLocalFallback(redisState(prefix), silent)
+    const heard = listen(late)
+    // Long enough for the subscriber's reconnects to outlast any retry count on its SUBSCRIBE.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    await server.restart()
+    const other = withLocalFallback(redisState(prefix), silent)
+    await until(() => late.ready && other.ready, 'both instances ready', 8000)
+    await until(
+      async () => {
+        await other.publish(ended('after-start'))
+        return heard.ended.includes('event-after-start')
+      },
+      'the first instance to hear the other',
+      5000,
+    )
+
+    // And one that never met Redis closes without waiting for it.
+    await server.stop()
+    const never = createRedisSharedState({ url: server.url, prefix, logger: silent })
+    listen(never)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const closing = performance.now()
+    await never.close()
+    expect(performance.now() - closing).toBeLessThan(1000)
+    await server.restart()
+  }, 30_000)
 })

@@ -290,7 +290,10 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
   }
   // Sent once, then called by its SHA (EVALSHA).
   command.defineCommand('hits', { lua: HITS })
-  const subscriber = new Redis(options.url, { ...common })
+  // Its SUBSCRIBEs wait for Redis however long it is away (no retry count): one refused while
+  // Redis was down at start would be a channel never subscribed (ioredis subscribes again after a
+  // reconnect only what Redis once acknowledged), and an unhandled rejection in the event target.
+  const subscriber = new Redis(options.url, { ...common, maxRetriesPerRequest: null })
   command.on('error', onError('command'))
   subscriber.on('error', onError('subscriber'))
   for (const client of [command, subscriber]) {
@@ -370,7 +373,9 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
       return command.status === 'ready' && subscriber.status === 'ready'
     },
     async close() {
-      await Promise.allSettled([command.quit(), subscriber.quit()])
+      // QUIT when connected (what was sent is answered first); else nothing waits for Redis.
+      const quit = (client: Redis) => (client.status === 'ready' ? client.quit() : undefined)
+      await Promise.allSettled([quit(command), quit(subscriber)])
       command.disconnect()
       subscriber.disconnect()
     },
