@@ -16,6 +16,7 @@ import type { GatewayInfo } from './children/gateway.js'
 import { type Child, startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
 import { readMetric, waitUntil } from './lib/http.js'
+import { subscriptionGatewayEnv } from './lib/production.js'
 import { type Section, table } from './lib/report.js'
 import { int, ms, summarize } from './lib/stats.js'
 import { sendSeamWebhook } from './lib/webhook.js'
@@ -44,19 +45,7 @@ export async function runDeviceEvents(): Promise<Section> {
     children.push(upstream)
     const gateway = await startChild<GatewayInfo>('gateway', {
       root,
-      env: {
-        PORT: '0',
-        METRICS_PORT: '0',
-        LOG_LEVEL: 'silent',
-        SEAM_ENDPOINT: upstream.info.url,
-        RATE_LIMIT_PER_MINUTE: '0',
-        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-        MAX_SUBSCRIPTIONS_PER_SOCKET: '100',
-        MAX_CONNECTIONS_PER_PRINCIPAL: '0',
-        MAX_CONNECTIONS_PER_ADDRESS: '0',
-        SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        SHUTDOWN_GRACE_MS: '1000',
-      },
+      env: subscriptionGatewayEnv(upstream.info.url, WEBHOOK_SECRET, 100),
     })
     children.push(gateway)
     const { url, metricsUrl } = gateway.info

@@ -17,10 +17,10 @@ import type { FastUpstreamInfo } from './children/fast-upstream.js'
 import type { GatewayInfo } from './children/gateway.js'
 import { REPO_ROOT, startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
-import { type CpuProfile, type ProfileRow, summarizeProfile } from './lib/cpuprofile.js'
+import { type CpuProfile, formatSummary, summarizeProfile } from './lib/cpuprofile.js'
 import { Fanout } from './lib/fanout.js'
 import { bearer, expectData, readMetric, waitUntil } from './lib/http.js'
-import { PRODUCTION_ENV } from './lib/production.js'
+import { subscriptionGatewayEnv } from './lib/production.js'
 import { CLIENT_SESSION_DELETED, DELETE_CLIENT_SESSION } from './lib/queries.js'
 import { int, ms } from './lib/stats.js'
 
@@ -40,20 +40,7 @@ async function main(): Promise<void> {
     // GATEWAY_NODE_FLAGS='--trace-gc' (and quiet off) shows each collection.
     nodeFlags: process.env.GATEWAY_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
     quiet: process.env.GATEWAY_NODE_FLAGS === undefined,
-    env: {
-      ...PRODUCTION_ENV,
-      PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEAM_ENDPOINT: upstream.info.url,
-      RATE_LIMIT_PER_MINUTE: '0',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-      MAX_SUBSCRIPTIONS_PER_SOCKET: '1000',
-      MAX_CONNECTIONS_PER_PRINCIPAL: '0',
-      MAX_CONNECTIONS_PER_ADDRESS: '0',
-      SEAM_WEBHOOK_SECRET: `whsec_${randomBytes(24).toString('base64')}`,
-      SHUTDOWN_GRACE_MS: '1000',
-    },
+    env: subscriptionGatewayEnv(upstream.info.url, `whsec_${randomBytes(24).toString('base64')}`, 1000),
   })
   const fanout = new Fanout()
   try {
@@ -88,25 +75,13 @@ async function main(): Promise<void> {
     const deliveries = broadcasts * SUBSCRIPTIONS
     const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, root)
     const per = (micros: number) => ((micros / deliveries) * 1000).toFixed(0).padStart(7)
-    const lines = (rows: ProfileRow[]) =>
-      rows
-        .slice(0, ROWS)
-        .map((r) => `${per(r.selfMicros)} ${per(r.totalMicros)}  ${r.key}`)
-        .join('\n')
     process.stdout.write(
       [
         `${broadcasts} broadcasts to ${int(SUBSCRIPTIONS)}: last arrivals ${lasts.map((t) => ms(t)).join(', ')}`,
         `gateway CPU ${ms(cpuMs / broadcasts)} per broadcast, ${((cpuMs * 1000) / deliveries).toFixed(2)} µs per delivery ` +
           `(profiled ${ms(summary.busyMicros / 1000 / broadcasts)} busy per broadcast)`,
         '',
-        'ns per delivery: self, total — by file or package',
-        lines(summary.byFile),
-        '',
-        'ns per delivery: self, total — by function',
-        lines(summary.byFunction),
-        '',
-        `Profile: ${file}`,
-        '',
+        ...formatSummary(summary, { unit: 'ns per delivery', per, rows: ROWS, file }),
       ].join('\n'),
     )
   } finally {

@@ -15,7 +15,7 @@ import path from 'node:path'
 import { type FastUpstreamInfo, tokenOfSession } from './children/fast-upstream.js'
 import { startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
-import { type CpuProfile, type ProfileRow, summarizeProfile } from './lib/cpuprofile.js'
+import { type CpuProfile, formatSummary, summarizeProfile } from './lib/cpuprofile.js'
 import { bearer, expectData, graphqlRequest } from './lib/http.js'
 import { cannon } from './lib/load.js'
 import { PRODUCTION_ENV, productionGatewayEnv } from './lib/production.js'
@@ -75,25 +75,13 @@ async function main(): Promise<void> {
 
     const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, root)
     const per = (micros: number) => (micros / requests).toFixed(1).padStart(7)
-    const lines = (rows: ProfileRow[]) =>
-      rows
-        .slice(0, ROWS)
-        .map((r) => `${per(r.selfMicros)} ${per(r.totalMicros)}  ${r.key}`)
-        .join('\n')
     process.stdout.write(
       [
         `${name}: ${int(requests)} requests in ${seconds} s (${int(result.requestsPerSecond)}/s), ` +
           `${result.failed} failed; process CPU ${int(cpu / requests)} µs per request ` +
           `(profiled ${int(summary.busyMicros / requests)} µs busy, with the profiler's own cost)`,
         '',
-        'µs per request: self, total — by file or package',
-        lines(summary.byFile),
-        '',
-        'µs per request: self, total — by function',
-        lines(summary.byFunction),
-        '',
-        `Profile: ${file}`,
-        '',
+        ...formatSummary(summary, { unit: 'µs per request', per, rows: ROWS, file }),
       ].join('\n'),
     )
   } finally {

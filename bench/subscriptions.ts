@@ -28,6 +28,7 @@ import { type Child, startChild } from './lib/child.js'
 import { compileTree, removeTree } from './lib/compile.js'
 import { Fanout } from './lib/fanout.js'
 import { bearer, expectData, readMetric, waitUntil } from './lib/http.js'
+import { subscriptionGatewayEnv } from './lib/production.js'
 import { CLIENT_SESSION_DELETED, DELETE_CLIENT_SESSION } from './lib/queries.js'
 import { type Section, table } from './lib/report.js'
 import { int, kib, mib, ms, type Summary, summarize } from './lib/stats.js'
@@ -86,20 +87,7 @@ export async function runSubscriptions(): Promise<Section> {
       const child = await startChild<GatewayInfo>('gateway', {
         root,
         nodeFlags: ['--expose-gc'],
-        env: {
-          PORT: '0',
-          METRICS_PORT: '0',
-          LOG_LEVEL: 'silent',
-          SEAM_ENDPOINT: upstream.info.url,
-          RATE_LIMIT_PER_MINUTE: '0',
-          RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
-          MAX_SUBSCRIPTIONS_PER_SOCKET: '1000',
-          // Hundreds of sockets of one API key, all from 127.0.0.1: far past the caps a browser needs.
-          MAX_CONNECTIONS_PER_PRINCIPAL: '0',
-          MAX_CONNECTIONS_PER_ADDRESS: '0',
-          SEAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-          SHUTDOWN_GRACE_MS: '1000',
-        },
+        env: subscriptionGatewayEnv(upstream.info.url, WEBHOOK_SECRET, 1000),
       })
       children.push(child)
       return child

@@ -108,3 +108,29 @@ export function summarizeProfile(profile: CpuProfile, root: string): ProfileSumm
     byFile: [...files.values()].sort(bySelf),
   }
 }
+
+/**
+ * The tables a profiling script prints: the top `rows` by file or package and by function, each
+ * row's self and total time in the script's own unit (`per` turns µs into it, padded), then where
+ * the profile is kept.
+ */
+export function formatSummary(
+  summary: ProfileSummary,
+  { unit, per, rows, file }: { unit: string; per: (micros: number) => string; rows: number; file: string },
+): string[] {
+  const lines = (found: ProfileRow[]) =>
+    found
+      .slice(0, rows)
+      .map((r) => `${per(r.selfMicros)} ${per(r.totalMicros)}  ${r.key}`)
+      .join('\n')
+  return [
+    `${unit}: self, total — by file or package`,
+    lines(summary.byFile),
+    '',
+    `${unit}: self, total — by function`,
+    lines(summary.byFunction),
+    '',
+    `Profile: ${file}`,
+    '',
+  ]
+}
