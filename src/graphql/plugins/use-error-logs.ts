@@ -22,37 +22,37 @@ export function createErrorLogs(logger: Logger) {
   // The errors whose line the result writes.
   const deferred = new WeakSet<object>()
 
-  const logResult = (result: unknown, requestId: string | undefined) => {
+  // The request's id is read only when there is a line to write: most results carry no error.
+  const logResult = (result: unknown, request: Request) => {
     const errors = (result as ExecutionResult | null)?.errors
     if (errors === undefined) return
     for (const error of errors) {
       const original = replaced.get(error)
       if (original === undefined) continue
       replaced.delete(error)
-      logFailure(logger, 'error', original, requestId)
+      logFailure(logger, 'error', original, request.headers.get(REQUEST_ID_HEADER) ?? undefined)
     }
   }
 
   class LoggedEvents extends MappedIterator<unknown, unknown> {
     constructor(
       source: AsyncIterable<unknown>,
-      readonly requestId: string | undefined,
+      readonly request: Request,
     ) {
       super(source)
     }
 
     protected map(item: unknown): unknown {
-      logResult(item, this.requestId)
+      logResult(item, this.request)
       return item
     }
   }
 
   const plugin: Plugin = {
     onResultProcess({ request, result, setResult }) {
-      const requestId = request.headers.get(REQUEST_ID_HEADER) ?? undefined
-      if (isAsyncIterable(result)) setResult(new LoggedEvents(result, requestId) as typeof result)
-      else if (Array.isArray(result)) for (const item of result) logResult(item, requestId)
-      else logResult(result, requestId)
+      if (isAsyncIterable(result)) setResult(new LoggedEvents(result, request) as typeof result)
+      else if (Array.isArray(result)) for (const item of result) logResult(item, request)
+      else logResult(result, request)
     },
   }
 
